@@ -1,0 +1,667 @@
+//! [`StytchB2BClient`]: the entry point, the HTTP plumbing every method family shares, and the session
+//! state machine of protocol §6 (`withUpdateSession`, cookies, localStorage, notifications).
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use base64::Engine as _;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::bootstrap::BootstrapCell;
+use super::error::StytchError;
+use super::models::{AuthenticateResponse, Member, Organization, SessionState};
+use super::options::{StytchB2BOptions, default_base_url};
+use super::platform::{CookieSpec, HttpRequest, Method, Runtime, Store, Transport};
+use super::{magic_links, organization, refresh, self_, session, time_util};
+
+/// The IST cookie lives 10 minutes (protocol §6).
+const IST_COOKIE_LIFETIME_MS: i64 = 10 * 60 * 1000;
+const SDK_IDENTIFIER: &str = "leptos-stytch";
+const SDK_VERSION: &str = concat!("leptos-stytch@", env!("CARGO_PKG_VERSION"));
+
+/// The headless Stytch B2B client. Cheap to clone (an `Arc`); every clone shares one session state.
+///
+/// In the browser, build it with [`StytchB2BClient::new`] or [`StytchB2BClient::with_options`]; anywhere else
+/// (tests, other platforms) with [`StytchB2BClient::with_platform`].
+#[derive(Clone)]
+pub struct StytchB2BClient {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for StytchB2BClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StytchB2BClient")
+            .field("public_token", &self.inner.public_token)
+            .field("base_url", &self.inner.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A snapshot of the client's session state for listeners.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateSnapshot {
+    /// `None` when logged out (or while only an intermediate session exists).
+    pub state: Option<SessionState>,
+    /// True while the state is the cached copy read at start-up and no write has happened since.
+    pub from_cache: bool,
+    /// True once the start-up restore has finished (the first `sessions/authenticate`, or the decision
+    /// that there is nothing to restore).
+    pub is_initialized: bool,
+}
+
+type Listener = Arc<dyn Fn(&StateSnapshot) + Send + Sync>;
+
+pub(crate) struct Inner {
+    pub(crate) public_token: String,
+    pub(crate) base_url: String,
+    pub(crate) options: StytchB2BOptions,
+    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) runtime: Arc<dyn Runtime>,
+    state: Mutex<StateSnapshot>,
+    listeners: Mutex<Vec<(u64, bool, Listener)>>,
+    next_listener_id: Mutex<u64>,
+    pub(crate) bootstrap: BootstrapCell,
+    pub(crate) refresh: refresh::RefreshState,
+}
+
+/// Returned by every `on_change`; call [`Unsubscribe::unsubscribe`] to stop the callbacks.
+pub struct Unsubscribe {
+    inner: std::sync::Weak<Inner>,
+    id: u64,
+}
+
+impl Unsubscribe {
+    pub fn unsubscribe(self) {
+        if let Some(inner) = self.inner.upgrade() {
+            lock(&inner.listeners).retain(|(id, _, _)| *id != self.id);
+        }
+    }
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding one of these locks cannot leave the data half-written (every critical section
+    // is a single assignment), so a poisoned lock is still safe to use.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl StytchB2BClient {
+    /// Builds a client on the given platform and starts restoring the session (protocol §6, "Restore on page
+    /// load"): the cached state is served at once with `from_cache = true`; without a readable session cookie
+    /// it is destroyed, otherwise one `sessions/authenticate` runs in the background. The bootstrap is fetched
+    /// once.
+    pub fn with_platform(
+        public_token: impl Into<String>,
+        options: StytchB2BOptions,
+        transport: Arc<dyn Transport>,
+        store: Arc<dyn Store>,
+        runtime: Arc<dyn Runtime>,
+    ) -> Self {
+        let public_token = public_token.into();
+        let base_url = options
+            .base_url
+            .clone()
+            .unwrap_or_else(|| default_base_url(&public_token).to_owned())
+            .trim_end_matches('/')
+            .to_owned();
+        let cached = store
+            .get_item(&state_key(&public_token))
+            .and_then(|raw| serde_json::from_str::<Option<SessionState>>(&raw).ok())
+            .flatten();
+        let from_cache = cached.is_some();
+        let client = Self {
+            inner: Arc::new(Inner {
+                public_token,
+                base_url,
+                options,
+                transport,
+                store,
+                runtime,
+                state: Mutex::new(StateSnapshot {
+                    state: cached,
+                    from_cache,
+                    is_initialized: false,
+                }),
+                listeners: Mutex::new(Vec::new()),
+                next_listener_id: Mutex::new(0),
+                bootstrap: BootstrapCell::default(),
+                refresh: refresh::RefreshState::default(),
+            }),
+        };
+        client.start();
+        client
+    }
+
+    fn start(&self) {
+        let has_session_cookie = self.session_token().is_some();
+        if !has_session_cookie {
+            if self.snapshot().state.is_some() {
+                self.destroy_session();
+            }
+            self.mark_initialized();
+        }
+        let client = self.clone();
+        self.inner.runtime.spawn(Box::pin(async move {
+            client.bootstrap_config().await;
+        }));
+        if has_session_cookie {
+            let client = self.clone();
+            self.inner.runtime.spawn(Box::pin(async move {
+                client.restore().await;
+            }));
+        }
+    }
+
+    /// The public token this client was built with.
+    pub fn public_token(&self) -> &str {
+        &self.inner.public_token
+    }
+
+    /// The API base URL in use (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The session: tokens, authenticate, revoke, change notifications.
+    pub fn session(&self) -> session::SessionClient {
+        session::SessionClient::new(self.clone())
+    }
+
+    /// Email magic links.
+    pub fn magic_links(&self) -> magic_links::MagicLinksClient {
+        magic_links::MagicLinksClient::new(self.clone())
+    }
+
+    /// The logged-in member's organization.
+    pub fn organization(&self) -> organization::OrganizationClient {
+        organization::OrganizationClient::new(self.clone())
+    }
+
+    /// The logged-in member (JS `stytch.self`; `self` is a Rust keyword).
+    pub fn self_(&self) -> self_::SelfClient {
+        self_::SelfClient::new(self.clone())
+    }
+
+    /// The current state, from-cache flag and initialization flag.
+    pub fn snapshot(&self) -> StateSnapshot {
+        lock(&self.inner.state).clone()
+    }
+
+    /// Calls `callback` with the full state whenever it changes (JS `onStateChange`): `None` when logged out.
+    /// Not called on subscribe.
+    pub fn on_state_change(
+        &self,
+        callback: impl Fn(Option<&SessionState>) + Send + Sync + 'static,
+    ) -> Unsubscribe {
+        self.add_listener(true, move |s| callback(s.state.as_ref()))
+    }
+
+    /// Calls `callback` after every state write and when start-up restore finishes, whether or not the
+    /// state changed. This is what the Leptos hooks use to keep `from_cache` and `is_initialized` exact.
+    pub fn subscribe(
+        &self,
+        callback: impl Fn(&StateSnapshot) + Send + Sync + 'static,
+    ) -> Unsubscribe {
+        self.add_listener(false, callback)
+    }
+
+    pub(crate) fn add_listener(
+        &self,
+        only_on_change: bool,
+        callback: impl Fn(&StateSnapshot) + Send + Sync + 'static,
+    ) -> Unsubscribe {
+        let id = {
+            let mut next = lock(&self.inner.next_listener_id);
+            *next += 1;
+            *next
+        };
+        lock(&self.inner.listeners).push((id, only_on_change, Arc::new(callback)));
+        Unsubscribe {
+            inner: Arc::downgrade(&self.inner),
+            id,
+        }
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    /// Sends `{method} {base}/sdk/v1{path}` with the JS SDK's headers and returns the `data` of a success.
+    pub(crate) async fn request<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&(impl Serialize + ?Sized)>,
+    ) -> Result<T, StytchError> {
+        let body = match body {
+            Some(b) => Some(
+                serde_json::to_string(b)
+                    .map_err(|e| StytchError::schema(format!("cannot encode the request: {e}")))?,
+            ),
+            None => None,
+        };
+        let request = self.build_request(method, path, body);
+        let response = self
+            .inner
+            .transport
+            .send(request)
+            .await
+            .map_err(|_| StytchError::unreachable("Unable to contact our servers."))?;
+        parse_response(response.status, response.content_type.as_deref(), &response.body)
+    }
+
+    pub(crate) fn build_request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> HttpRequest {
+        let pt = &self.inner.public_token;
+        let secret = self.session_token().unwrap_or_else(|| pt.clone());
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{pt}:{secret}"));
+        let mut headers = vec![
+            ("Authorization".to_owned(), format!("Basic {basic}")),
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+            ("X-SDK-Client".to_owned(), self.sdk_client_header()),
+        ];
+        if let Some(origin) = self.inner.runtime.origin() {
+            headers.push(("X-SDK-Parent-Host".to_owned(), origin));
+        }
+        HttpRequest {
+            method,
+            url: format!("{}/sdk/v1{}", self.inner.base_url, path),
+            headers,
+            body,
+        }
+    }
+
+    /// `X-SDK-Client`: base64 of the telemetry blob the JS SDK sends, with fresh ids on every request
+    /// (protocol §2). Only ids, time and names: nothing secret.
+    fn sdk_client_header(&self) -> String {
+        let rt = &self.inner.runtime;
+        let snapshot = self.snapshot();
+        let mut blob = serde_json::json!({
+            "event_id": format!("event-id-{}", self.uuid_v4()),
+            "app_session_id": format!("app-session-id-{}", self.uuid_v4()),
+            "persistent_id": format!("persistent-id-{}", self.uuid_v4()),
+            "client_sent_at": time_util::format_rfc3339(rt.now_ms()),
+            "timezone": rt.timezone().unwrap_or_else(|| "UTC".to_owned()),
+            "app": {"identifier": rt.hostname().unwrap_or_default()},
+            "sdk": {"identifier": SDK_IDENTIFIER, "version": SDK_VERSION},
+        });
+        if let (Some(state), Value::Object(map)) = (snapshot.state, &mut blob) {
+            map.insert("stytch_member_id".into(), state.member.member_id.into());
+            map.insert(
+                "stytch_member_session_id".into(),
+                state.session.member_session_id.into(),
+            );
+        }
+        base64::engine::general_purpose::STANDARD.encode(blob.to_string())
+    }
+
+    pub(crate) fn uuid_v4(&self) -> String {
+        let mut b = [0u8; 16];
+        self.inner.runtime.fill_random(&mut b);
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
+    }
+
+    // ---------------------------------------------------------------- cookies
+
+    /// The opaque session token, if its cookie is readable.
+    pub(crate) fn session_token(&self) -> Option<String> {
+        let name = self.inner.options.cookie_options.session_cookie();
+        self.inner.store.get_cookie(name).filter(|v| !v.is_empty())
+    }
+
+    pub(crate) fn jwt(&self) -> Option<String> {
+        let name = self.inner.options.cookie_options.jwt_cookie();
+        self.inner.store.get_cookie(name).filter(|v| !v.is_empty())
+    }
+
+    pub(crate) fn intermediate_session_token(&self) -> Option<String> {
+        let name = self.inner.options.cookie_options.ist_cookie();
+        self.inner.store.get_cookie(name).filter(|v| !v.is_empty())
+    }
+
+    fn is_local_host(&self) -> bool {
+        let host = self.inner.runtime.hostname().unwrap_or_default();
+        host == "localhost" || host == "[::1]" || host == "::1" || host.starts_with("127.")
+    }
+
+    /// Cookie attributes of `generateCookieOpts`: `SameSite=Lax`; on localhost no `Secure` and no domain;
+    /// elsewhere `Secure`, and a domain only with `available_to_subdomains`.
+    fn cookie(&self, name: &str, value: &str, expires_ms: Option<i64>) -> CookieSpec {
+        let opts = &self.inner.options.cookie_options;
+        let local = self.is_local_host();
+        let domain = if !local && opts.available_to_subdomains {
+            opts.domain.clone().or_else(|| self.inner.runtime.host())
+        } else {
+            None
+        };
+        if let Some(d) = &domain {
+            self.remember_domain(d);
+        }
+        CookieSpec {
+            name: name.to_owned(),
+            value: value.to_owned(),
+            expires_ms,
+            path: opts.path().to_owned(),
+            domain,
+            secure: !local,
+        }
+    }
+
+    fn remember_domain(&self, domain: &str) {
+        let key = format!("{}::seen_domains", state_key(&self.inner.public_token));
+        let mut seen: Vec<String> = self
+            .inner
+            .store
+            .get_item(&key)
+            .and_then(|raw| serde_json::from_str(&raw).ok())
+            .unwrap_or_default();
+        if !seen.iter().any(|d| d == domain) {
+            seen.push(domain.to_owned());
+            if let Ok(raw) = serde_json::to_string(&seen) {
+                self.inner.store.set_item(&key, &raw);
+            }
+        }
+    }
+
+    /// Removes a cookie under every path and domain it may have been written with: the configured and the
+    /// default path, no domain, the configured domain, the page host, and every domain in `::seen_domains`.
+    fn remove_cookie_everywhere(&self, name: &str) {
+        let opts = &self.inner.options.cookie_options;
+        let mut paths = vec![opts.path().to_owned()];
+        if opts.path() != "/" {
+            paths.push("/".to_owned());
+        }
+        let mut domains: Vec<Option<String>> = vec![None];
+        domains.extend(opts.domain.clone().map(Some));
+        domains.extend(self.inner.runtime.host().map(Some));
+        let key = format!("{}::seen_domains", state_key(&self.inner.public_token));
+        let seen: Vec<String> = self
+            .inner
+            .store
+            .get_item(&key)
+            .and_then(|raw| serde_json::from_str(&raw).ok())
+            .unwrap_or_default();
+        domains.extend(seen.into_iter().map(Some));
+        domains.dedup();
+        for path in &paths {
+            for domain in &domains {
+                self.inner.store.remove_cookie(name, path, domain.as_deref());
+            }
+        }
+    }
+
+    /// Writes both session cookies and removes the IST cookie (JS `updateSession` and the SET branch of
+    /// `withUpdateSession`).
+    pub(crate) fn write_session_cookies(
+        &self,
+        session_token: &str,
+        session_jwt: &str,
+        expires_ms: Option<i64>,
+    ) {
+        let opts = &self.inner.options.cookie_options;
+        let store = &self.inner.store;
+        store.set_cookie(&self.cookie(opts.session_cookie(), session_token, expires_ms));
+        store.set_cookie(&self.cookie(opts.jwt_cookie(), session_jwt, expires_ms));
+        self.remove_cookie_everywhere(opts.ist_cookie());
+    }
+
+    fn remove_session_cookies(&self) {
+        let opts = &self.inner.options.cookie_options;
+        self.remove_cookie_everywhere(opts.session_cookie());
+        self.remove_cookie_everywhere(opts.jwt_cookie());
+    }
+
+    // ---------------------------------------------------------------- state machine
+
+    /// Applies an authenticate response (JS `withUpdateSession`, protocol §6):
+    /// * with a `member_session`: store `{session, member, organization}`; write both cookies when both
+    ///   tokens are non-empty, otherwise (HttpOnly project) remove the JS cookies; remove the IST cookie;
+    /// * without one: clear the local session and keep the intermediate session token in its cookie
+    ///   (10 minutes), or remove that cookie when the token is `''` (HttpOnly).
+    pub(crate) fn apply_authenticate_response(&self, resp: &AuthenticateResponse) {
+        match &resp.member_session {
+            Some(session) => {
+                if !resp.session_token.is_empty() && !resp.session_jwt.is_empty() {
+                    let expires = time_util::parse_rfc3339_ms(&session.expires_at);
+                    self.write_session_cookies(&resp.session_token, &resp.session_jwt, expires);
+                } else {
+                    self.remove_session_cookies();
+                    self.remove_cookie_everywhere(self.inner.options.cookie_options.ist_cookie());
+                }
+                self.set_state(Some(SessionState {
+                    session: session.clone(),
+                    member: resp.member.clone(),
+                    organization: resp.organization.clone(),
+                }));
+            }
+            None => self.apply_intermediate_session(&resp.intermediate_session_token),
+        }
+    }
+
+    /// Stores an IST and clears any current session (the IST branch of `withUpdateSession`).
+    pub(crate) fn apply_intermediate_session(&self, ist: &str) {
+        self.remove_session_cookies();
+        let name = self.inner.options.cookie_options.ist_cookie();
+        if ist.is_empty() {
+            self.remove_cookie_everywhere(name);
+        } else {
+            let expires = self.inner.runtime.now_ms() + IST_COOKIE_LIFETIME_MS;
+            self.inner
+                .store
+                .set_cookie(&self.cookie(name, ist, Some(expires)));
+        }
+        self.set_state(None);
+    }
+
+    /// Clears cookies (session, JWT and IST) and state; subscribers are told.
+    pub(crate) fn destroy_session(&self) {
+        self.remove_session_cookies();
+        self.remove_cookie_everywhere(self.inner.options.cookie_options.ist_cookie());
+        self.set_state(None);
+    }
+
+    /// Replaces the member in the stored state, if a session exists.
+    pub(crate) fn update_member(&self, member: Member) {
+        if let Some(mut state) = self.snapshot().state {
+            state.member = member;
+            self.set_state(Some(state));
+        }
+    }
+
+    /// Replaces the organization in the stored state, if a session exists.
+    pub(crate) fn update_organization(&self, organization: Organization) {
+        if let Some(mut state) = self.snapshot().state {
+            state.organization = organization;
+            self.set_state(Some(state));
+        }
+    }
+
+    /// The one place state is written: persists it, clears `from_cache`, notifies, and (re)schedules the
+    /// refresh. Listeners registered with "only on change" are called when the state differs (ignoring
+    /// `last_accessed_at`) or the previous state came from the cache, as in the JS SDK.
+    pub(crate) fn set_state(&self, new_state: Option<SessionState>) {
+        let (snapshot, changed) = {
+            let mut cell = lock(&self.inner.state);
+            let changed = cell.from_cache || !same_ignoring_access_time(&cell.state, &new_state);
+            cell.state = new_state;
+            cell.from_cache = false;
+            (cell.clone(), changed)
+        };
+        let key = state_key(&self.inner.public_token);
+        match serde_json::to_string(&snapshot.state) {
+            Ok(raw) => self.inner.store.set_item(&key, &raw),
+            Err(_) => self.inner.store.remove_item(&key),
+        }
+        refresh::on_state_written(self, snapshot.state.is_some());
+        self.notify(&snapshot, changed);
+    }
+
+    pub(crate) fn mark_initialized(&self) {
+        let snapshot = {
+            let mut cell = lock(&self.inner.state);
+            if cell.is_initialized {
+                return;
+            }
+            cell.is_initialized = true;
+            cell.clone()
+        };
+        self.notify(&snapshot, false);
+    }
+
+    fn notify(&self, snapshot: &StateSnapshot, changed: bool) {
+        let listeners: Vec<Listener> = lock(&self.inner.listeners)
+            .iter()
+            .filter(|(_, only_on_change, _)| changed || !only_on_change)
+            .map(|(_, _, l)| l.clone())
+            .collect();
+        for listener in listeners {
+            listener(snapshot);
+        }
+    }
+
+    async fn restore(&self) {
+        // The result is already applied by `authenticate`; an error other than an unrecoverable one keeps
+        // the cached state and leaves the refresh loop to retry.
+        if self.session().authenticate(None).await.is_err() && self.snapshot().state.is_some() {
+            refresh::schedule_retry(self);
+        }
+        self.mark_initialized();
+    }
+}
+
+/// `stytch_sdk_state_<public_token>`.
+pub(crate) fn state_key(public_token: &str) -> String {
+    format!("stytch_sdk_state_{public_token}")
+}
+
+fn same_ignoring_access_time(a: &Option<SessionState>, b: &Option<SessionState>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            let mut a = a.clone();
+            a.session.last_accessed_at.clear();
+            let mut b = b.clone();
+            b.session.last_accessed_at.clear();
+            a == b
+        }
+        _ => false,
+    }
+}
+
+/// Turns a response into the `data` of a success or a typed error (protocol §2, "Response handling").
+pub(crate) fn parse_response<T: DeserializeOwned>(
+    status: u16,
+    content_type: Option<&str>,
+    body: &str,
+) -> Result<T, StytchError> {
+    if (200..300).contains(&status) {
+        let mut value: Value = serde_json::from_str(body)
+            .map_err(|_| StytchError::unreachable("Invalid response from our servers."))?;
+        let data = value
+            .get_mut("data")
+            .map(Value::take)
+            .ok_or_else(|| StytchError::schema("the response has no `data`"))?;
+        return serde_json::from_value(data)
+            .map_err(|e| StytchError::schema(format!("unexpected response shape: {e}")));
+    }
+    let is_json = content_type.is_some_and(|c| c.contains("json"));
+    let parsed: Option<Value> = if is_json {
+        serde_json::from_str(body).ok()
+    } else {
+        None
+    };
+    let Some(Value::Object(obj)) = parsed else {
+        return Err(StytchError::unreachable("Invalid response from our servers."));
+    };
+    if ["body", "params", "query"].iter().any(|k| obj.contains_key(*k)) {
+        return Err(StytchError::schema(Value::Object(obj).to_string()));
+    }
+    let text = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_owned);
+    Err(StytchError::Api {
+        status_code: obj
+            .get("status_code")
+            .and_then(Value::as_u64)
+            .and_then(|s| u16::try_from(s).ok())
+            .unwrap_or(status),
+        error_type: super::error::ErrorType::parse(
+            &text("error_type").unwrap_or_else(|| "unknown_error".to_owned()),
+        ),
+        error_message: text("error_message").unwrap_or_default(),
+        error_url: text("error_url").unwrap_or_default(),
+        request_id: text("request_id"),
+        error_details: obj.get("error_details").cloned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::error::ErrorType;
+
+    #[test]
+    fn success_returns_data() {
+        let v: Value = parse_response(200, Some("application/json"), r#"{"data":{"a":1}}"#).unwrap();
+        assert_eq!(v, serde_json::json!({"a":1}));
+    }
+
+    #[test]
+    fn success_without_json_is_unreachable() {
+        let r: Result<Value, _> = parse_response(200, Some("text/html"), "<html>");
+        assert!(matches!(r, Err(StytchError::Unreachable { .. })));
+    }
+
+    #[test]
+    fn error_json_becomes_api_error() {
+        let body = r#"{"status_code":404,"request_id":"r","error_type":"session_not_found","error_message":"gone","error_url":"u"}"#;
+        let r: Result<Value, _> = parse_response(404, Some("application/json"), body);
+        match r {
+            Err(StytchError::Api {
+                status_code,
+                error_type,
+                error_message,
+                request_id,
+                ..
+            }) => {
+                assert_eq!(status_code, 404);
+                assert_eq!(error_type, ErrorType::SessionNotFound);
+                assert_eq!(error_message, "gone");
+                assert_eq!(request_id.as_deref(), Some("r"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn schema_errors_and_garbage() {
+        let r: Result<Value, _> = parse_response(400, Some("application/json"), r#"{"body":[]}"#);
+        assert!(matches!(r, Err(StytchError::Schema { .. })));
+        let r: Result<Value, _> = parse_response(502, Some("text/plain"), "Bad gateway");
+        assert!(matches!(r, Err(StytchError::Unreachable { .. })));
+        let r: Result<Value, _> = parse_response(500, Some("application/json"), "not json");
+        assert!(matches!(r, Err(StytchError::Unreachable { .. })));
+    }
+
+    #[test]
+    fn state_comparison_ignores_last_accessed_at() {
+        let mut a = SessionState::default();
+        a.session.last_accessed_at = "2026-01-01T00:00:00Z".into();
+        let mut b = a.clone();
+        b.session.last_accessed_at = "2026-01-01T00:03:00Z".into();
+        assert!(same_ignoring_access_time(&Some(a.clone()), &Some(b.clone())));
+        b.session.expires_at = "later".into();
+        assert!(!same_ignoring_access_time(&Some(a), &Some(b)));
+    }
+}

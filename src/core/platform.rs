@@ -1,0 +1,111 @@
+//! What the core needs from the platform it runs on: a [`Transport`] for HTTP, a [`Store`] for cookies and
+//! key-value storage, and a [`Runtime`] for time, timers, tasks and randomness.
+//!
+//! The browser layer (`crate::browser`) implements them with gloo-net and web-sys; native tests implement
+//! them over the emulator's in-process router. Nothing here knows about the browser.
+
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed future that need not be `Send` (browser futures never are).
+pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// HTTP methods the SDK uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
+/// A request as the core builds it: absolute URL, headers, optional JSON body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpRequest {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+}
+
+impl HttpRequest {
+    /// The value of a header, compared case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A response as the transport hands it back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: String,
+}
+
+/// Sends HTTP requests. The browser transport sends them with `credentials: 'include'`.
+pub trait Transport: Send + Sync {
+    /// Sends one request. `Err` is a network-level failure (no response at all), carried as a message.
+    fn send(&self, request: HttpRequest) -> LocalBoxFuture<'static, Result<HttpResponse, String>>;
+}
+
+/// A cookie to write, with the attributes Stytch's SDK sets (protocol §6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieSpec {
+    pub name: String,
+    pub value: String,
+    /// Absolute expiry, Unix milliseconds; `None` writes a session cookie.
+    pub expires_ms: Option<i64>,
+    pub path: String,
+    pub domain: Option<String>,
+    pub secure: bool,
+}
+
+/// Cookies and key-value storage (`document.cookie` and `localStorage` in the browser).
+pub trait Store: Send + Sync {
+    /// A cookie's value, if one is readable by this code.
+    fn get_cookie(&self, name: &str) -> Option<String>;
+    /// Writes a cookie (`SameSite=Lax` always).
+    fn set_cookie(&self, cookie: &CookieSpec);
+    /// Removes a cookie written with this path and domain.
+    fn remove_cookie(&self, name: &str, path: &str, domain: Option<&str>);
+    fn get_item(&self, key: &str) -> Option<String>;
+    fn set_item(&self, key: &str, value: &str);
+    fn remove_item(&self, key: &str);
+}
+
+/// Time, timers, tasks, randomness and the page's location.
+pub trait Runtime: Send + Sync {
+    /// Wall-clock time, Unix milliseconds.
+    fn now_ms(&self) -> i64;
+    /// A future that resolves after `ms` milliseconds.
+    fn sleep(&self, ms: u64) -> LocalBoxFuture<'static, ()>;
+    /// Runs a future to completion in the background.
+    fn spawn(&self, task: LocalBoxFuture<'static, ()>);
+    /// Fills `buf` from a CSPRNG.
+    fn fill_random(&self, buf: &mut [u8]);
+    /// `window.location.origin`, sent as `X-SDK-Parent-Host`.
+    fn origin(&self) -> Option<String>;
+    /// `window.location.hostname` (no port), used for the `Secure` decision and telemetry.
+    fn hostname(&self) -> Option<String>;
+    /// `window.location.host` (with port): the cookie domain when `available_to_subdomains` is set.
+    fn host(&self) -> Option<String>;
+    /// The IANA time zone for the `X-SDK-Client` blob.
+    fn timezone(&self) -> Option<String> {
+        None
+    }
+}

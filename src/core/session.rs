@@ -1,0 +1,178 @@
+//! `client.session()`: the member session (JS `stytch.session`).
+
+use serde::Serialize;
+
+use super::client::{StytchB2BClient, Unsubscribe, lock};
+use super::error::StytchError;
+use super::models::{AuthenticateResponse, MemberSession, ResponseCommon, SessionTokens};
+use super::platform::Method;
+
+/// The session method family. Get it with [`StytchB2BClient::session`].
+#[derive(Clone, Debug)]
+pub struct SessionClient {
+    client: StytchB2BClient,
+}
+
+/// [`SessionClient::get_info`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionInfo {
+    pub session: Option<MemberSession>,
+    pub from_cache: bool,
+}
+
+/// Options of [`SessionClient::authenticate`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SessionAuthenticateOptions {
+    /// Extends the session to this many minutes from now (5..527040).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_duration_minutes: Option<u32>,
+}
+
+/// Options of [`SessionClient::revoke`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RevokeOptions {
+    /// Clear the local session even when the revoke request fails.
+    pub force_clear: bool,
+}
+
+/// Arguments of [`SessionClient::update_session`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateSessionOptions {
+    pub session_token: String,
+    pub session_jwt: Option<String>,
+}
+
+impl SessionClient {
+    pub(crate) fn new(client: StytchB2BClient) -> Self {
+        Self { client }
+    }
+
+    /// The current session, read locally.
+    pub fn get_sync(&self) -> Option<MemberSession> {
+        self.client.snapshot().state.map(|s| s.session)
+    }
+
+    /// The current session and whether it is still the copy cached at start-up.
+    pub fn get_info(&self) -> SessionInfo {
+        let s = self.client.snapshot();
+        SessionInfo {
+            session: s.state.map(|s| s.session),
+            from_cache: s.from_cache,
+        }
+    }
+
+    /// The session token and JWT, `Some` only when **both** cookies are readable here (protocol §6): `None`
+    /// with no session, with only an intermediate session, or when the project keeps the session in
+    /// HttpOnly cookies. It does not look at the in-memory state.
+    ///
+    /// ```no_run
+    /// # fn demo(client: leptos_stytch::StytchB2BClient) {
+    /// if let Some(tokens) = client.session().get_tokens() {
+    ///     // Send tokens.session_jwt to your backend.
+    ///     let _ = tokens.session_jwt;
+    /// }
+    /// # }
+    /// ```
+    pub fn get_tokens(&self) -> Option<SessionTokens> {
+        Some(SessionTokens {
+            session_token: self.client.session_token()?,
+            session_jwt: self.client.jwt()?,
+        })
+    }
+
+    /// `POST /sdk/v1/b2b/sessions/authenticate` with `{session_duration_minutes?}` (`{}` without it): checks
+    /// the session, re-mints the JWT and stores the result. An unrecoverable error (`session_not_found`,
+    /// `unauthorized_credentials`, …) destroys the local session.
+    pub async fn authenticate(
+        &self,
+        options: Option<SessionAuthenticateOptions>,
+    ) -> Result<AuthenticateResponse, StytchError> {
+        let duration = options.and_then(|o| o.session_duration_minutes);
+        if duration.is_some() {
+            *lock(&self.client.inner.refresh.last_session_duration) = duration;
+        }
+        self.authenticate_internal(duration).await
+    }
+
+    /// `authenticate` without touching the remembered duration (the refresh timer uses this). If the
+    /// session changed while the request was in flight, the answer is stale: the call is repeated.
+    pub(crate) async fn authenticate_internal(
+        &self,
+        duration: Option<u32>,
+    ) -> Result<AuthenticateResponse, StytchError> {
+        let body = SessionAuthenticateOptions {
+            session_duration_minutes: duration,
+        };
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let before = self.current_session_id();
+            let result = self
+                .client
+                .request::<AuthenticateResponse>(
+                    Method::Post,
+                    "/b2b/sessions/authenticate",
+                    Some(&body),
+                )
+                .await;
+            if self.current_session_id() != before && attempts < 3 {
+                continue;
+            }
+            return match result {
+                Ok(resp) => {
+                    self.client.apply_authenticate_response(&resp);
+                    Ok(resp)
+                }
+                Err(e) => {
+                    if e.is_unrecoverable() {
+                        self.client.destroy_session();
+                    }
+                    Err(e)
+                }
+            };
+        }
+    }
+
+    fn current_session_id(&self) -> Option<String> {
+        self.get_sync().map(|s| s.member_session_id)
+    }
+
+    /// `POST /sdk/v1/b2b/sessions/revoke` (no body): ends the session on the server, then locally. The local
+    /// session is also cleared on an unrecoverable error, or on any error with `force_clear`.
+    pub async fn revoke(&self, options: RevokeOptions) -> Result<ResponseCommon, StytchError> {
+        let result = self
+            .client
+            .request::<ResponseCommon>(Method::Post, "/b2b/sessions/revoke", None::<&()>)
+            .await;
+        let clear = match &result {
+            Ok(_) => true,
+            Err(e) => options.force_clear || e.is_unrecoverable(),
+        };
+        if clear {
+            self.client.destroy_session();
+        }
+        result
+    }
+
+    /// Stores tokens obtained elsewhere (e.g. from your backend) in the session cookies and removes the IST
+    /// cookie; nothing is put in state. Call [`SessionClient::authenticate`] afterwards to load the session.
+    ///
+    /// Unlike the JS SDK, which writes the literal `undefined` as the JWT when it is omitted, an omitted JWT
+    /// is written as an empty cookie, which [`SessionClient::get_tokens`] treats as absent.
+    pub fn update_session(&self, tokens: UpdateSessionOptions) {
+        self.client.write_session_cookies(
+            &tokens.session_token,
+            tokens.session_jwt.as_deref().unwrap_or(""),
+            None,
+        );
+    }
+
+    /// Calls `callback` with the session (or `None`) whenever it changes. Not called on subscribe.
+    pub fn on_change(
+        &self,
+        callback: impl Fn(Option<&MemberSession>) + Send + Sync + 'static,
+    ) -> Unsubscribe {
+        self.client
+            .add_listener(true, move |s| callback(s.state.as_ref().map(|s| &s.session)))
+    }
+}
