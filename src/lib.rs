@@ -16,3 +16,12 @@ pub use crate::core::options::{CookieOptions, StytchB2BOptions};
 pub use crate::core::session::{
     RevokeOptions, SessionAuthenticateOptions, SessionInfo, UpdateSessionOptions,
 };
+
+pub mod components;
+pub mod hooks;
+
+pub use crate::components::{GetSessionTokens, StytchB2BProvider};
+pub use crate::hooks::{
+    UseStytchValue, try_use_stytch_b2b_client, use_stytch_b2b_client, use_stytch_member,
+    use_stytch_member_session, use_stytch_organization,
+};

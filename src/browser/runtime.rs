@@ -47,8 +47,9 @@ impl Runtime for BrowserRuntime {
     }
 
     fn timezone(&self) -> Option<String> {
-        let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
-            .resolved_options();
+        let options =
+            js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+                .resolved_options();
         js_sys::Reflect::get(&options, &"timeZone".into())
             .ok()?
             .as_string()

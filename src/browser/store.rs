@@ -10,7 +10,10 @@ use crate::core::platform::{CookieSpec, Store};
 pub struct BrowserStore;
 
 fn document() -> Option<HtmlDocument> {
-    web_sys::window()?.document()?.dyn_into::<HtmlDocument>().ok()
+    web_sys::window()?
+        .document()?
+        .dyn_into::<HtmlDocument>()
+        .ok()
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -28,8 +31,19 @@ fn encode(s: &str) -> String {
     js_sys::encode_uri_component(s).into()
 }
 
-fn cookie_string(name: &str, value: &str, expires: &str, path: &str, domain: Option<&str>, secure: bool) -> String {
-    let mut c = format!("{}={}; path={path}; SameSite=Lax", encode(name), encode(value));
+fn cookie_string(
+    name: &str,
+    value: &str,
+    expires: &str,
+    path: &str,
+    domain: Option<&str>,
+    secure: bool,
+) -> String {
+    let mut c = format!(
+        "{}={}; path={path}; SameSite=Lax",
+        encode(name),
+        encode(value)
+    );
     if !expires.is_empty() {
         c.push_str("; expires=");
         c.push_str(expires);
@@ -72,7 +86,14 @@ impl Store for BrowserStore {
     }
 
     fn remove_cookie(&self, name: &str, path: &str, domain: Option<&str>) {
-        let s = cookie_string(name, "", "Thu, 01 Jan 1970 00:00:00 GMT", path, domain, false);
+        let s = cookie_string(
+            name,
+            "",
+            "Thu, 01 Jan 1970 00:00:00 GMT",
+            path,
+            domain,
+            false,
+        );
         if let Some(doc) = document() {
             let _ = doc.set_cookie(&s);
         }

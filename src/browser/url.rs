@@ -21,7 +21,8 @@ pub fn parse_authenticate_url(clear_params: bool) -> Option<AuthenticateUrlParam
         let search = String::from(params.to_string());
         url.set_search(&search);
         if let Ok(history) = window.history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href()));
+            let _ =
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href()));
         }
     }
     Some(AuthenticateUrlParams { token_type, token })

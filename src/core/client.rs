@@ -246,7 +246,11 @@ impl StytchB2BClient {
             .send(request)
             .await
             .map_err(|_| StytchError::unreachable("Unable to contact our servers."))?;
-        parse_response(response.status, response.content_type.as_deref(), &response.body)
+        parse_response(
+            response.status,
+            response.content_type.as_deref(),
+            &response.body,
+        )
     }
 
     pub(crate) fn build_request(
@@ -398,7 +402,9 @@ impl StytchB2BClient {
         domains.dedup();
         for path in &paths {
             for domain in &domains {
-                self.inner.store.remove_cookie(name, path, domain.as_deref());
+                self.inner
+                    .store
+                    .remove_cookie(name, path, domain.as_deref());
             }
         }
     }
@@ -584,9 +590,14 @@ pub(crate) fn parse_response<T: DeserializeOwned>(
         None
     };
     let Some(Value::Object(obj)) = parsed else {
-        return Err(StytchError::unreachable("Invalid response from our servers."));
+        return Err(StytchError::unreachable(
+            "Invalid response from our servers.",
+        ));
     };
-    if ["body", "params", "query"].iter().any(|k| obj.contains_key(*k)) {
+    if ["body", "params", "query"]
+        .iter()
+        .any(|k| obj.contains_key(*k))
+    {
         return Err(StytchError::schema(Value::Object(obj).to_string()));
     }
     let text = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_owned);
@@ -613,7 +624,8 @@ mod tests {
 
     #[test]
     fn success_returns_data() {
-        let v: Value = parse_response(200, Some("application/json"), r#"{"data":{"a":1}}"#).unwrap();
+        let v: Value =
+            parse_response(200, Some("application/json"), r#"{"data":{"a":1}}"#).unwrap();
         assert_eq!(v, serde_json::json!({"a":1}));
     }
 
@@ -660,7 +672,10 @@ mod tests {
         a.session.last_accessed_at = "2026-01-01T00:00:00Z".into();
         let mut b = a.clone();
         b.session.last_accessed_at = "2026-01-01T00:03:00Z".into();
-        assert!(same_ignoring_access_time(&Some(a.clone()), &Some(b.clone())));
+        assert!(same_ignoring_access_time(
+            &Some(a.clone()),
+            &Some(b.clone())
+        ));
         b.session.expires_at = "later".into();
         assert!(!same_ignoring_access_time(&Some(a), &Some(b)));
     }

@@ -44,10 +44,14 @@ impl CookieOptions {
             .unwrap_or(DEFAULT_SESSION_COOKIE)
     }
     pub(crate) fn jwt_cookie(&self) -> &str {
-        self.jwt_cookie_name.as_deref().unwrap_or(DEFAULT_JWT_COOKIE)
+        self.jwt_cookie_name
+            .as_deref()
+            .unwrap_or(DEFAULT_JWT_COOKIE)
     }
     pub(crate) fn ist_cookie(&self) -> &str {
-        self.ist_cookie_name.as_deref().unwrap_or(DEFAULT_IST_COOKIE)
+        self.ist_cookie_name
+            .as_deref()
+            .unwrap_or(DEFAULT_IST_COOKIE)
     }
     pub(crate) fn path(&self) -> &str {
         self.path.as_deref().unwrap_or("/")

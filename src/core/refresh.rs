@@ -54,12 +54,13 @@ fn jittered(client: &StytchB2BClient, base: u64) -> u64 {
 fn spawn_loop(client: &StytchB2BClient, generation: u64, first_delay: u64, first_attempt: u32) {
     let client = client.clone();
     let runtime = client.inner.runtime.clone();
+    // The first timer starts now, not when the task is first polled.
+    let mut timer = runtime.sleep(first_delay);
     runtime.spawn(Box::pin(async move {
         let current = |c: &StytchB2BClient| *lock(&c.inner.refresh.generation) == generation;
         let mut attempt = first_attempt;
-        let mut delay = first_delay;
         loop {
-            client.inner.runtime.sleep(delay).await;
+            timer.await;
             if !current(&client) || client.snapshot().state.is_none() {
                 return;
             }
@@ -78,7 +79,10 @@ fn spawn_loop(client: &StytchB2BClient, generation: u64, first_delay: u64, first
                         return;
                     }
                     attempt += 1;
-                    delay = jittered(&client, backoff_ms(attempt));
+                    timer = client
+                        .inner
+                        .runtime
+                        .sleep(jittered(&client, backoff_ms(attempt)));
                 }
             }
         }
@@ -94,7 +98,9 @@ mod tests {
         let seq: Vec<u64> = (1..=9).map(backoff_ms).collect();
         assert_eq!(
             seq,
-            [4000, 8000, 16000, 32000, 64000, 128000, 256000, 256000, 256000]
+            [
+                4000, 8000, 16000, 32000, 64000, 128000, 256000, 256000, 256000
+            ]
         );
     }
 }

@@ -172,7 +172,8 @@ impl SessionClient {
         &self,
         callback: impl Fn(Option<&MemberSession>) + Send + Sync + 'static,
     ) -> Unsubscribe {
-        self.client
-            .add_listener(true, move |s| callback(s.state.as_ref().map(|s| &s.session)))
+        self.client.add_listener(true, move |s| {
+            callback(s.state.as_ref().map(|s| &s.session))
+        })
     }
 }

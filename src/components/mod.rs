@@ -1,0 +1,8 @@
+//! Drop-in Leptos components.
+
+mod get_session_tokens;
+mod provider;
+
+pub use get_session_tokens::GetSessionTokens;
+pub use provider::StytchB2BProvider;
+pub(crate) use provider::StytchStateContext;

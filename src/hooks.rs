@@ -1,0 +1,95 @@
+//! Hooks: read the client and its state from the nearest [`StytchB2BProvider`](crate::StytchB2BProvider).
+
+use leptos::prelude::*;
+
+use crate::components::StytchStateContext;
+use crate::core::client::{StateSnapshot, StytchB2BClient};
+use crate::core::models::{Member, MemberSession, Organization};
+
+/// The client of the nearest provider.
+///
+/// # Panics
+/// Outside a `<StytchB2BProvider>`, with a message saying so. Use [`try_use_stytch_b2b_client`] to get an
+/// `Option` instead.
+pub fn use_stytch_b2b_client() -> StytchB2BClient {
+    try_use_stytch_b2b_client().expect(
+        "use_stytch_b2b_client() was called outside <StytchB2BProvider>: wrap your app (or this component) \
+         in <StytchB2BProvider client=…>",
+    )
+}
+
+/// The client of the nearest provider, or `None` outside one.
+pub fn try_use_stytch_b2b_client() -> Option<StytchB2BClient> {
+    use_context::<StytchB2BClient>()
+}
+
+/// A piece of the session state with its two flags.
+#[derive(Debug, Clone, Copy)]
+pub struct UseStytchValue<T: Send + Sync + 'static> {
+    /// The value; `None` when logged out.
+    pub value: Signal<Option<T>>,
+    /// True while the value is the copy cached at start-up and no write has happened since.
+    pub from_cache: Signal<bool>,
+    /// True once start-up restore has finished: until then `None` may only mean "not known yet".
+    pub is_initialized: Signal<bool>,
+}
+
+fn state() -> ArcRwSignal<StateSnapshot> {
+    match use_context::<StytchStateContext>() {
+        Some(StytchStateContext(s)) => s,
+        None => panic!(
+            "a use_stytch_* hook was called outside <StytchB2BProvider>: wrap your app in \
+             <StytchB2BProvider client=…>"
+        ),
+    }
+}
+
+fn select<T: Clone + PartialEq + Send + Sync + 'static>(
+    pick: fn(&StateSnapshot) -> Option<T>,
+) -> UseStytchValue<T> {
+    let s = state();
+    let value = {
+        let s = s.clone();
+        Memo::new(move |_| s.with(pick))
+    };
+    let from_cache = {
+        let s = s.clone();
+        Memo::new(move |_| s.with(|s| s.from_cache))
+    };
+    let is_initialized = Memo::new(move |_| s.with(|s| s.is_initialized));
+    UseStytchValue {
+        value: value.into(),
+        from_cache: from_cache.into(),
+        is_initialized: is_initialized.into(),
+    }
+}
+
+/// The member session as a signal that follows login, refresh and logout.
+///
+/// ```no_run
+/// use leptos::prelude::*;
+/// use leptos_stytch::use_stytch_member_session;
+///
+/// #[component]
+/// fn Status() -> impl IntoView {
+///     let session = use_stytch_member_session();
+///     move || match session.value.get() {
+///         Some(s) => format!("Signed in until {}", s.expires_at),
+///         None if session.is_initialized.get() => "Signed out".to_owned(),
+///         None => "Loading…".to_owned(),
+///     }
+/// }
+/// ```
+pub fn use_stytch_member_session() -> UseStytchValue<MemberSession> {
+    select(|s| s.state.as_ref().map(|s| s.session.clone()))
+}
+
+/// The logged-in member as a signal.
+pub fn use_stytch_member() -> UseStytchValue<Member> {
+    select(|s| s.state.as_ref().map(|s| s.member.clone()))
+}
+
+/// The logged-in member's organization as a signal.
+pub fn use_stytch_organization() -> UseStytchValue<Organization> {
+    select(|s| s.state.as_ref().map(|s| s.organization.clone()))
+}
