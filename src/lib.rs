@@ -12,6 +12,7 @@ pub use crate::core::models::{
     AuthenticateResponse, Member, MemberResponse, MemberSession, Organization, ResponseCommon,
     SessionState, SessionTokens,
 };
+pub use crate::core::organization::GetBySlugRequest;
 pub use crate::core::options::{CookieOptions, StytchB2BOptions};
 pub use crate::core::session::{
     RevokeOptions, SessionAuthenticateOptions, SessionInfo, UpdateSessionOptions,

@@ -1,5 +1,7 @@
 //! `client.organization()`: the logged-in member's organization (JS `stytch.organization`).
 
+use serde::{Deserialize, Serialize};
+
 use super::client::{StytchB2BClient, Unsubscribe};
 use super::error::StytchError;
 use super::models::{Organization, OrganizationEnvelope};
@@ -18,6 +20,18 @@ pub struct OrganizationInfo {
     pub from_cache: bool,
 }
 
+/// Body of [`OrganizationClient::get_by_slug`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GetBySlugRequest {
+    pub organization_slug: String,
+}
+
+#[derive(Deserialize)]
+struct BySlugEnvelope {
+    #[serde(default)]
+    organization: Option<Organization>,
+}
+
 impl OrganizationClient {
     pub(crate) fn new(client: StytchB2BClient) -> Self {
         Self { client }
@@ -30,6 +44,20 @@ impl OrganizationClient {
             .request(Method::Get, "/b2b/organizations/me", None::<&()>)
             .await?;
         self.client.update_organization(resp.organization.clone());
+        Ok(resp.organization)
+    }
+
+    /// `POST /sdk/v1/b2b/organizations/search` with `{organization_slug}`: the public part of an organization
+    /// (id, name, slug, logo, auth settings), or `None` when no organization has that slug. Needs no session:
+    /// this is how a login page finds the `organization_id` to send a magic link for.
+    pub async fn get_by_slug(
+        &self,
+        request: GetBySlugRequest,
+    ) -> Result<Option<Organization>, StytchError> {
+        let resp: BySlugEnvelope = self
+            .client
+            .request(Method::Post, "/b2b/organizations/search", Some(&request))
+            .await?;
         Ok(resp.organization)
     }
 

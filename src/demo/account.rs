@@ -1,0 +1,70 @@
+//! The signed-in view: member, organization, session, tokens, logout.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_stytch::{
+    GetSessionTokens, RevokeOptions, use_stytch_b2b_client, use_stytch_member, use_stytch_member_session,
+    use_stytch_organization,
+};
+
+use super::describe;
+
+#[component]
+pub fn Account() -> impl IntoView {
+    let client = use_stytch_b2b_client();
+    let member = use_stytch_member();
+    let organization = use_stytch_organization();
+    let session = use_stytch_member_session();
+    let error = RwSignal::new(None::<String>);
+    let logging_out = RwSignal::new(false);
+
+    let logout = move |_| {
+        logging_out.set(true);
+        let client = client.clone();
+        spawn_local(async move {
+            // force_clear: the user asked to leave; leave locally even if the API is unreachable.
+            if let Err(e) = client.session().revoke(RevokeOptions { force_clear: true }).await {
+                error.set(Some(describe(&e)));
+            }
+            logging_out.set(false);
+        });
+    };
+
+    let field = |f: fn(&leptos_stytch::Member) -> String| move || member.value.with(|m| m.as_ref().map(f).unwrap_or_default());
+
+    view! {
+        <div class="card account">
+            <div class="account-head">
+                <div>
+                    <h1 id="member-name">{field(|m| if m.name.is_empty() { m.email_address.clone() } else { m.name.clone() })}</h1>
+                    <p class="muted" id="member-email">{field(|m| m.email_address.clone())}</p>
+                </div>
+                <button id="logout" type="button" class="stytch-button" on:click=logout disabled=move || logging_out.get()>
+                    "Log out"
+                </button>
+            </div>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <dl class="facts">
+                <dt>"Organization"</dt>
+                <dd id="org-name">{move || organization.value.with(|o| o.as_ref().map(|o| format!("{} ({})", o.organization_name, o.organization_slug)).unwrap_or_default())}</dd>
+                <dt>"Status"</dt>
+                <dd id="member-status">{field(|m| m.status.clone())}</dd>
+                <dt>"Roles"</dt>
+                <dd id="member-roles">{move || session.value.with(|s| s.as_ref().map(|s| s.roles.join(", ")).unwrap_or_default())}</dd>
+                <dt>"Session"</dt>
+                <dd id="session-id" class="mono">{move || session.value.with(|s| s.as_ref().map(|s| s.member_session_id.clone()).unwrap_or_default())}</dd>
+                <dt>"Expires"</dt>
+                <dd id="session-expires">{move || session.value.with(|s| s.as_ref().map(|s| s.expires_at.clone()).unwrap_or_default())}</dd>
+                <dt>"Factors"</dt>
+                <dd id="session-factors">{move || session.value.with(|s| s.as_ref().map(|s| s.authentication_factors.iter().map(|f| format!("{} ({})", f.kind, f.delivery_method)).collect::<Vec<_>>().join(", ")).unwrap_or_default())}</dd>
+                <dt>"From cache"</dt>
+                <dd id="session-from-cache">{move || session.from_cache.get().to_string()}</dd>
+            </dl>
+        </div>
+        <div class="card">
+            <h2>"Session tokens"</h2>
+            <p class="muted">"Read from the " <code>"stytch_session"</code> " and " <code>"stytch_session_jwt"</code> " cookies. Send the JWT to your backend."</p>
+            <GetSessionTokens fallback=|| view! { <p id="no-tokens" class="muted">"No session tokens are readable here."</p> } />
+        </div>
+    }
+}

@@ -1,0 +1,77 @@
+//! The demo app. Everything Stytch-related goes through the library's public API; only the inbox talks
+//! to the emulator's control API directly, standing in for the user's mailbox.
+
+mod account;
+mod inbox;
+mod landing;
+mod login;
+
+use leptos::prelude::*;
+use leptos_meta::{Title, provide_meta_context};
+use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchB2BProvider, StytchError, use_stytch_member_session};
+
+/// From `Leptos.toml` `[demo]`, baked in by build.rs.
+pub(crate) const API_URL: &str = env!("STYTCH_DEMO_API_URL");
+const PUBLIC_TOKEN: &str = env!("STYTCH_DEMO_PUBLIC_TOKEN");
+
+/// Bumped whenever the demo sends an email, so the inbox reloads at once.
+#[derive(Clone, Copy)]
+pub(crate) struct InboxRefresh(pub RwSignal<u32>);
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let client = StytchB2BClient::with_options(
+        PUBLIC_TOKEN,
+        StytchB2BOptions {
+            base_url: Some(API_URL.to_owned()),
+            ..Default::default()
+        },
+    );
+    provide_context(InboxRefresh(RwSignal::new(0)));
+    view! {
+        <Title text="leptos-stytch demo" />
+        <StytchB2BProvider client=client>
+            <header class="topbar">
+                <span class="brand">"leptos-stytch"</span>
+                <span class="tagline">"Stytch B2B for Leptos, against the local emulator at " {API_URL}</span>
+            </header>
+            <main class="layout">
+                <section class="primary">
+                    <landing::MagicLinkLanding />
+                    <AuthGate />
+                </section>
+                <aside class="secondary">
+                    <inbox::Inbox />
+                </aside>
+            </main>
+        </StytchB2BProvider>
+    }
+}
+
+/// Login form when signed out, account when signed in, a placeholder while the session is restored.
+#[component]
+fn AuthGate() -> impl IntoView {
+    let session = use_stytch_member_session();
+    move || {
+        if session.value.with(Option::is_some) {
+            view! { <account::Account /> }.into_any()
+        } else if session.is_initialized.get() {
+            view! { <login::LoginForm /> }.into_any()
+        } else {
+            view! { <p class="card muted" id="restoring">"Restoring your session…"</p> }.into_any()
+        }
+    }
+}
+
+/// A readable one-line message for an error.
+pub(crate) fn describe(error: &StytchError) -> String {
+    match error {
+        StytchError::Api {
+            error_type,
+            error_message,
+            ..
+        } => format!("{error_message} ({error_type})"),
+        other => other.to_string(),
+    }
+}
