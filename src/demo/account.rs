@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_stytch::{
-    GetSessionTokens, RevokeOptions, use_stytch_b2b_client, use_stytch_member, use_stytch_member_session,
+    GetSessionTokens,    RevokeOptions, use_stytch_b2b_client, use_stytch_member, use_stytch_member_session,
     use_stytch_organization,
 };
 
@@ -61,10 +61,22 @@ pub fn Account() -> impl IntoView {
                 <dd id="session-from-cache">{move || session.from_cache.get().to_string()}</dd>
             </dl>
         </div>
+    }
+}
+
+/// `<GetSessionTokens/>`, shown signed in and signed out alike: signed out it finds nothing.
+#[component]
+pub fn TokensCard() -> impl IntoView {
+    view! {
         <div class="card">
             <h2>"Session tokens"</h2>
-            <p class="muted">"Read from the " <code>"stytch_session"</code> " and " <code>"stytch_session_jwt"</code> " cookies. Send the JWT to your backend."</p>
-            <GetSessionTokens fallback=|| view! { <p id="no-tokens" class="muted">"No session tokens are readable here."</p> } />
+            <p class="muted">
+                "Read from the " <code>"stytch_session"</code> " and " <code>"stytch_session_jwt"</code>
+                " cookies. Send the JWT to your backend."
+            </p>
+            <GetSessionTokens fallback=|| {
+                view! { <p id="no-tokens" class="muted">"No session tokens are readable here."</p> }
+            } />
         </div>
     }
 }

@@ -40,6 +40,7 @@ pub fn App() -> impl IntoView {
                 <section class="primary">
                     <landing::MagicLinkLanding />
                     <AuthGate />
+                    <account::TokensCard />
                 </section>
                 <aside class="secondary">
                     <inbox::Inbox />

@@ -1,0 +1,392 @@
+//! Surface 2: the backend API `/v1/b2b/...` (Basic `project_id:secret`, responses NOT wrapped:
+//! `{request_id, status_code, ...}`).
+//!
+//! Decisions where the references are silent:
+//! * bad/missing credentials → 401 `unauthorized_credentials`;
+//! * `sessions/authenticate` with a JWT: signature, `kid`, `iss` and `aud` must verify (else
+//!   401 `unable_to_parse_session_jwt` / `jwt_invalid_issuer` / `jwt_invalid_audience`); an
+//!   expired-but-genuine JWT is accepted while its session lives (semantics §4); a revoked,
+//!   expired or unknown session → 404 `session_not_found`. The JWT path answers
+//!   `session_token: ""` because only token hashes are stored;
+//! * both `session_token` and `session_jwt` → 400 `too_many_session_arguments`, neither → 400
+//!   `no_session_arguments`; revoke with several selectors → 400
+//!   `too_many_session_revoke_arguments`, none → 400 `no_session_revoke_arguments`;
+//! * `GET /sessions/jwks/{project_id}` for another project id → 404 `project_not_found`;
+//! * org create without `organization_slug` derives one from the name; passing
+//!   `stytch_member` in member `roles` → 400 `cannot_assign_default_rbac_role_id`, an unknown
+//!   role → 400 `invalid_rbac_role_id`.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::Inner;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{JsonBody, basic_auth};
+use crate::models::{self, NewMember};
+use crate::seed::OrgSettings;
+use crate::session::{self, SessionRow};
+use crate::store::{self, MemberRow};
+use crate::util::{ct_eq, new_id, normalize_email, request_id};
+
+type St = State<Arc<Inner>>;
+
+pub fn routes() -> Router<Arc<Inner>> {
+    Router::new()
+        .route("/v1/b2b/organizations", post(org_create))
+        .route("/v1/b2b/organizations/{organization_id}", get(org_get))
+        .route(
+            "/v1/b2b/organizations/{organization_id}/members",
+            post(member_create),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/member",
+            get(member_get),
+        )
+        .route("/v1/b2b/sessions", get(sessions_get))
+        .route("/v1/b2b/sessions/authenticate", post(sessions_authenticate))
+        .route("/v1/b2b/sessions/revoke", post(sessions_revoke))
+        .route("/v1/b2b/sessions/jwks/{project_id}", get(jwks))
+}
+
+/// `{request_id, status_code: 200, ...fields}`.
+fn ok(mut fields: Value) -> Response {
+    if let Some(o) = fields.as_object_mut() {
+        o.insert("request_id".into(), json!(request_id()));
+        o.insert("status_code".into(), json!(200));
+    }
+    Json(fields).into_response()
+}
+
+fn secret_auth(inner: &Inner, headers: &HeaderMap) -> ApiResult<()> {
+    let (user, pass) = basic_auth(headers).ok_or_else(ApiError::unauthorized)?;
+    let p = &inner.project;
+    // Evaluate both comparisons to avoid an early-exit timing difference.
+    let id_ok = ct_eq(&user, &p.project_id);
+    let secret_ok = ct_eq(&pass, &p.secret);
+    if id_ok && secret_ok {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized())
+    }
+}
+
+async fn org_create(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<OrgSettings>,
+) -> ApiResult<Response> {
+    secret_auth(&inner, &headers)?;
+    let org = models::new_organization(&req, &new_id("organization"), inner.now())?;
+    let conn = inner.conn();
+    store::insert_org(&conn, &org)?;
+    Ok(ok(json!({ "organization": org })))
+}
+
+async fn org_get(
+    State(inner): St,
+    headers: HeaderMap,
+    Path(organization_id): Path<String>,
+) -> ApiResult<Response> {
+    secret_auth(&inner, &headers)?;
+    let conn = inner.conn();
+    let org =
+        store::get_org(&conn, &organization_id)?.ok_or_else(ApiError::organization_not_found)?;
+    Ok(ok(json!({ "organization": org })))
+}
+
+#[derive(Deserialize)]
+struct MemberCreateReq {
+    email_address: String,
+    name: Option<String>,
+    trusted_metadata: Option<Map<String, Value>>,
+    untrusted_metadata: Option<Map<String, Value>>,
+    create_member_as_pending: Option<bool>,
+    is_breakglass: Option<bool>,
+    mfa_phone_number: Option<String>,
+    mfa_enrolled: Option<bool>,
+    roles: Option<Vec<String>>,
+    external_id: Option<String>,
+}
+
+async fn member_create(
+    State(inner): St,
+    headers: HeaderMap,
+    Path(organization_id): Path<String>,
+    JsonBody(req): JsonBody<MemberCreateReq>,
+) -> ApiResult<Response> {
+    secret_auth(&inner, &headers)?;
+    let email = normalize_email(&req.email_address)?;
+    let roles = req.roles.unwrap_or_default();
+    models::validate_roles(&inner.seed, &roles)?;
+    let now = inner.now();
+    let conn = inner.conn();
+    let org =
+        store::get_org(&conn, &organization_id)?.ok_or_else(ApiError::organization_not_found)?;
+    let org_id = org["organization_id"].as_str().unwrap_or("").to_string();
+    let member_id = new_id("member");
+    let status = if req.create_member_as_pending.unwrap_or(false) {
+        "pending"
+    } else {
+        "active"
+    };
+    let data = models::new_member(
+        &NewMember {
+            organization_id: &org_id,
+            member_id: &member_id,
+            email: &email,
+            name: req.name.as_deref().unwrap_or(""),
+            roles: &roles,
+            status,
+            email_address_verified: false,
+            is_breakglass: req.is_breakglass.unwrap_or(false),
+            trusted_metadata: Value::Object(req.trusted_metadata.unwrap_or_default()),
+            untrusted_metadata: Value::Object(req.untrusted_metadata.unwrap_or_default()),
+            external_id: req.external_id.as_deref().unwrap_or(""),
+            mfa_phone_number: req.mfa_phone_number.as_deref().unwrap_or(""),
+            mfa_enrolled: req.mfa_enrolled.unwrap_or(false),
+        },
+        now,
+    );
+    let row = MemberRow {
+        data,
+        email_id: new_id("email"),
+    };
+    store::insert_member(&conn, &row)?;
+    Ok(ok(json!({
+        "member_id": member_id,
+        "member": row.data,
+        "organization": org,
+    })))
+}
+
+/// Resolve a JWT to its live session row.
+fn session_from_jwt(
+    inner: &Inner,
+    conn: &rusqlite::Connection,
+    jwt: &str,
+) -> ApiResult<SessionRow> {
+    let claims = inner.key.verify(jwt, &inner.project.project_id)?;
+    let sid = claims["https://stytch.com/session"]["id"]
+        .as_str()
+        .unwrap_or("");
+    let row = session::by_id(conn, sid, inner.now())?.ok_or_else(ApiError::session_not_found)?;
+    if claims["sub"].as_str() != Some(row.member_id.as_str()) {
+        return Err(ApiError::session_not_found());
+    }
+    Ok(row)
+}
+
+fn nonempty(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.is_empty())
+}
+
+#[derive(Deserialize)]
+struct SessionAuthReq {
+    session_token: Option<String>,
+    session_jwt: Option<String>,
+    session_duration_minutes: Option<i64>,
+}
+
+async fn sessions_authenticate(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<SessionAuthReq>,
+) -> ApiResult<Response> {
+    secret_auth(&inner, &headers)?;
+    let extend = req
+        .session_duration_minutes
+        .map(|m| session::duration_minutes(Some(m)))
+        .transpose()?;
+    let now = inner.now();
+    let conn = inner.conn();
+    let (mut row, token) = match (nonempty(req.session_token), nonempty(req.session_jwt)) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::new(
+                400,
+                "too_many_session_arguments",
+                "Pass either session_token or session_jwt, not both.",
+            ));
+        }
+        (None, None) => {
+            return Err(ApiError::new(
+                400,
+                "no_session_arguments",
+                "One of session_token or session_jwt is required.",
+            ));
+        }
+        (Some(t), None) => {
+            let row = session::by_token(&conn, &t, now)?.ok_or_else(ApiError::session_not_found)?;
+            (row, t)
+        }
+        (None, Some(j)) => (session_from_jwt(&inner, &conn, &j)?, String::new()),
+    };
+    session::touch(&conn, &mut row, extend, now)?;
+    let (member, org) = session::load_owner(&conn, &row)?;
+    let jwt = session::mint_jwt(&inner, &row, &member.data, &org, now)?;
+    Ok(ok(session::auth_fields(
+        &row,
+        &token,
+        &jwt,
+        &member.data,
+        &org,
+    )))
+}
+
+#[derive(Deserialize)]
+struct RevokeReq {
+    member_session_id: Option<String>,
+    session_token: Option<String>,
+    session_jwt: Option<String>,
+    member_id: Option<String>,
+}
+
+async fn sessions_revoke(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<RevokeReq>,
+) -> ApiResult<Response> {
+    secret_auth(&inner, &headers)?;
+    let sel = [
+        nonempty(req.member_session_id),
+        nonempty(req.session_token),
+        nonempty(req.session_jwt),
+        nonempty(req.member_id),
+    ];
+    let count = sel.iter().filter(|s| s.is_some()).count();
+    if count == 0 {
+        return Err(ApiError::new(
+            400,
+            "no_session_revoke_arguments",
+            "One of member_session_id, session_token, session_jwt or member_id is required.",
+        ));
+    }
+    if count > 1 {
+        return Err(ApiError::new(
+            400,
+            "too_many_session_revoke_arguments",
+            "Pass exactly one of member_session_id, session_token, session_jwt or member_id.",
+        ));
+    }
+    let now = inner.now();
+    let conn = inner.conn();
+    let [sid, tok, jwt, mid] = sel;
+    if let Some(sid) = sid {
+        let row = session::by_id(&conn, &sid, now)?.ok_or_else(ApiError::session_not_found)?;
+        session::revoke_id(&conn, &row.member_session_id)?;
+    } else if let Some(t) = tok {
+        let row = session::by_token(&conn, &t, now)?.ok_or_else(ApiError::session_not_found)?;
+        session::revoke_id(&conn, &row.member_session_id)?;
+    } else if let Some(j) = jwt {
+        let row = session_from_jwt(&inner, &conn, &j)?;
+        session::revoke_id(&conn, &row.member_session_id)?;
+    } else if let Some(m) = mid {
+        store::get_member(&conn, &m)?.ok_or_else(ApiError::member_not_found)?;
+        session::revoke_member(&conn, &m)?;
+    }
+    Ok(ok(json!({})))
+}
+
+async fn jwks(State(inner): St, Path(project_id): Path<String>) -> ApiResult<Response> {
+    if project_id != inner.project.project_id {
+        return Err(ApiError::new(
+            404,
+            "project_not_found",
+            "Project could not be found.",
+        ));
+    }
+    Ok(ok(json!({ "keys": [inner.key.jwk()] })))
+}
+
+#[derive(Deserialize)]
+struct MemberGetQuery {
+    member_id: Option<String>,
+    email_address: Option<String>,
+}
+
+/// `GET /organizations/{organization_id}/member?member_id=…|email_address=…`; neither →
+/// 400 `invalid_member_get_fields`.
+async fn member_get(
+    State(inner): St,
+    headers: HeaderMap,
+    Path(organization_id): Path<String>,
+    q: Result<Query<MemberGetQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    secret_auth(&inner, &headers)?;
+    let Query(q) = q.map_err(|_| ApiError::bad_request("Invalid query string."))?;
+    let conn = inner.conn();
+    let org =
+        store::get_org(&conn, &organization_id)?.ok_or_else(ApiError::organization_not_found)?;
+    let org_id = org["organization_id"].as_str().unwrap_or("");
+    let member = match (nonempty(q.member_id), nonempty(q.email_address)) {
+        (Some(id), _) => store::get_member(&conn, &id)?
+            .filter(|m| m.data["organization_id"] == org["organization_id"]),
+        (None, Some(email)) => {
+            let email = normalize_email(&email)?;
+            store::find_member(&conn, org_id, &email)?
+        }
+        (None, None) => {
+            return Err(ApiError::new(
+                400,
+                "invalid_member_get_fields",
+                "Pass member_id or email_address.",
+            ));
+        }
+    }
+    .ok_or_else(ApiError::member_not_found)?;
+    Ok(ok(json!({
+        "member_id": member.member_id(),
+        "member": member.data,
+        "organization": org,
+    })))
+}
+
+#[derive(Deserialize)]
+struct SessionsGetQuery {
+    organization_id: Option<String>,
+    member_id: Option<String>,
+}
+
+/// `GET /sessions?organization_id=…&member_id=…` → the member's live sessions.
+async fn sessions_get(
+    State(inner): St,
+    headers: HeaderMap,
+    q: Result<Query<SessionsGetQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    secret_auth(&inner, &headers)?;
+    let Query(q) = q.map_err(|_| ApiError::bad_request("Invalid query string."))?;
+    let (Some(org_id), Some(member_id)) = (nonempty(q.organization_id), nonempty(q.member_id))
+    else {
+        return Err(ApiError::bad_request(
+            "organization_id and member_id are required query parameters.",
+        ));
+    };
+    let now = inner.now();
+    let conn = inner.conn();
+    let org = store::get_org(&conn, &org_id)?.ok_or_else(ApiError::organization_not_found)?;
+    let member = store::get_member(&conn, &member_id)?
+        .filter(|m| m.data["organization_id"] == org["organization_id"])
+        .ok_or_else(ApiError::member_not_found)?;
+    let ids: Vec<String> = {
+        let mut st = conn.prepare(
+            "SELECT member_session_id FROM sessions WHERE member_id = ?1 AND revoked = 0
+             AND expires_at > ?2 ORDER BY started_at DESC",
+        )?;
+        let rows = st.query_map(rusqlite::params![member_id, now], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut sessions = Vec::new();
+    for id in ids {
+        if let Some(row) = session::by_id(&conn, &id, now)? {
+            sessions.push(session::session_json(&row, &member.data, &org));
+        }
+    }
+    Ok(ok(json!({ "member_sessions": sessions })))
+}

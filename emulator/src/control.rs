@@ -1,0 +1,71 @@
+//! Surface 3: the control API `/emulator/v1/...` (no auth; CORS like the SDK).
+//!
+//! This is the test/dev mailbox: `GET /emulator/v1/messages` is the only place a raw
+//! magic-link token ever appears. `GET /emulator/v1/organizations` (an addition) lists the
+//! organizations so tests and demos can find seeded ids.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use crate::Inner;
+use crate::error::{ApiError, ApiResult};
+use crate::store;
+
+type St = State<Arc<Inner>>;
+
+pub fn routes() -> Router<Arc<Inner>> {
+    Router::new()
+        .route(
+            "/emulator/v1/messages",
+            get(list_messages).delete(delete_messages),
+        )
+        .route("/emulator/v1/reset", post(reset))
+        .route("/emulator/v1/project", get(project))
+        .route("/emulator/v1/health", get(health))
+        .route("/emulator/v1/organizations", get(organizations))
+}
+
+async fn list_messages(
+    State(inner): St,
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    let Query(q) = q.map_err(|_| ApiError::bad_request("Invalid query string."))?;
+    let conn = inner.conn();
+    let to = q
+        .get("to")
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let messages = store::list_messages(&conn, to.as_deref())?;
+    Ok(Json(json!({ "messages": messages })))
+}
+
+async fn delete_messages(State(inner): St) -> ApiResult<Json<Value>> {
+    let conn = inner.conn();
+    let n = conn.execute("DELETE FROM messages", [])?;
+    Ok(Json(json!({ "deleted": n })))
+}
+
+async fn reset(State(inner): St) -> ApiResult<Json<Value>> {
+    inner.reset()?;
+    Ok(Json(json!({ "ok": true })))
+}
+
+async fn project(State(inner): St) -> Json<Value> {
+    Json(json!(inner.project))
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+async fn organizations(State(inner): St) -> ApiResult<Json<Value>> {
+    let conn = inner.conn();
+    let orgs = store::list_orgs(&conn)?;
+    Ok(Json(json!({ "organizations": orgs })))
+}

@@ -1,0 +1,259 @@
+//! `stytch-emulator`: a local, Stytch-compatible B2B API emulator.
+//!
+//! One [`axum::Router`] serves three surfaces:
+//! 1. the **SDK API** `/sdk/v1/...` as `@stytch/vanilla-js` calls it (success wrapped in
+//!    `{"data": …}`, errors as top-level Stytch error JSON, Basic `public_token:session_token`);
+//! 2. the **backend API** `/v1/b2b/...` as Stytch's server SDKs call it (Basic
+//!    `project_id:secret`, responses not wrapped);
+//! 3. the **control API** `/emulator/v1/...` for tests and demos (sent messages, reset,
+//!    project credentials, health). No auth.
+//!
+//! State lives in SQLite (a file, or in memory). Tokens (magic links, sessions) come from the OS
+//! CSPRNG and only their SHA-256 is stored; the raw magic-link token is visible only through
+//! `GET /emulator/v1/messages`, which stands in for the mailbox.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let emu = stytch_emulator::Emulator::in_memory(stytch_emulator::Seed::default())?;
+//! let app = emu.router();
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! axum::serve(listener, app).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Decisions where Stytch's behaviour is not documented are written on the items that
+//! implement them (see `sdk`, `backend`, `extract`).
+
+mod backend;
+mod control;
+mod cors;
+mod error;
+mod extract;
+mod keys;
+mod models;
+mod sdk;
+pub mod seed;
+mod session;
+mod store;
+mod util;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+pub use error::EmulatorError;
+pub use seed::Seed;
+
+use error::ApiError;
+use keys::SigningKey;
+
+/// The local project's credentials.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ProjectInfo {
+    pub project_id: String,
+    pub public_token: String,
+    pub secret: String,
+}
+
+/// A running emulator's state. Cheap to clone (shared `Arc`).
+#[derive(Clone)]
+pub struct Emulator {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    db: Mutex<Connection>,
+    /// The resolved seed (credentials filled in): project settings + what reset restores.
+    pub(crate) seed: Seed,
+    pub(crate) project: ProjectInfo,
+    pub(crate) key: Arc<SigningKey>,
+    /// Test clock offset in seconds (see [`Emulator::advance_clock`]).
+    clock_offset: AtomicI64,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS organizations (
+    organization_id TEXT PRIMARY KEY, slug TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS members (
+    member_id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, email TEXT NOT NULL,
+    email_id TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (organization_id, email));
+CREATE TABLE IF NOT EXISTS magic_links (
+    token_hash TEXT PRIMARY KEY, member_id TEXT NOT NULL, organization_id TEXT NOT NULL,
+    pkce_challenge TEXT, expires_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    member_session_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,
+    member_id TEXT NOT NULL, organization_id TEXT NOT NULL, factors TEXT NOT NULL,
+    started_at INTEGER NOT NULL, last_accessed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0, ip_address TEXT NOT NULL DEFAULT '',
+    user_agent TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL, to_addr TEXT NOT NULL,
+    channel TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,
+    link TEXT, token TEXT, code TEXT, created_at INTEGER NOT NULL);
+";
+
+impl Emulator {
+    /// A fresh in-memory emulator. The RSA key is shared process-wide between in-memory
+    /// instances (generated once).
+    pub fn in_memory(seed: Seed) -> Result<Emulator, EmulatorError> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch(SCHEMA)?;
+        let seed = seed.resolved()?;
+        let key = SigningKey::shared()?;
+        Self::finish(conn, seed, key, true)
+    }
+
+    /// A file-backed emulator. On a new DB the seed is resolved (credentials generated when
+    /// missing), stored together with a freshly generated signing key, and applied. On an
+    /// existing DB the stored seed, credentials and key are used and `seed` is ignored.
+    pub fn open(db_path: &Path, seed: Seed) -> Result<Emulator, EmulatorError> {
+        if let Some(dir) = db_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let conn = Connection::open(db_path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "busy_timeout", 5000)?;
+        conn.execute_batch(SCHEMA)?;
+        let stored: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'seed'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match stored {
+            Some(json) => {
+                let seed: Seed = serde_json::from_str(&json)?;
+                let (kid, der): (String, Vec<u8>) = conn.query_row(
+                    "SELECT (SELECT value FROM meta WHERE key = 'jwk_kid'),
+                            (SELECT value FROM meta WHERE key = 'jwk_der')",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                let key = Arc::new(SigningKey::from_der(kid, der)?);
+                Self::finish(conn, seed, key, false)
+            }
+            None => {
+                let seed = seed.resolved()?;
+                let key = Arc::new(SigningKey::generate()?);
+                Self::finish(conn, seed, key, true)
+            }
+        }
+    }
+
+    fn finish(
+        conn: Connection,
+        seed: Seed,
+        key: Arc<SigningKey>,
+        fresh: bool,
+    ) -> Result<Emulator, EmulatorError> {
+        let p = &seed.project;
+        let project = ProjectInfo {
+            project_id: p.project_id.clone().unwrap_or_default(),
+            public_token: p.public_token.clone().unwrap_or_default(),
+            secret: p.secret.clone().unwrap_or_default(),
+        };
+        let emu = Emulator {
+            inner: Arc::new(Inner {
+                db: Mutex::new(conn),
+                seed,
+                project,
+                key,
+                clock_offset: AtomicI64::new(0),
+            }),
+        };
+        if fresh {
+            let inner = &emu.inner;
+            let mut conn = inner.conn();
+            let tx = conn.transaction()?;
+            let seed_json = serde_json::to_string(&inner.seed)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('seed', ?1), ('jwk_kid', ?2)",
+                params![seed_json, inner.key.kid],
+            )?;
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('jwk_der', ?1)",
+                params![inner.key.der],
+            )?;
+            store::apply_seed(&tx, &inner.seed, inner.now())
+                .map_err(|e| EmulatorError::Seed(format!("{}: {}", e.error_type, e.message)))?;
+            tx.commit()?;
+        }
+        Ok(emu)
+    }
+
+    /// The full router: SDK, backend and control surfaces, CORS, JSON 404/405 fallbacks.
+    pub fn router(&self) -> axum::Router {
+        let inner = self.inner.clone();
+        let api = sdk::routes()
+            .merge(backend::routes())
+            .merge(control::routes())
+            .fallback(fallback_404)
+            .method_not_allowed_fallback(fallback_405)
+            .with_state(inner.clone());
+        api.layer(axum::middleware::from_fn_with_state(inner, cors::cors))
+    }
+
+    /// Project id, public token and secret.
+    pub fn project(&self) -> ProjectInfo {
+        self.inner.project.clone()
+    }
+
+    /// Test hook: move the emulator's clock forward (token / session expiry without waiting).
+    #[doc(hidden)]
+    pub fn advance_clock(&self, by: std::time::Duration) {
+        let secs = i64::try_from(by.as_secs()).unwrap_or(i64::MAX / 2);
+        self.inner.clock_offset.fetch_add(secs, Ordering::SeqCst);
+    }
+
+    /// The current `kid` of the signing key (used by tests).
+    #[doc(hidden)]
+    pub fn signing_key_id(&self) -> String {
+        self.inner.key.kid.clone()
+    }
+}
+
+impl Inner {
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (statements are
+        // atomic / transactional), so a poisoned lock is safe to reuse.
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Unix seconds on the emulator clock.
+    pub(crate) fn now(&self) -> i64 {
+        time::OffsetDateTime::now_utc().unix_timestamp() + self.clock_offset.load(Ordering::SeqCst)
+    }
+
+    /// Wipe all state back to the stored seed (same credentials and key).
+    pub(crate) fn reset(&self) -> Result<(), ApiError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute_batch(
+            "DELETE FROM organizations; DELETE FROM members; DELETE FROM magic_links;
+             DELETE FROM sessions; DELETE FROM messages;",
+        )?;
+        store::apply_seed(&tx, &self.seed, self.now())?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+async fn fallback_404(uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        404,
+        "route_not_found",
+        format!("Route not found: {}", uri.path()),
+    )
+}
+
+async fn fallback_405() -> ApiError {
+    ApiError::new(
+        405,
+        "method_not_allowed",
+        "The HTTP method is not allowed for this route.",
+    )
+}

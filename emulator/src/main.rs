@@ -1,0 +1,133 @@
+//! `stytch-emulator` binary: serve the emulator on a TCP port.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use clap::Parser;
+use stytch_emulator::{Emulator, Seed};
+
+/// Local, Stytch-compatible B2B API emulator.
+#[derive(Parser, Debug)]
+#[command(name = "stytch-emulator", version, about)]
+struct Cli {
+    /// TCP port to listen on.
+    #[arg(long, default_value_t = 4010)]
+    port: u16,
+    /// Address to bind.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// SQLite database file (created with its directories when missing).
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = ".stytch-emulator/emulator.db",
+        conflicts_with = "memory"
+    )]
+    db: PathBuf,
+    /// Keep all state in memory (lost on exit).
+    #[arg(long)]
+    memory: bool,
+    /// Seed JSON file (applied only when the database is new).
+    #[arg(long, value_name = "FILE")]
+    seed: Option<PathBuf>,
+}
+
+/// Log method, path and status to stderr. Never tokens, secrets, codes, queries or bodies.
+async fn log_requests(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    // The bootstrap path embeds the public token: log the route template instead.
+    let path = if path.starts_with("/sdk/v1/projects/bootstrap/") {
+        "/sdk/v1/projects/bootstrap/{public_token}".to_string()
+    } else {
+        path
+    };
+    let started = std::time::Instant::now();
+    let resp = next.run(req).await;
+    eprintln!(
+        "{method} {path} {} {}ms",
+        resp.status().as_u16(),
+        started.elapsed().as_millis()
+    );
+    resp
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    eprintln!("stytch-emulator: shutting down");
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let seed = match &cli.seed {
+        Some(p) => match Seed::from_file(p) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("stytch-emulator: cannot load seed {}: {e}", p.display());
+                return ExitCode::FAILURE;
+            }
+        },
+        None => Seed::default(),
+    };
+    let emu = if cli.memory {
+        Emulator::in_memory(seed)
+    } else {
+        Emulator::open(&cli.db, seed)
+    };
+    let emu = match emu {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("stytch-emulator: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let app = emu.router().layer(axum::middleware::from_fn(log_requests));
+    let addr = format!("{}:{}", cli.host, cli.port);
+    let listener = match tokio::net::TcpListener::bind(&addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("stytch-emulator: cannot listen on {addr}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let host = listener.local_addr().map(|a| a.to_string()).unwrap_or(addr);
+    let p = emu.project();
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "stytch-emulator listening on http://{host} public_token={} project_id={}",
+        p.public_token, p.project_id
+    );
+    let _ = out.flush();
+    drop(out);
+    if let Err(e) = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    {
+        eprintln!("stytch-emulator: server error: {e}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,206 @@
+//! The seed: project credentials and settings, RBAC policy, organizations and members.
+//!
+//! Every field has a default, so `{}` is a valid seed. Missing project credentials are generated
+//! (`project-test-<uuid>`, `public-token-test-<uuid>`, `secret-test-<random>`); for a file DB they
+//! are persisted on first start together with the whole resolved seed, which is what
+//! `POST /emulator/v1/reset` restores.
+//!
+//! Seeded organizations and members without an explicit id get a *deterministic* id (UUIDv5 of
+//! the project id + slug, or org id + email), so ids stay the same across resets.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::EmulatorError;
+
+/// Emulator seed (JSON). See the crate docs and `emulator/seeds/demo.json`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Seed {
+    pub project: SeedProject,
+    /// Origins allowed by CORS (exact match on scheme://host[:port]).
+    pub allowed_origins: Vec<String>,
+    /// Allowed magic-link redirect URLs; the first one is the default.
+    pub redirect_urls: Vec<String>,
+    pub pkce_required_for_email_magic_links: bool,
+    pub pkce_required_for_password_resets: bool,
+    pub pkce_required_for_oauth: bool,
+    pub pkce_required_for_sso: bool,
+    /// Custom roles/resources, merged after Stytch's defaults.
+    pub rbac_policy: RbacPolicy,
+    pub organizations: Vec<SeedOrganization>,
+}
+
+/// Project credentials and name.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct SeedProject {
+    pub project_id: Option<String>,
+    pub public_token: Option<String>,
+    pub secret: Option<String>,
+    pub name: Option<String>,
+}
+
+/// RBAC policy fragment (`roles`, `resources`, `scopes`) as in bootstrap's `rbac_policy`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct RbacPolicy {
+    pub roles: Vec<RbacRole>,
+    pub resources: Vec<RbacResource>,
+    pub scopes: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct RbacRole {
+    pub role_id: String,
+    pub description: String,
+    pub permissions: Vec<RbacPermission>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct RbacPermission {
+    pub resource_id: String,
+    pub actions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct RbacResource {
+    pub resource_id: String,
+    pub description: String,
+    pub actions: Vec<String>,
+}
+
+/// A seeded organization. Settings follow the backend "create organization" rules and
+/// defaults (semantics §3.2/§6.1).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct SeedOrganization {
+    pub organization_id: Option<String>,
+    #[serde(flatten)]
+    pub settings: OrgSettings,
+    pub members: Vec<SeedMember>,
+}
+
+/// Organization settings accepted by seed and by `POST /v1/b2b/organizations`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct OrgSettings {
+    pub organization_name: Option<String>,
+    pub organization_slug: Option<String>,
+    pub organization_logo_url: Option<String>,
+    pub organization_external_id: Option<String>,
+    pub trusted_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub email_allowed_domains: Option<Vec<String>>,
+    pub email_jit_provisioning: Option<String>,
+    pub email_invites: Option<String>,
+    pub sso_jit_provisioning: Option<String>,
+    pub auth_methods: Option<String>,
+    pub allowed_auth_methods: Option<Vec<String>>,
+    pub mfa_methods: Option<String>,
+    pub allowed_mfa_methods: Option<Vec<String>>,
+    pub mfa_policy: Option<String>,
+    pub oauth_tenant_jit_provisioning: Option<String>,
+}
+
+/// A seeded member. `roles` are role ids besides the implicit `stytch_member`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct SeedMember {
+    pub member_id: Option<String>,
+    pub email_address: String,
+    pub name: String,
+    pub roles: Vec<String>,
+    /// `active` (default), `pending` or `invited`.
+    pub status: String,
+    pub email_address_verified: bool,
+    pub is_breakglass: bool,
+}
+
+impl Default for SeedMember {
+    fn default() -> Self {
+        SeedMember {
+            member_id: None,
+            email_address: String::new(),
+            name: String::new(),
+            roles: Vec::new(),
+            status: "active".into(),
+            email_address_verified: false,
+            is_breakglass: false,
+        }
+    }
+}
+
+impl Default for Seed {
+    /// A usable local project: generated credentials, origins/redirects for
+    /// `http://127.0.0.1:8080` and `http://localhost:8080`, and the "Acme" organization
+    /// (slug `acme`, domain `example.com`, JIT RESTRICTED) with `admin@example.com` (stytch_admin).
+    fn default() -> Self {
+        Seed {
+            project: SeedProject::default(),
+            allowed_origins: vec![
+                "http://127.0.0.1:8080".into(),
+                "http://localhost:8080".into(),
+            ],
+            redirect_urls: vec![
+                "http://127.0.0.1:8080/".into(),
+                "http://localhost:8080/".into(),
+            ],
+            pkce_required_for_email_magic_links: false,
+            pkce_required_for_password_resets: false,
+            pkce_required_for_oauth: false,
+            pkce_required_for_sso: false,
+            rbac_policy: RbacPolicy::default(),
+            organizations: vec![SeedOrganization {
+                organization_id: None,
+                settings: OrgSettings {
+                    organization_name: Some("Acme".into()),
+                    organization_slug: Some("acme".into()),
+                    email_allowed_domains: Some(vec!["example.com".into()]),
+                    email_jit_provisioning: Some("RESTRICTED".into()),
+                    email_invites: Some("ALL_ALLOWED".into()),
+                    auth_methods: Some("ALL_ALLOWED".into()),
+                    allowed_auth_methods: Some(vec![]),
+                    ..OrgSettings::default()
+                },
+                members: vec![SeedMember {
+                    email_address: "admin@example.com".into(),
+                    name: "Ada Admin".into(),
+                    roles: vec!["stytch_admin".into()],
+                    ..SeedMember::default()
+                }],
+            }],
+        }
+    }
+}
+
+impl Seed {
+    /// Read a JSON seed file.
+    pub fn from_file(path: &Path) -> Result<Seed, EmulatorError> {
+        let text = std::fs::read_to_string(path)?;
+        Ok(serde_json::from_str(&text)?)
+    }
+
+    /// Fill in generated project credentials.
+    pub(crate) fn resolved(mut self) -> Result<Seed, EmulatorError> {
+        let p = &mut self.project;
+        if p.project_id.as_deref().is_none_or(str::is_empty) {
+            p.project_id = Some(format!("project-test-{}", uuid::Uuid::new_v4()));
+        }
+        if p.public_token.as_deref().is_none_or(str::is_empty) {
+            p.public_token = Some(format!("public-token-test-{}", uuid::Uuid::new_v4()));
+        }
+        if p.secret.as_deref().is_none_or(str::is_empty) {
+            let t = crate::util::random_token()
+                .map_err(|_| EmulatorError::Key("CSPRNG unavailable".into()))?;
+            p.secret = Some(format!("secret-test-{t}"));
+        }
+        if p.name.as_deref().is_none_or(str::is_empty) {
+            p.name = Some("Local project".into());
+        }
+        Ok(self)
+    }
+}

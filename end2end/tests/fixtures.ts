@@ -1,0 +1,68 @@
+import { test as base, expect, type Page, type APIRequestContext } from '@playwright/test';
+import { EMULATOR } from '../playwright.config';
+
+export { expect, EMULATOR };
+
+/** The demo page, as a person sees it. */
+export class DemoPage {
+  readonly errors: string[] = [];
+  constructor(readonly page: Page) {
+    page.on('pageerror', (e) => this.errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      // A 4xx from an API call the test provokes is logged by the browser as a resource error; anything
+      // else on the console at error level is a bug.
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) this.errors.push(m.text());
+    });
+  }
+  async open() {
+    await this.page.goto('/');
+  }
+  async requestLink(email: string, org = 'acme') {
+    await this.page.fill('#login-org', org);
+    await this.page.fill('#login-email', email);
+    await this.page.click('#login-submit');
+  }
+  async getTokens() {
+    await this.page.getByTestId('get-session-tokens').click();
+  }
+  async logout() {
+    await this.page.click('#logout');
+    await expect(this.page.locator('#login-email')).toBeVisible();
+  }
+}
+
+/** The emulator's control and backend APIs. */
+export class Emulator {
+  constructor(readonly request: APIRequestContext) {}
+  async reset() {
+    expect((await this.request.post(`${EMULATOR}/emulator/v1/reset`)).ok()).toBeTruthy();
+  }
+  async lastMessage(to: string) {
+    const resp = await this.request.get(`${EMULATOR}/emulator/v1/messages?to=${encodeURIComponent(to)}`);
+    expect(resp.ok()).toBeTruthy();
+    const { messages } = await resp.json();
+    expect(messages.length).toBeGreaterThan(0);
+    return messages[0];
+  }
+  async backendAuthenticate(body: Record<string, string>) {
+    const project = await (await this.request.get(`${EMULATOR}/emulator/v1/project`)).json();
+    const auth = Buffer.from(`${project.project_id}:${project.secret}`).toString('base64');
+    return this.request.post(`${EMULATOR}/v1/b2b/sessions/authenticate`, {
+      headers: { Authorization: `Basic ${auth}` },
+      data: body,
+    });
+  }
+}
+
+export const test = base.extend<{ demo: DemoPage; emulator: Emulator }>({
+  demo: async ({ page }, use) => {
+    const demo = new DemoPage(page);
+    await use(demo);
+    expect(demo.errors, 'no errors in the page').toEqual([]);
+  },
+  emulator: async ({ request }, use) => {
+    const emulator = new Emulator(request);
+    await emulator.reset();
+    await use(emulator);
+  },
+});

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Sets everything up (idempotent) and runs every test: formatting and lints, native tests (client core
+# against the in-process emulator, emulator handlers, doctests), browser tests (wasm-bindgen-test in
+# headless Chromium, against an emulator over HTTP) and the end-to-end tests (Playwright driving the
+# Trunk-built demo against a running emulator).
+source "$(dirname "$0")/lib.sh"
+
+ensure_browser
+ensure_wasm_tools
+ensure_e2e_deps
+
+log "cargo fmt --check"
+cargo fmt --all -- --check
+log "cargo clippy"
+cargo clippy -q --workspace --all-targets -- -D warnings
+cargo clippy -q --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+log "native tests"
+cargo test --workspace
+
+build_emulator
+
+# Browser tests: an emulator of their own that allows the test runner's origin.
+WASM_TEST_ADDR="127.0.0.1:8097"
+WASM_EMULATOR_PORT=4011
+"$EMULATOR_BIN" --memory --port "$WASM_EMULATOR_PORT" --seed tests/browser-seed.json >/dev/null &
+WASM_EMULATOR_PID=$!
+trap 'kill $WASM_EMULATOR_PID 2>/dev/null || true' EXIT
+wait_for "http://127.0.0.1:$WASM_EMULATOR_PORT/emulator/v1/health"
+log "browser tests (wasm-bindgen-test, headless Chromium)"
+WASM_BINDGEN_TEST_ADDRESS="$WASM_TEST_ADDR" STYTCH_TEST_API_URL="http://127.0.0.1:$WASM_EMULATOR_PORT" \
+  CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web
+kill $WASM_EMULATOR_PID 2>/dev/null || true
+
+build_demo
+log "end-to-end tests (Playwright)"
+(cd end2end && npx playwright test)

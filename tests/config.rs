@@ -1,0 +1,63 @@
+//! `Leptos.toml` is the one place for the demo's settings; the emulator seed must agree with it, or the demo
+//! breaks in ways that only show in a browser (CORS refusals, rejected redirect URLs, unknown public token).
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use serde_json::Value;
+
+fn leptos_toml() -> toml::Table {
+    toml::from_str(&std::fs::read_to_string("Leptos.toml").expect("Leptos.toml")).expect("valid TOML")
+}
+
+fn get<'a>(t: &'a toml::Table, section: &str, key: &str) -> &'a toml::Value {
+    &t[section][key]
+}
+
+#[test]
+fn the_demo_seed_matches_leptos_toml() {
+    let config = leptos_toml();
+    let seed_path = get(&config, "emulator", "seed").as_str().unwrap();
+    let seed: Value =
+        serde_json::from_str(&std::fs::read_to_string(seed_path).expect("seed file")).unwrap();
+
+    let origin = format!(
+        "http://{}:{}",
+        get(&config, "site", "host").as_str().unwrap(),
+        get(&config, "site", "port").as_integer().unwrap()
+    );
+    let strings = |key: &str| -> Vec<String> {
+        seed[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(strings("allowed_origins").contains(&origin), "seed must allow {origin}");
+    assert!(
+        strings("redirect_urls").contains(&format!("{origin}/")),
+        "seed must allow the redirect {origin}/"
+    );
+    assert_eq!(
+        seed["project"]["public_token"].as_str().unwrap(),
+        get(&config, "demo", "public_token").as_str().unwrap()
+    );
+    let api = format!(
+        "http://{}:{}",
+        get(&config, "emulator", "host").as_str().unwrap(),
+        get(&config, "emulator", "port").as_integer().unwrap()
+    );
+    assert_eq!(get(&config, "demo", "api_url").as_str().unwrap(), api);
+}
+
+#[test]
+fn the_demo_seed_loads_in_the_emulator() {
+    let config = leptos_toml();
+    let seed_path = get(&config, "emulator", "seed").as_str().unwrap();
+    let seed = stytch_emulator::Seed::from_file(std::path::Path::new(seed_path)).expect("seed parses");
+    let emulator = stytch_emulator::Emulator::in_memory(seed).expect("seed applies");
+    assert_eq!(
+        emulator.project().public_token,
+        get(&config, "demo", "public_token").as_str().unwrap()
+    );
+}

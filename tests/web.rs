@@ -1,0 +1,270 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the cookie/localStorage store, the client over
+//! real HTTP (gloo-net, CORS with credentials) against a running emulator, and the Leptos components and
+//! hooks. `scripts/test.sh` starts the emulator (seed `tests/browser-seed.json`) and sets
+//! `STYTCH_TEST_API_URL`.
+
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use leptos_stytch::browser::BrowserStore;
+use leptos_stytch::core::platform::{CookieSpec, Store};
+use leptos_stytch::{
+    EmailLoginOrSignupRequest, GetSessionTokens, MagicLinksAuthenticateRequest, RevokeOptions,
+    StytchB2BClient, StytchB2BOptions, StytchB2BProvider, UpdateSessionOptions,
+    use_stytch_member_session,
+};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const API_URL: &str = match option_env!("STYTCH_TEST_API_URL") {
+    Some(u) => u,
+    None => "http://127.0.0.1:4011",
+};
+const PUBLIC_TOKEN: &str = "public-token-test-00000000-0000-4000-8000-0000000000aa";
+const ORG_ID: &str = "organization-test-00000000-0000-4000-8000-0000000000a1";
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn raw_cookies() -> String {
+    document()
+        .dyn_into::<web_sys::HtmlDocument>()
+        .unwrap()
+        .cookie()
+        .unwrap()
+}
+
+/// Every test starts with no cookies, no storage and an empty body.
+fn clean() {
+    let store = BrowserStore;
+    for pair in raw_cookies().split(';') {
+        if let Some((name, _)) = pair.trim().split_once('=') {
+            store.remove_cookie(name, "/", None);
+        }
+    }
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
+    document().body().unwrap().set_inner_html("");
+}
+
+fn client() -> StytchB2BClient {
+    StytchB2BClient::with_options(
+        PUBLIC_TOKEN,
+        StytchB2BOptions {
+            base_url: Some(API_URL.to_owned()),
+            ..Default::default()
+        },
+    )
+}
+
+fn mount(view: impl Fn() -> AnyView + 'static) -> web_sys::HtmlElement {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let root: web_sys::HtmlElement = root.unchecked_into();
+    let handle = leptos::mount::mount_to(root.clone(), view);
+    handle.forget();
+    root
+}
+
+fn find(root: &web_sys::HtmlElement, selector: &str) -> Option<web_sys::Element> {
+    root.query_selector(selector).unwrap()
+}
+
+fn click(root: &web_sys::HtmlElement, selector: &str) {
+    find(root, selector)
+        .expect("element to click")
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+}
+
+async fn wait_until(mut condition: impl FnMut() -> bool) {
+    for _ in 0..200 {
+        if condition() {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(25).await;
+    }
+    panic!("condition not met within 5 s");
+}
+
+/// Sends a magic link and reads its token from the emulator's control API.
+async fn magic_link_token(client: &StytchB2BClient, email: &str) -> String {
+    client
+        .magic_links()
+        .email()
+        .login_or_signup(EmailLoginOrSignupRequest {
+            email_address: email.to_owned(),
+            organization_id: ORG_ID.to_owned(),
+            ..Default::default()
+        })
+        .await
+        .expect("login_or_signup over HTTP");
+    let resp = gloo_net::http::Request::get(&format!("{API_URL}/emulator/v1/messages?to={email}"))
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = resp.json().await.unwrap();
+    body["messages"][0]["token"].as_str().unwrap().to_owned()
+}
+
+#[wasm_bindgen_test]
+fn store_round_trips_cookies_with_encoding() {
+    clean();
+    let store = BrowserStore;
+    store.set_cookie(&CookieSpec {
+        name: "stytch_session".into(),
+        value: "a=b; c%d".into(),
+        expires_ms: Some(js_sys::Date::now() as i64 + 60_000),
+        path: "/".into(),
+        domain: None,
+        secure: false,
+    });
+    assert_eq!(store.get_cookie("stytch_session").as_deref(), Some("a=b; c%d"));
+    assert!(raw_cookies().contains("stytch_session=a%3Db%3B%20c%25d"), "{}", raw_cookies());
+    assert_eq!(store.get_cookie("stytch_session_jwt"), None, "a prefix is not a match");
+    store.remove_cookie("stytch_session", "/", None);
+    assert_eq!(store.get_cookie("stytch_session"), None);
+}
+
+#[wasm_bindgen_test]
+fn store_ignores_expired_cookies_and_uses_local_storage() {
+    clean();
+    let store = BrowserStore;
+    store.set_cookie(&CookieSpec {
+        name: "old".into(),
+        value: "x".into(),
+        expires_ms: Some(js_sys::Date::now() as i64 - 1_000),
+        path: "/".into(),
+        domain: None,
+        secure: false,
+    });
+    assert_eq!(store.get_cookie("old"), None, "an expired cookie is not written");
+    store.set_item("k", "{\"v\":1}");
+    assert_eq!(store.get_item("k").as_deref(), Some("{\"v\":1}"));
+    let ls = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    assert_eq!(ls.get_item("k").unwrap().as_deref(), Some("{\"v\":1}"));
+    store.remove_item("k");
+    assert_eq!(store.get_item("k"), None);
+}
+
+#[wasm_bindgen_test]
+async fn get_session_tokens_renders_nothing_without_a_session_and_both_values_as_text_with_one() {
+    clean();
+    let c = client();
+    let provided = c.clone();
+    let root = mount(move || {
+        let client = provided.clone();
+        view! {
+            <StytchB2BProvider client=client>
+                <GetSessionTokens fallback=|| view! { <p class="none">"none"</p> } />
+            </StytchB2BProvider>
+        }
+        .into_any()
+    });
+    assert!(find(&root, "[data-testid=session-token]").is_none(), "nothing before a click");
+    click(&root, "[data-testid=get-session-tokens]");
+    leptos::task::tick().await;
+    assert!(find(&root, "[data-testid=session-token]").is_none(), "no session: no tokens");
+    assert!(find(&root, ".none").is_some(), "the fallback is shown");
+
+    // Tokens that look like HTML are shown as text, never parsed.
+    c.session().update_session(UpdateSessionOptions {
+        session_token: "<b>token</b>".into(),
+        session_jwt: Some("header.payload.sig".into()),
+    });
+    click(&root, "[data-testid=get-session-tokens]");
+    leptos::task::tick().await;
+    let token = find(&root, "[data-testid=session-token]").expect("token shown");
+    assert_eq!(token.text_content().unwrap(), "<b>token</b>");
+    assert!(token.query_selector("b").unwrap().is_none(), "not rendered as HTML");
+    let jwt = find(&root, "[data-testid=session-jwt]").expect("jwt shown");
+    assert_eq!(jwt.text_content().unwrap(), "header.payload.sig");
+    assert!(find(&root, ".none").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn login_over_http_sets_cookies_and_the_session_signal_follows() {
+    clean();
+    let c = client();
+    let provided = c.clone();
+    let root = mount(move || {
+        let client = provided.clone();
+        view! {
+            <StytchB2BProvider client=client>
+                <SessionProbe />
+            </StytchB2BProvider>
+        }
+        .into_any()
+    });
+    let text = |root: &web_sys::HtmlElement| find(root, "#probe").unwrap().text_content().unwrap();
+    wait_until(|| text(&root) == "signed out").await;
+
+    let token = magic_link_token(&c, "admin@example.com").await;
+    let resp = c
+        .magic_links()
+        .authenticate(MagicLinksAuthenticateRequest {
+            magic_links_token: token,
+            ..Default::default()
+        })
+        .await
+        .expect("authenticate over HTTP");
+    let session_id = resp.member_session.unwrap().member_session_id;
+    leptos::task::tick().await;
+    assert_eq!(text(&root), session_id, "the signal follows login");
+
+    let tokens = c.session().get_tokens().expect("cookies readable");
+    assert_eq!(tokens.session_token, resp.session_token);
+    assert!(raw_cookies().contains("stytch_session_jwt="));
+    let key = format!("stytch_sdk_state_{PUBLIC_TOKEN}");
+    let ls = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    assert!(ls.get_item(&key).unwrap().unwrap().contains(&session_id));
+
+    // The session token now rides in the Basic header: members/me works.
+    let member = c.self_().get().await.expect("members/me with the session");
+    assert_eq!(member.email_address, "admin@example.com");
+
+    c.session().revoke(RevokeOptions::default()).await.expect("revoke");
+    leptos::task::tick().await;
+    assert_eq!(text(&root), "signed out", "the signal follows logout");
+    assert!(c.session().get_tokens().is_none());
+    assert!(!raw_cookies().contains("stytch_session"), "{}", raw_cookies());
+}
+
+#[wasm_bindgen_test]
+async fn a_reloaded_client_restores_the_session_from_cookies() {
+    clean();
+    let first = client();
+    let token = magic_link_token(&first, "admin@example.com").await;
+    first
+        .magic_links()
+        .authenticate(MagicLinksAuthenticateRequest {
+            magic_links_token: token,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    // A new client on the same page storage behaves like a reload.
+    let reloaded = client();
+    assert!(reloaded.session().get_info().from_cache);
+    wait_until(|| reloaded.snapshot().is_initialized).await;
+    let info = reloaded.session().get_info();
+    assert!(info.session.is_some());
+    assert!(!info.from_cache);
+    reloaded.session().revoke(RevokeOptions::default()).await.unwrap();
+}
+
+#[component]
+fn SessionProbe() -> impl IntoView {
+    let session = use_stytch_member_session();
+    view! {
+        <span id="probe">
+            {move || match session.value.get() {
+                Some(s) => s.member_session_id,
+                None if session.is_initialized.get() => "signed out".to_owned(),
+                None => "loading".to_owned(),
+            }}
+        </span>
+    }
+}
