@@ -31,7 +31,7 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: 'ignore',
-      stderr: 'pipe',
+      stderr: 'ignore',
     },
     {
       command: `python3 -m http.server ${process.env.SITE_PORT ?? '8080'} --bind ${process.env.SITE_HOST ?? '127.0.0.1'} --directory ../dist`,

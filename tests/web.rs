@@ -37,7 +37,8 @@ fn raw_cookies() -> String {
         .unwrap()
 }
 
-/// Every test starts with no cookies, no storage and an empty body.
+/// Every test starts with no cookies, no storage and none of the earlier tests' views. (The body itself is
+/// left alone: the test runner reports through an element in it.)
 fn clean() {
     let store = BrowserStore;
     for pair in raw_cookies().split(';') {
@@ -45,8 +46,16 @@ fn clean() {
             store.remove_cookie(name, "/", None);
         }
     }
-    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
-    document().body().unwrap().set_inner_html("");
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    while let Some(root) = document().query_selector(".test-root").unwrap() {
+        root.remove();
+    }
 }
 
 fn client() -> StytchB2BClient {
@@ -61,6 +70,7 @@ fn client() -> StytchB2BClient {
 
 fn mount(view: impl Fn() -> AnyView + 'static) -> web_sys::HtmlElement {
     let root = document().create_element("div").unwrap();
+    root.set_class_name("test-root");
     document().body().unwrap().append_child(&root).unwrap();
     let root: web_sys::HtmlElement = root.unchecked_into();
     let handle = leptos::mount::mount_to(root.clone(), view);
@@ -121,9 +131,20 @@ fn store_round_trips_cookies_with_encoding() {
         domain: None,
         secure: false,
     });
-    assert_eq!(store.get_cookie("stytch_session").as_deref(), Some("a=b; c%d"));
-    assert!(raw_cookies().contains("stytch_session=a%3Db%3B%20c%25d"), "{}", raw_cookies());
-    assert_eq!(store.get_cookie("stytch_session_jwt"), None, "a prefix is not a match");
+    assert_eq!(
+        store.get_cookie("stytch_session").as_deref(),
+        Some("a=b; c%d")
+    );
+    assert!(
+        raw_cookies().contains("stytch_session=a%3Db%3B%20c%25d"),
+        "{}",
+        raw_cookies()
+    );
+    assert_eq!(
+        store.get_cookie("stytch_session_jwt"),
+        None,
+        "a prefix is not a match"
+    );
     store.remove_cookie("stytch_session", "/", None);
     assert_eq!(store.get_cookie("stytch_session"), None);
 }
@@ -140,7 +161,11 @@ fn store_ignores_expired_cookies_and_uses_local_storage() {
         domain: None,
         secure: false,
     });
-    assert_eq!(store.get_cookie("old"), None, "an expired cookie is not written");
+    assert_eq!(
+        store.get_cookie("old"),
+        None,
+        "an expired cookie is not written"
+    );
     store.set_item("k", "{\"v\":1}");
     assert_eq!(store.get_item("k").as_deref(), Some("{\"v\":1}"));
     let ls = web_sys::window().unwrap().local_storage().unwrap().unwrap();
@@ -163,10 +188,16 @@ async fn get_session_tokens_renders_nothing_without_a_session_and_both_values_as
         }
         .into_any()
     });
-    assert!(find(&root, "[data-testid=session-token]").is_none(), "nothing before a click");
+    assert!(
+        find(&root, "[data-testid=session-token]").is_none(),
+        "nothing before a click"
+    );
     click(&root, "[data-testid=get-session-tokens]");
     leptos::task::tick().await;
-    assert!(find(&root, "[data-testid=session-token]").is_none(), "no session: no tokens");
+    assert!(
+        find(&root, "[data-testid=session-token]").is_none(),
+        "no session: no tokens"
+    );
     assert!(find(&root, ".none").is_some(), "the fallback is shown");
 
     // Tokens that look like HTML are shown as text, never parsed.
@@ -178,7 +209,10 @@ async fn get_session_tokens_renders_nothing_without_a_session_and_both_values_as
     leptos::task::tick().await;
     let token = find(&root, "[data-testid=session-token]").expect("token shown");
     assert_eq!(token.text_content().unwrap(), "<b>token</b>");
-    assert!(token.query_selector("b").unwrap().is_none(), "not rendered as HTML");
+    assert!(
+        token.query_selector("b").unwrap().is_none(),
+        "not rendered as HTML"
+    );
     let jwt = find(&root, "[data-testid=session-jwt]").expect("jwt shown");
     assert_eq!(jwt.text_content().unwrap(), "header.payload.sig");
     assert!(find(&root, ".none").is_none());
@@ -225,11 +259,18 @@ async fn login_over_http_sets_cookies_and_the_session_signal_follows() {
     let member = c.self_().get().await.expect("members/me with the session");
     assert_eq!(member.email_address, "admin@example.com");
 
-    c.session().revoke(RevokeOptions::default()).await.expect("revoke");
+    c.session()
+        .revoke(RevokeOptions::default())
+        .await
+        .expect("revoke");
     leptos::task::tick().await;
     assert_eq!(text(&root), "signed out", "the signal follows logout");
     assert!(c.session().get_tokens().is_none());
-    assert!(!raw_cookies().contains("stytch_session"), "{}", raw_cookies());
+    assert!(
+        !raw_cookies().contains("stytch_session"),
+        "{}",
+        raw_cookies()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -252,7 +293,11 @@ async fn a_reloaded_client_restores_the_session_from_cookies() {
     let info = reloaded.session().get_info();
     assert!(info.session.is_some());
     assert!(!info.from_cache);
-    reloaded.session().revoke(RevokeOptions::default()).await.unwrap();
+    reloaded
+        .session()
+        .revoke(RevokeOptions::default())
+        .await
+        .unwrap();
 }
 
 #[component]

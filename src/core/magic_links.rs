@@ -117,7 +117,7 @@ impl MagicLinksClient {
             Namespace::MagicLinks
         };
         let result = self.send_authenticate(&request, first_ns).await;
-        let result = match result {
+        match result {
             Err(StytchError::Api { error_message, .. })
                 if first_ns == Namespace::Passwords
                     && error_message.to_lowercase().contains("pkce") =>
@@ -126,8 +126,7 @@ impl MagicLinksClient {
                     .await
             }
             other => other,
-        };
-        result
+        }
     }
 
     async fn send_authenticate(
