@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::components::StytchStateContext;
 use crate::core::client::{StateSnapshot, StytchB2BClient};
 use crate::core::models::{Member, MemberSession, Organization};
+use crate::core::rbac;
 
 /// The client of the nearest provider.
 ///
@@ -92,4 +93,43 @@ pub fn use_stytch_member() -> UseStytchValue<Member> {
 /// The logged-in member's organization as a signal.
 pub fn use_stytch_organization() -> UseStytchValue<Organization> {
     select(|s| s.state.as_ref().map(|s| s.organization.clone()))
+}
+
+/// Whether the logged-in member may perform `action` on `resource_id`, as a signal that follows
+/// login, logout and role changes (it is recomputed from the provider's state and the project's RBAC
+/// policy, exactly like [`RbacClient::is_authorized`](crate::core::rbac::RbacClient::is_authorized)).
+///
+/// Until the bootstrap has arrived the cached copy from localStorage is used (or `false` without
+/// one); the signal updates when the fetched policy arrives. The answer is a UI hint: the server
+/// checks every call again.
+///
+/// ```no_run
+/// use leptos::prelude::*;
+/// use leptos_stytch::use_stytch_is_authorized;
+///
+/// #[component]
+/// fn MembersLink() -> impl IntoView {
+///     let can_search = use_stytch_is_authorized("stytch.member", "search");
+///     move || can_search.get().then(|| view! { <a href="/members">"Members"</a> })
+/// }
+/// ```
+pub fn use_stytch_is_authorized(
+    resource_id: impl Into<String>,
+    action: impl Into<String>,
+) -> Signal<bool> {
+    let client = use_stytch_b2b_client();
+    let s = state();
+    let bootstrap = ArcRwSignal::new(client.bootstrap_sync());
+    {
+        let bootstrap = bootstrap.clone();
+        leptos::task::spawn_local(async move {
+            let fetched = client.bootstrap_config().await;
+            bootstrap.set(Some(fetched));
+        });
+    }
+    let (resource_id, action) = (resource_id.into(), action.into());
+    Memo::new(move |_| {
+        bootstrap.with(|b| s.with(|snap| rbac::evaluate(b.as_ref(), snap, &resource_id, &action)))
+    })
+    .into()
 }

@@ -1,4 +1,7 @@
 #![doc = include_str!("../README.md")]
+// `StytchError::Api` carries Stytch's whole error JSON, so it is large; every `Result` it is in comes out of a
+// network round trip, where a few dozen bytes moved are noise.
+#![allow(clippy::result_large_err)]
 
 pub mod core;
 
@@ -6,23 +9,56 @@ pub mod core;
 pub mod browser;
 
 pub use crate::core::client::{StateSnapshot, StytchB2BClient, Unsubscribe};
+pub use crate::core::discovery::{
+    DiscoveredOrganization, DiscoveredOrganizationsResponse, DiscoveryAuthenticateResponse,
+    DiscoveryOrganizationsCreateRequest, ExchangeRequest, Membership, MfaRequired, PrimaryRequired,
+};
 pub use crate::core::error::{ErrorType, StytchError};
-pub use crate::core::magic_links::{EmailLoginOrSignupRequest, MagicLinksAuthenticateRequest};
+pub use crate::core::magic_links::{
+    EmailDiscoverySendRequest, MagicLinksDiscoveryAuthenticateRequest,
+};
+pub use crate::core::magic_links::{
+    EmailInviteRequest, EmailLoginOrSignupRequest, MagicLinksAuthenticateRequest,
+};
+pub use crate::core::members::{
+    CreateMemberRequest, DeleteMemberResponse, MemberSearchFilter, ResultsMetadata,
+    SearchMembersRequest, SearchMembersResponse, SearchOperator, SearchQuery,
+    StartEmailUpdateRequest, UnlinkRetiredEmailRequest, UpdateMemberRequest,
+};
 pub use crate::core::models::{
     AuthenticateResponse, Member, MemberResponse, MemberSession, Organization, ResponseCommon,
     SessionState, SessionTokens,
 };
-pub use crate::core::organization::GetBySlugRequest;
 pub use crate::core::options::{CookieOptions, StytchB2BOptions};
+pub use crate::core::organization::{
+    DeleteOrganizationResponse, EmailImplicitRoleAssignment, GetBySlugRequest,
+    UpdateOrganizationRequest,
+};
+pub use crate::core::otps::{
+    OtpEmailAuthenticateRequest, OtpEmailDiscoveryAuthenticateRequest,
+    OtpEmailDiscoverySendRequest, OtpEmailLoginOrSignupRequest,
+};
+pub use crate::core::passwords::{
+    PasswordAuthenticateRequest, PasswordDiscoveryAuthenticateRequest,
+    PasswordDiscoveryResetByEmailRequest, PasswordDiscoveryResetByEmailStartRequest,
+    PasswordResetByEmailRequest, PasswordResetByEmailStartRequest,
+    PasswordResetByExistingPasswordRequest, PasswordResetBySessionRequest,
+    PasswordStrengthCheckRequest, PasswordStrengthCheckResponse,
+};
+pub use crate::core::rbac::{Permissions, RbacPermission, RbacPolicy, RbacResource, RbacRole};
+pub use crate::core::self_::{
+    SelfStartEmailUpdateRequest, SelfUnlinkRetiredEmailRequest, UpdateSelfRequest,
+};
 pub use crate::core::session::{
     RevokeOptions, SessionAuthenticateOptions, SessionInfo, UpdateSessionOptions,
 };
+pub use crate::core::url::{AuthenticateByUrlResult, parse_authenticate_url};
 
 pub mod components;
 pub mod hooks;
 
-pub use crate::components::{GetSessionTokens, StytchB2BProvider};
+pub use crate::components::{Authenticated, Authorized, GetSessionTokens, StytchB2BProvider};
 pub use crate::hooks::{
-    UseStytchValue, try_use_stytch_b2b_client, use_stytch_b2b_client, use_stytch_member,
-    use_stytch_member_session, use_stytch_organization,
+    UseStytchValue, try_use_stytch_b2b_client, use_stytch_b2b_client, use_stytch_is_authorized,
+    use_stytch_member, use_stytch_member_session, use_stytch_organization,
 };

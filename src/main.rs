@@ -12,5 +12,7 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("The demo runs in the browser: `scripts/demo.sh` builds it with Trunk and serves it.");
+    eprintln!(
+        "The demo runs in the browser: `scripts/demo.sh` builds it with Trunk and serves it."
+    );
 }

@@ -6,7 +6,8 @@
 use serde_json::Value;
 
 fn leptos_toml() -> toml::Table {
-    toml::from_str(&std::fs::read_to_string("Leptos.toml").expect("Leptos.toml")).expect("valid TOML")
+    toml::from_str(&std::fs::read_to_string("Leptos.toml").expect("Leptos.toml"))
+        .expect("valid TOML")
 }
 
 fn get<'a>(t: &'a toml::Table, section: &str, key: &str) -> &'a toml::Value {
@@ -33,7 +34,10 @@ fn the_demo_seed_matches_leptos_toml() {
             .map(|v| v.as_str().unwrap().to_owned())
             .collect()
     };
-    assert!(strings("allowed_origins").contains(&origin), "seed must allow {origin}");
+    assert!(
+        strings("allowed_origins").contains(&origin),
+        "seed must allow {origin}"
+    );
     assert!(
         strings("redirect_urls").contains(&format!("{origin}/")),
         "seed must allow the redirect {origin}/"
@@ -54,7 +58,8 @@ fn the_demo_seed_matches_leptos_toml() {
 fn the_demo_seed_loads_in_the_emulator() {
     let config = leptos_toml();
     let seed_path = get(&config, "emulator", "seed").as_str().unwrap();
-    let seed = stytch_emulator::Seed::from_file(std::path::Path::new(seed_path)).expect("seed parses");
+    let seed =
+        stytch_emulator::Seed::from_file(std::path::Path::new(seed_path)).expect("seed parses");
     let emulator = stytch_emulator::Emulator::in_memory(seed).expect("seed applies");
     assert_eq!(
         emulator.project().public_token,

@@ -313,3 +313,73 @@ fn SessionProbe() -> impl IntoView {
         </span>
     }
 }
+
+#[wasm_bindgen_test]
+async fn a_storage_event_from_another_tab_updates_this_tab() {
+    clean();
+    let c = client();
+    wait_until(|| c.snapshot().is_initialized).await;
+    // Another tab logged in: it wrote the state key; the browser tells us with a `storage` event.
+    let key = format!("stytch_sdk_state_{PUBLIC_TOKEN}");
+    let state = serde_json::json!({
+        "session": {"member_session_id": "session-test-from-another-tab", "member_id": "member-test-x"},
+        "member": {"member_id": "member-test-x", "email_address": "other@example.com"},
+        "organization": {"organization_id": ORG_ID}
+    })
+    .to_string();
+    let init = web_sys::StorageEventInit::new();
+    init.set_key(Some(&key));
+    init.set_new_value(Some(&state));
+    let event = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
+    web_sys::window().unwrap().dispatch_event(&event).unwrap();
+    assert_eq!(
+        c.session().get_sync().unwrap().member_session_id,
+        "session-test-from-another-tab"
+    );
+    // And the other tab logged out.
+    let init = web_sys::StorageEventInit::new();
+    init.set_key(Some(&key));
+    init.set_new_value(Some("null"));
+    let event = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
+    web_sys::window().unwrap().dispatch_event(&event).unwrap();
+    assert!(c.session().get_sync().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn run_exclusive_serialises_tasks_with_web_locks() {
+    use leptos_stytch::browser::BrowserRuntime;
+    use leptos_stytch::core::platform::Runtime;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let rt = BrowserRuntime;
+    let task = |name: &'static str, log: Rc<RefCell<Vec<String>>>| {
+        Box::pin(async move {
+            log.borrow_mut().push(format!("{name} start"));
+            gloo_timers::future::TimeoutFuture::new(50).await;
+            log.borrow_mut().push(format!("{name} end"));
+        }) as leptos_stytch::core::platform::LocalBoxFuture<'static, ()>
+    };
+    let a = rt.run_exclusive("test-lock", task("a", log.clone()));
+    let b = rt.run_exclusive("test-lock", task("b", log.clone()));
+    futures_join(a, b).await;
+    assert_eq!(
+        *log.borrow(),
+        ["a start", "a end", "b start", "b end"],
+        "b waited for a's lock"
+    );
+}
+
+async fn futures_join(
+    a: leptos_stytch::core::platform::LocalBoxFuture<'static, ()>,
+    b: leptos_stytch::core::platform::LocalBoxFuture<'static, ()>,
+) {
+    let (tx, rx) = futures_channel::oneshot::channel();
+    wasm_bindgen_futures::spawn_local(async move {
+        a.await;
+        let _ = tx.send(());
+    });
+    b.await;
+    let _ = rx.await;
+}

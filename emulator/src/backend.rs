@@ -25,15 +25,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::Inner;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, basic_auth};
-use crate::models::{self, NewMember};
+use crate::models;
 use crate::seed::OrgSettings;
 use crate::session::{self, SessionRow};
-use crate::store::{self, MemberRow};
+use crate::store;
 use crate::util::{ct_eq, new_id, normalize_email, request_id};
 
 type St = State<Arc<Inner>>;
@@ -57,7 +57,7 @@ pub fn routes() -> Router<Arc<Inner>> {
 }
 
 /// `{request_id, status_code: 200, ...fields}`.
-fn ok(mut fields: Value) -> Response {
+pub(crate) fn ok(mut fields: Value) -> Response {
     if let Some(o) = fields.as_object_mut() {
         o.insert("request_id".into(), json!(request_id()));
         o.insert("status_code".into(), json!(200));
@@ -65,7 +65,7 @@ fn ok(mut fields: Value) -> Response {
     Json(fields).into_response()
 }
 
-fn secret_auth(inner: &Inner, headers: &HeaderMap) -> ApiResult<()> {
+pub(crate) fn secret_auth(inner: &Inner, headers: &HeaderMap) -> ApiResult<()> {
     let (user, pass) = basic_auth(headers).ok_or_else(ApiError::unauthorized)?;
     let p = &inner.project;
     // Evaluate both comparisons to avoid an early-exit timing difference.
@@ -102,73 +102,27 @@ async fn org_get(
     Ok(ok(json!({ "organization": org })))
 }
 
-#[derive(Deserialize)]
-struct MemberCreateReq {
-    email_address: String,
-    name: Option<String>,
-    trusted_metadata: Option<Map<String, Value>>,
-    untrusted_metadata: Option<Map<String, Value>>,
-    create_member_as_pending: Option<bool>,
-    is_breakglass: Option<bool>,
-    mfa_phone_number: Option<String>,
-    mfa_enrolled: Option<bool>,
-    roles: Option<Vec<String>>,
-    external_id: Option<String>,
-}
-
 async fn member_create(
     State(inner): St,
     headers: HeaderMap,
     Path(organization_id): Path<String>,
-    JsonBody(req): JsonBody<MemberCreateReq>,
+    JsonBody(req): JsonBody<crate::admin::MemberCreate>,
 ) -> ApiResult<Response> {
     secret_auth(&inner, &headers)?;
-    let email = normalize_email(&req.email_address)?;
-    let roles = req.roles.unwrap_or_default();
-    models::validate_roles(&inner.seed, &roles)?;
     let now = inner.now();
     let conn = inner.conn();
     let org =
         store::get_org(&conn, &organization_id)?.ok_or_else(ApiError::organization_not_found)?;
-    let org_id = org["organization_id"].as_str().unwrap_or("").to_string();
-    let member_id = new_id("member");
-    let status = if req.create_member_as_pending.unwrap_or(false) {
-        "pending"
-    } else {
-        "active"
-    };
-    let data = models::new_member(
-        &NewMember {
-            organization_id: &org_id,
-            member_id: &member_id,
-            email: &email,
-            name: req.name.as_deref().unwrap_or(""),
-            roles: &roles,
-            status,
-            email_address_verified: false,
-            is_breakglass: req.is_breakglass.unwrap_or(false),
-            trusted_metadata: Value::Object(req.trusted_metadata.unwrap_or_default()),
-            untrusted_metadata: Value::Object(req.untrusted_metadata.unwrap_or_default()),
-            external_id: req.external_id.as_deref().unwrap_or(""),
-            mfa_phone_number: req.mfa_phone_number.as_deref().unwrap_or(""),
-            mfa_enrolled: req.mfa_enrolled.unwrap_or(false),
-        },
-        now,
-    );
-    let row = MemberRow {
-        data,
-        email_id: new_id("email"),
-    };
-    store::insert_member(&conn, &row)?;
+    let row = crate::admin::create_member(&conn, &inner.seed, None, &org, req, now)?;
     Ok(ok(json!({
-        "member_id": member_id,
+        "member_id": row.member_id(),
         "member": row.data,
         "organization": org,
     })))
 }
 
 /// Resolve a JWT to its live session row.
-fn session_from_jwt(
+pub(crate) fn session_from_jwt(
     inner: &Inner,
     conn: &rusqlite::Connection,
     jwt: &str,

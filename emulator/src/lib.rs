@@ -24,14 +24,22 @@
 //! Decisions where Stytch's behaviour is not documented are written on the items that
 //! implement them (see `sdk`, `backend`, `extract`).
 
+mod admin;
 mod backend;
+mod backend_admin;
 mod control;
 mod cors;
 mod error;
 mod extract;
+mod flow;
 mod keys;
 mod models;
+mod rbac;
 mod sdk;
+mod sdk_admin;
+mod sdk_discovery;
+mod sdk_otp;
+mod sdk_passwords;
 pub mod seed;
 mod session;
 mod store;
@@ -95,6 +103,9 @@ CREATE TABLE IF NOT EXISTS messages (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL, to_addr TEXT NOT NULL,
     channel TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,
     link TEXT, token TEXT, code TEXT, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS email_updates (
+    token_hash TEXT PRIMARY KEY, member_id TEXT NOT NULL, organization_id TEXT NOT NULL,
+    new_email TEXT NOT NULL);
 ";
 
 impl Emulator {
@@ -103,6 +114,7 @@ impl Emulator {
     pub fn in_memory(seed: Seed) -> Result<Emulator, EmulatorError> {
         let conn = Connection::open_in_memory()?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(flow::SCHEMA)?;
         let seed = seed.resolved()?;
         let key = SigningKey::shared()?;
         Self::finish(conn, seed, key, true)
@@ -119,6 +131,7 @@ impl Emulator {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "busy_timeout", 5000)?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(flow::SCHEMA)?;
         let stored: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'seed'", [], |r| {
                 r.get(0)
@@ -191,6 +204,10 @@ impl Emulator {
         let api = sdk::routes()
             .merge(backend::routes())
             .merge(control::routes())
+            .merge(sdk_otp::routes())
+            .merge(sdk_passwords::routes())
+            .merge(sdk_discovery::routes())
+            .merge(sdk_admin::routes().merge(backend_admin::routes()))
             .fallback(fallback_404)
             .method_not_allowed_fallback(fallback_405)
             .with_state(inner.clone());
@@ -234,8 +251,9 @@ impl Inner {
         let tx = conn.transaction()?;
         tx.execute_batch(
             "DELETE FROM organizations; DELETE FROM members; DELETE FROM magic_links;
-             DELETE FROM sessions; DELETE FROM messages;",
+             DELETE FROM sessions; DELETE FROM messages; DELETE FROM email_updates;",
         )?;
+        tx.execute_batch(flow::RESET)?;
         store::apply_seed(&tx, &self.seed, self.now())?;
         tx.commit()?;
         Ok(())

@@ -19,8 +19,10 @@
 //!   wrong verifier → 400 `pkce_mismatch`; a verifier without a stored challenge → 400
 //!   `pkce_did_not_expect_code_verifier`. PKCE failures do NOT consume the token (the SDK
 //!   retries with another PKCE namespace after a "pkce" error);
-//! * `intermediate_session_token` on magic-link authenticate is accepted and ignored; MFA is
-//!   not emulated yet, so authenticate always yields a full session;
+//! * `intermediate_session_token` on magic-link authenticate is a step-up: it must belong to
+//!   the same email (and organization, when bound to one); its factors join the new session and
+//!   it is consumed. The organization's `auth_methods` and `mfa_policy` apply (see `flow`): an
+//!   org that requires MFA gets an IST instead of a session;
 //! * emails are trimmed and lowercased.
 
 use axum::extract::{Path, State};
@@ -70,7 +72,7 @@ pub fn routes() -> Router<Arc<Inner>> {
 }
 
 /// `{"data": {request_id, status_code: 200, ...fields}}`.
-fn ok(mut fields: Value) -> Response {
+pub(crate) fn ok(mut fields: Value) -> Response {
     if let Some(o) = fields.as_object_mut() {
         o.insert("request_id".into(), json!(request_id()));
         o.insert("status_code".into(), json!(200));
@@ -79,7 +81,7 @@ fn ok(mut fields: Value) -> Response {
 }
 
 /// Check the public token; return the session token part when it is not the public token.
-fn sdk_auth(inner: &Inner, headers: &HeaderMap) -> ApiResult<Option<String>> {
+pub(crate) fn sdk_auth(inner: &Inner, headers: &HeaderMap) -> ApiResult<Option<String>> {
     let (user, pass) = basic_auth(headers).ok_or_else(ApiError::unauthorized)?;
     if !ct_eq(&user, &inner.project.public_token) {
         return Err(ApiError::unauthorized());
@@ -92,7 +94,7 @@ fn sdk_auth(inner: &Inner, headers: &HeaderMap) -> ApiResult<Option<String>> {
 }
 
 /// The header's live session (and its raw token).
-fn require_session(
+pub(crate) fn require_session(
     inner: &Inner,
     conn: &rusqlite::Connection,
     headers: &HeaderMap,
@@ -101,16 +103,6 @@ fn require_session(
     let row =
         session::by_token(conn, &token, inner.now())?.ok_or_else(ApiError::session_not_found)?;
     Ok((row, token))
-}
-
-fn user_agent(headers: &HeaderMap) -> String {
-    headers
-        .get(axum::http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .chars()
-        .take(512)
-        .collect()
 }
 
 async fn bootstrap(State(inner): St, Path(public_token): Path<String>) -> ApiResult<Response> {
@@ -130,7 +122,7 @@ async fn bootstrap(State(inner): St, Path(public_token): Path<String>) -> ApiRes
         "pkce_required_for_sso": s.pkce_required_for_sso,
         "slug_pattern": null,
         "create_organization_enabled": true,
-        "password_config": null,
+        "password_config": s.password_config,
         "dfp_protected_auth_enabled": false,
         "dfp_protected_auth_mode": null,
         "rbac_policy": models::rbac_policy(s),
@@ -226,6 +218,7 @@ async fn eml_login_or_signup(
             "This Member has been deleted.",
         ));
     }
+    crate::flow::check_auth_method(&org, existing.as_ref(), "magic_link")?;
     if existing.is_none() {
         if org["email_jit_provisioning"] != "RESTRICTED" {
             return Err(ApiError::new(
@@ -359,7 +352,6 @@ struct MlAuthReq {
     magic_links_token: String,
     session_duration_minutes: Option<i64>,
     pkce_code_verifier: Option<String>,
-    #[allow(dead_code)]
     intermediate_session_token: Option<String>,
     #[allow(dead_code)]
     locale: Option<String>,
@@ -439,25 +431,33 @@ async fn eml_authenticate(
         )
     })?;
     let org = store::get_org(&tx, &org_id)?.ok_or_else(ApiError::organization_not_found)?;
-    if let Some(o) = member.data.as_object_mut() {
-        o.insert("status".into(), json!("active"));
-        o.insert("email_address_verified".into(), json!(true));
-        o.insert("updated_at".into(), json!(crate::util::rfc3339(now)));
-    }
-    store::update_member(&tx, &member)?;
-    let factor = session::magic_link_factor(&member.email_id, member.email(), now);
-    let (row, token) = session::create(&tx, &member, factor, duration, &user_agent(&headers), now)?;
-    let jwt = session::mint_jwt(&inner, &row, &member.data, &org, now)?;
+    crate::admin::complete_email_update(&tx, &hash, &mut member, now)?;
+    // Org auth methods, IST step-up, MFA policy: see `flow`.
+    crate::flow::check_auth_method(&org, Some(&member), "magic_link")?;
+    let mut factors = crate::flow::step_up_factors(
+        &tx,
+        req.intermediate_session_token.as_deref(),
+        &org,
+        &member,
+        now,
+    )?;
+    crate::flow::merge_factor(
+        &mut factors,
+        session::magic_link_factor(&member.email_id, member.email(), now),
+    );
+    let grant = crate::flow::Grant {
+        email: member.email().to_string(),
+        factors,
+        email_verified: true,
+        password_member_ids: Vec::new(),
+    };
+    let method_id = member.email_id.clone();
+    let mut fields =
+        crate::flow::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
     tx.commit()?;
-    let mut fields = session::auth_fields(&row, &token, &jwt, &member.data, &org);
     if let Some(o) = fields.as_object_mut() {
-        o.insert("method_id".into(), json!(member.email_id));
+        o.insert("method_id".into(), json!(method_id));
         o.insert("reset_sessions".into(), json!(false));
-        o.insert("organization_id".into(), json!(org_id));
-        o.insert("intermediate_session_token".into(), json!(""));
-        o.insert("member_authenticated".into(), json!(true));
-        o.insert("mfa_required".into(), Value::Null);
-        o.insert("primary_required".into(), Value::Null);
     }
     Ok(ok(fields))
 }

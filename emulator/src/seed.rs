@@ -27,6 +27,9 @@ pub struct Seed {
     pub pkce_required_for_password_resets: bool,
     pub pkce_required_for_oauth: bool,
     pub pkce_required_for_sso: bool,
+    /// The LUDS password policy; `None` (the default) means zxcvbn. Bootstrap returns it as
+    /// `password_config`.
+    pub password_config: Option<PasswordConfig>,
     /// Custom roles/resources, merged after Stytch's defaults.
     pub rbac_policy: RbacPolicy,
     pub organizations: Vec<SeedOrganization>,
@@ -118,6 +121,18 @@ pub struct SeedMember {
     pub status: String,
     pub email_address_verified: bool,
     pub is_breakglass: bool,
+    /// An initial password (argon2-hashed at seed time; not strength-checked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+/// LUDS password policy (bootstrap `password_config`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PasswordConfig {
+    /// How many of the four classes (lower, upper, digit, symbol) are required (1..=4).
+    pub luds_complexity: u32,
+    /// Minimum length in characters.
+    pub luds_minimum_count: u32,
 }
 
 impl Default for SeedMember {
@@ -130,6 +145,7 @@ impl Default for SeedMember {
             status: "active".into(),
             email_address_verified: false,
             is_breakglass: false,
+            password: None,
         }
     }
 }
@@ -153,6 +169,7 @@ impl Default for Seed {
             pkce_required_for_password_resets: false,
             pkce_required_for_oauth: false,
             pkce_required_for_sso: false,
+            password_config: None,
             rbac_policy: RbacPolicy::default(),
             organizations: vec![SeedOrganization {
                 organization_id: None,

@@ -266,7 +266,11 @@ pub fn apply_seed(conn: &Connection, seed: &Seed, now: i64) -> ApiResult<()> {
                 now,
             );
             let email_id = derived_id("email", &[&member_id, &email]);
-            insert_member(conn, &MemberRow { data, email_id })?;
+            let mut row = MemberRow { data, email_id };
+            insert_member(conn, &row)?;
+            if let Some(pw) = &m.password {
+                crate::sdk_passwords::set_password(conn, &mut row, pw, now)?;
+            }
         }
     }
     Ok(())

@@ -37,13 +37,43 @@ impl StytchB2BClient {
     ///     StytchB2BOptions { base_url: Some("http://127.0.0.1:4010".into()), ..Default::default() },
     /// );
     /// ```
+    ///
+    /// The client listens to `storage` events (state changes in other tabs), and to `visibilitychange` and
+    /// `online`: a tab that comes back with an expired JWT, or back online, refreshes at once.
     pub fn with_options(public_token: impl Into<String>, options: StytchB2BOptions) -> Self {
-        Self::with_platform(
+        let client = Self::with_platform(
             public_token,
             options,
             Arc::new(BrowserTransport),
             Arc::new(BrowserStore),
             Arc::new(BrowserRuntime),
-        )
+        );
+        listen_for_page_activity(&client);
+        client
     }
+}
+
+fn listen_for_page_activity(client: &StytchB2BClient) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let weak = client.downgrade();
+    let on_active = Closure::<dyn Fn()>::new(move || {
+        let visible = web_sys::window()
+            .and_then(|w| w.document())
+            .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
+        if let (true, Some(client)) = (visible, weak.upgrade()) {
+            client.on_page_active();
+        }
+    });
+    let f = on_active.as_ref().unchecked_ref();
+    if let Some(document) = window.document() {
+        let _ = document.add_event_listener_with_callback("visibilitychange", f);
+    }
+    let _ = window.add_event_listener_with_callback("online", f);
+    // Page-lifetime listeners; they hold only a weak reference to the client.
+    on_active.forget();
 }

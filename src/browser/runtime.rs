@@ -1,3 +1,6 @@
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
 use crate::core::platform::{LocalBoxFuture, Runtime};
 
 /// `Date.now()`, `setTimeout` (gloo-timers), `spawn_local`, `crypto.getRandomValues`, `window.location`.
@@ -44,6 +47,41 @@ impl Runtime for BrowserRuntime {
 
     fn host(&self) -> Option<String> {
         location()?.host().ok()
+    }
+
+    /// Web Locks (`navigator.locks.request(name, callback)`): the lock is held until `task` finishes, and
+    /// other tabs asking for the same name wait. Without Web Locks the task runs at once; the shared
+    /// `verified_at` time then still keeps most duplicate refreshes away.
+    fn run_exclusive(
+        &self,
+        name: &str,
+        task: LocalBoxFuture<'static, ()>,
+    ) -> LocalBoxFuture<'static, ()> {
+        let locks = web_sys::window()
+            .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"locks".into()).ok())
+            .filter(|l| !l.is_undefined() && !l.is_null());
+        let request = locks.as_ref().and_then(|l| {
+            js_sys::Reflect::get(l, &"request".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        });
+        match (locks, request) {
+            (Some(locks), Some(request)) => {
+                let callback = Closure::once_into_js(move |_lock: JsValue| {
+                    wasm_bindgen_futures::future_to_promise(async move {
+                        task.await;
+                        Ok(JsValue::UNDEFINED)
+                    })
+                });
+                let promise = request.call2(&locks, &JsValue::from_str(name), &callback);
+                Box::pin(async move {
+                    if let Ok(p) = promise.and_then(|p| p.dyn_into::<js_sys::Promise>()) {
+                        let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+                    }
+                })
+            }
+            _ => task,
+        }
     }
 
     fn timezone(&self) -> Option<String> {

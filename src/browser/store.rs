@@ -1,4 +1,5 @@
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use web_sys::HtmlDocument;
 
 use crate::core::platform::{CookieSpec, Store};
@@ -113,5 +114,26 @@ impl Store for BrowserStore {
         if let Some(s) = storage() {
             let _ = s.remove_item(key);
         }
+    }
+
+    /// The window's `storage` event, which browsers fire in every tab but the writer's.
+    fn on_external_change(&self, key: &str, callback: Box<dyn Fn(Option<String>) + Send + Sync>) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let key = key.to_owned();
+        let listener =
+            Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
+                // `key` is null when another tab cleared all of localStorage.
+                match event.key() {
+                    Some(k) if k == key => callback(event.new_value()),
+                    None => callback(None),
+                    Some(_) => {}
+                }
+            });
+        let _ =
+            window.add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
+        // Lives as long as the page, like the client it serves.
+        listener.forget();
     }
 }

@@ -12,7 +12,8 @@ pub(crate) struct StytchStateContext(pub(crate) ArcRwSignal<StateSnapshot>);
 /// The provider subscribes to the client once; every hook below it reads that one signal, so a
 /// login, refresh or logout re-renders exactly the views that read the part that changed.
 ///
-/// ```no_run
+/// ```ignore
+/// // Browser-only (`StytchB2BClient::new` exists on wasm32), so not compiled as a doctest.
 /// use leptos::prelude::*;
 /// use leptos_stytch::{StytchB2BClient, StytchB2BProvider, GetSessionTokens};
 ///

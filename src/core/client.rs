@@ -13,7 +13,9 @@ use super::error::StytchError;
 use super::models::{AuthenticateResponse, Member, Organization, SessionState};
 use super::options::{StytchB2BOptions, default_base_url};
 use super::platform::{CookieSpec, HttpRequest, Method, Runtime, Store, Transport};
-use super::{magic_links, organization, refresh, self_, session, time_util};
+use super::{
+    discovery, magic_links, organization, otps, passwords, rbac, refresh, self_, session, time_util,
+};
 
 /// The IST cookie lives 10 minutes (protocol §6).
 const IST_COOKIE_LIFETIME_MS: i64 = 10 * 60 * 1000;
@@ -64,6 +66,16 @@ pub(crate) struct Inner {
     next_listener_id: Mutex<u64>,
     pub(crate) bootstrap: BootstrapCell,
     pub(crate) refresh: refresh::RefreshState,
+}
+
+/// See [`StytchB2BClient::downgrade`].
+#[derive(Clone)]
+pub struct WeakStytchB2BClient(std::sync::Weak<Inner>);
+
+impl WeakStytchB2BClient {
+    pub fn upgrade(&self) -> Option<StytchB2BClient> {
+        self.0.upgrade().map(|inner| StytchB2BClient { inner })
+    }
 }
 
 /// Returned by every `on_change`; call [`Unsubscribe::unsubscribe`] to stop the callbacks.
@@ -133,10 +145,19 @@ impl StytchB2BClient {
         client
     }
 
+    /// Start-up: listen to other tabs, decide whether there is a session to restore, fetch the bootstrap.
+    ///
+    /// A readable session cookie is restored with one `sessions/authenticate`. Without one, the cached state
+    /// is destroyed, as in the JS SDK — except with a custom `base_url` and a cached session, where the session
+    /// may live in HttpOnly cookies this code cannot read: then the server is asked (the JS SDK does the same
+    /// for `customBaseUrl`), and it says no if there is nothing.
     fn start(&self) {
-        let has_session_cookie = self.session_token().is_some();
-        if !has_session_cookie {
-            if self.snapshot().state.is_some() {
+        self.listen_to_other_tabs();
+        let cached = self.snapshot().state.is_some();
+        let restore =
+            self.session_token().is_some() || (cached && self.inner.options.base_url.is_some());
+        if !restore {
+            if cached {
                 self.destroy_session();
             }
             self.mark_initialized();
@@ -145,12 +166,17 @@ impl StytchB2BClient {
         self.inner.runtime.spawn(Box::pin(async move {
             client.bootstrap_config().await;
         }));
-        if has_session_cookie {
+        if restore {
             let client = self.clone();
             self.inner.runtime.spawn(Box::pin(async move {
                 client.restore().await;
             }));
         }
+    }
+
+    /// A handle that does not keep the client alive (for page-lifetime event listeners).
+    pub fn downgrade(&self) -> WeakStytchB2BClient {
+        WeakStytchB2BClient(Arc::downgrade(&self.inner))
     }
 
     /// The public token this client was built with.
@@ -173,6 +199,21 @@ impl StytchB2BClient {
         magic_links::MagicLinksClient::new(self.clone())
     }
 
+    /// Email one-time passcodes.
+    pub fn otps(&self) -> otps::OtpsClient {
+        otps::OtpsClient::new(self.clone())
+    }
+
+    /// Passwords.
+    pub fn passwords(&self) -> passwords::PasswordsClient {
+        passwords::PasswordsClient::new(self.clone())
+    }
+
+    /// Discovery: the organizations of an email address, and entering one.
+    pub fn discovery(&self) -> discovery::DiscoveryClient {
+        discovery::DiscoveryClient::new(self.clone())
+    }
+
     /// The logged-in member's organization.
     pub fn organization(&self) -> organization::OrganizationClient {
         organization::OrganizationClient::new(self.clone())
@@ -181,6 +222,11 @@ impl StytchB2BClient {
     /// The logged-in member (JS `stytch.self`; `self` is a Rust keyword).
     pub fn self_(&self) -> self_::SelfClient {
         self_::SelfClient::new(self.clone())
+    }
+
+    /// Role-based access control, evaluated locally (JS `stytch.rbac`).
+    pub fn rbac(&self) -> rbac::RbacClient {
+        rbac::RbacClient::new(self.clone())
     }
 
     /// The current state, from-cache flag and initialization flag.
@@ -419,6 +465,9 @@ impl StytchB2BClient {
     ) {
         let opts = &self.inner.options.cookie_options;
         let store = &self.inner.store;
+        // Clear every variant first, so a flipped `available_to_subdomains` (or a changed domain or path)
+        // never leaves two cookies of one name behind.
+        self.remove_session_cookies();
         store.set_cookie(&self.cookie(opts.session_cookie(), session_token, expires_ms));
         store.set_cookie(&self.cookie(opts.jwt_cookie(), session_jwt, expires_ms));
         self.remove_cookie_everywhere(opts.ist_cookie());
@@ -440,6 +489,7 @@ impl StytchB2BClient {
     pub(crate) fn apply_authenticate_response(&self, resp: &AuthenticateResponse) {
         match &resp.member_session {
             Some(session) => {
+                refresh::mark_verified(self);
                 if !resp.session_token.is_empty() && !resp.session_jwt.is_empty() {
                     let expires = time_util::parse_rfc3339_ms(&session.expires_at);
                     self.write_session_cookies(&resp.session_token, &resp.session_jwt, expires);
@@ -499,6 +549,40 @@ impl StytchB2BClient {
     /// refresh. Listeners registered with "only on change" are called when the state differs (ignoring
     /// `last_accessed_at`) or the previous state came from the cache, as in the JS SDK.
     pub(crate) fn set_state(&self, new_state: Option<SessionState>) {
+        self.write_state(new_state, true);
+    }
+
+    /// Another tab wrote the state key (a `storage` event): apply it here without writing it back, so the
+    /// UI of every tab follows a login, refresh or logout at once.
+    fn apply_external_state(&self, raw: Option<String>) {
+        let new_state = match raw.as_deref() {
+            None | Some("null") => None,
+            Some(json) => match serde_json::from_str::<Option<SessionState>>(json) {
+                Ok(state) => state,
+                // Not ours to understand (another SDK version?): keep what we have.
+                Err(_) => return,
+            },
+        };
+        if new_state.is_none() {
+            // The other tab logged out; cookies are shared, but a copy under another path may remain.
+            self.remove_session_cookies();
+        }
+        self.write_state(new_state, false);
+    }
+
+    fn listen_to_other_tabs(&self) {
+        let weak = Arc::downgrade(&self.inner);
+        self.inner.store.on_external_change(
+            &state_key(&self.inner.public_token),
+            Box::new(move |raw| {
+                if let Some(inner) = weak.upgrade() {
+                    StytchB2BClient { inner }.apply_external_state(raw);
+                }
+            }),
+        );
+    }
+
+    fn write_state(&self, new_state: Option<SessionState>, persist: bool) {
         let (snapshot, changed) = {
             let mut cell = lock(&self.inner.state);
             let changed = cell.from_cache || !same_ignoring_access_time(&cell.state, &new_state);
@@ -506,10 +590,12 @@ impl StytchB2BClient {
             cell.from_cache = false;
             (cell.clone(), changed)
         };
-        let key = state_key(&self.inner.public_token);
-        match serde_json::to_string(&snapshot.state) {
-            Ok(raw) => self.inner.store.set_item(&key, &raw),
-            Err(_) => self.inner.store.remove_item(&key),
+        if persist {
+            let key = state_key(&self.inner.public_token);
+            match serde_json::to_string(&snapshot.state) {
+                Ok(raw) => self.inner.store.set_item(&key, &raw),
+                Err(_) => self.inner.store.remove_item(&key),
+            }
         }
         refresh::on_state_written(self, snapshot.state.is_some());
         self.notify(&snapshot, changed);

@@ -93,6 +93,13 @@ pub struct Organization {
     pub mfa_methods: String,
     pub allowed_mfa_methods: Vec<String>,
     pub mfa_policy: String,
+    pub sso_default_connection_id: Option<String>,
+    pub sso_jit_provisioning_allowed_connections: Vec<String>,
+    pub oauth_tenant_jit_provisioning: String,
+    pub allowed_oauth_tenants: Value,
+    /// `[{role_id, domain}]`.
+    pub rbac_email_implicit_role_assignments: Vec<Value>,
+    /// Organization-specific RBAC roles, merged into the project policy by [`crate::core::rbac`].
     pub custom_roles: Vec<Value>,
     pub created_at: String,
     pub updated_at: String,

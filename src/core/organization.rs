@@ -1,9 +1,12 @@
 //! `client.organization()`: the logged-in member's organization (JS `stytch.organization`).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::client::{StytchB2BClient, Unsubscribe};
 use super::error::StytchError;
+use super::members::MembersClient;
 use super::models::{Organization, OrganizationEnvelope};
 use super::platform::Method;
 
@@ -24,6 +27,79 @@ pub struct OrganizationInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GetBySlugRequest {
     pub organization_slug: String,
+}
+
+/// `{role_id, domain}`: members whose email has `domain` get `role_id`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EmailImplicitRoleAssignment {
+    pub role_id: String,
+    pub domain: String,
+}
+
+/// Body of [`OrganizationClient::update`]: every field is optional and omitted when `None`. Each
+/// field needs its own `stytch.organization` action (semantics §1.5), e.g. `organization_name` →
+/// `update.info.name`, `email_allowed_domains` → `update.settings.allowed-domains`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UpdateOrganizationRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_slug: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_logo_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sso_default_connection_id: Option<String>,
+    /// `ALL_ALLOWED`, `RESTRICTED` or `NOT_ALLOWED`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sso_jit_provisioning: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sso_jit_provisioning_allowed_connections: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_allowed_domains: Option<Vec<String>>,
+    /// `RESTRICTED` or `NOT_ALLOWED`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_jit_provisioning: Option<String>,
+    /// `ALL_ALLOWED`, `RESTRICTED` or `NOT_ALLOWED`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_invites: Option<String>,
+    /// `RESTRICTED` or `NOT_ALLOWED`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oauth_tenant_jit_provisioning: Option<String>,
+    /// provider (`slack`, `hubspot`, `github`) → tenant ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_oauth_tenants: Option<BTreeMap<String, Vec<String>>>,
+    /// `ALL_ALLOWED` or `RESTRICTED`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_methods: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_auth_methods: Option<Vec<String>>,
+    /// `ALL_ALLOWED` or `RESTRICTED`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mfa_methods: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_mfa_methods: Option<Vec<String>>,
+    /// `OPTIONAL` or `REQUIRED_FOR_ALL`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mfa_policy: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rbac_email_implicit_role_assignments: Option<Vec<EmailImplicitRoleAssignment>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_party_connected_apps_allowed_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_first_party_connected_apps: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub third_party_connected_apps_allowed_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_third_party_connected_apps: Option<Vec<String>>,
+}
+
+/// What [`OrganizationClient::delete`] returns.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeleteOrganizationResponse {
+    pub request_id: String,
+    pub status_code: u16,
+    pub organization_id: String,
 }
 
 #[derive(Deserialize)]
@@ -59,6 +135,47 @@ impl OrganizationClient {
             .request(Method::Post, "/b2b/organizations/search", Some(&request))
             .await?;
         Ok(resp.organization)
+    }
+
+    /// `PUT /sdk/v1/b2b/organizations/me`: updates the given settings of the logged-in member's
+    /// organization and stores the result. Each field needs its `stytch.organization` action.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: leptos_stytch::StytchB2BClient) -> Result<(), leptos_stytch::StytchError> {
+    /// use leptos_stytch::UpdateOrganizationRequest;
+    /// let org = client
+    ///     .organization()
+    ///     .update(UpdateOrganizationRequest { organization_name: Some("Acme Inc".into()), ..Default::default() })
+    ///     .await?;
+    /// assert_eq!(org.organization_name, "Acme Inc");
+    /// # Ok(()) }
+    /// ```
+    pub async fn update(
+        &self,
+        request: UpdateOrganizationRequest,
+    ) -> Result<Organization, StytchError> {
+        let resp: OrganizationEnvelope = self
+            .client
+            .request(Method::Put, "/b2b/organizations/me", Some(&request))
+            .await?;
+        self.client.update_organization(resp.organization.clone());
+        Ok(resp.organization)
+    }
+
+    /// `DELETE /sdk/v1/b2b/organizations/me`: deletes the organization with all its members, and
+    /// destroys the local session. Needs `stytch.organization` / `delete`.
+    pub async fn delete(&self) -> Result<DeleteOrganizationResponse, StytchError> {
+        let resp: DeleteOrganizationResponse = self
+            .client
+            .request(Method::Delete, "/b2b/organizations/me", None::<&()>)
+            .await?;
+        self.client.destroy_session();
+        Ok(resp)
+    }
+
+    /// Administration of the organization's members (JS `organization.members`).
+    pub fn members(&self) -> MembersClient {
+        MembersClient::new(self.client.clone())
     }
 
     /// The organization, read locally.

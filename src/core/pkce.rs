@@ -88,7 +88,7 @@ mod tests {
     fn challenge_is_rfc7636_s256() {
         // RFC 7636 appendix B.
         assert_eq!(
-            challenge_for("dBjftJeZ4CVP-mA0TBNAnCjYgdU2oVZLOsQHT6dKvJQ"),
+            challenge_for("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }

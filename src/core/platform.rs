@@ -86,6 +86,11 @@ pub trait Store: Send + Sync {
     fn get_item(&self, key: &str) -> Option<String>;
     fn set_item(&self, key: &str, value: &str);
     fn remove_item(&self, key: &str);
+    /// Calls `callback` with the new value whenever **another tab** changes `key` (the `storage` event).
+    /// Writes by this tab are not reported. Platforms without tabs need not implement it.
+    fn on_external_change(&self, key: &str, callback: Box<dyn Fn(Option<String>) + Send + Sync>) {
+        let _ = (key, callback);
+    }
 }
 
 /// Time, timers, tasks, randomness and the page's location.
@@ -104,6 +109,16 @@ pub trait Runtime: Send + Sync {
     fn hostname(&self) -> Option<String>;
     /// `window.location.host` (with port): the cookie domain when `available_to_subdomains` is set.
     fn host(&self) -> Option<String>;
+    /// Runs `task` while holding the cross-tab lock `name` (Web Locks in the browser), so at most one tab
+    /// runs a task of that name at a time. The default runs it at once: fine where there is one tab.
+    fn run_exclusive(
+        &self,
+        name: &str,
+        task: LocalBoxFuture<'static, ()>,
+    ) -> LocalBoxFuture<'static, ()> {
+        let _ = name;
+        task
+    }
     /// The IANA time zone for the `X-SDK-Client` blob.
     fn timezone(&self) -> Option<String> {
         None

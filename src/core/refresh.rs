@@ -5,14 +5,30 @@
 //! Each state write bumps a generation number and, when the new state has a session, starts a new timer
 //! task for that generation; a task whose generation is stale stops, so a timer never outlives the state
 //! that scheduled it.
+//!
+//! Where Stytch lets every tab refresh on its own timer, here tabs take turns: a refresh runs under the
+//! cross-tab lock `stytch_refresh_<public_token>` ([`Runtime::run_exclusive`], Web Locks in the browser)
+//! and is skipped when any tab had the session verified less than [`SKIP_IF_VERIFIED_WITHIN_MS`] ago
+//! (the time is shared in storage under `…::verified_at`). The other tabs learn the fresh state from the
+//! storage event, which restarts their timers.
+//!
+//! [`Runtime::run_exclusive`]: super::platform::Runtime::run_exclusive
 
 use std::sync::Mutex;
 
-use super::client::{StytchB2BClient, lock};
+use base64::Engine as _;
+use futures_channel::oneshot;
+
+use super::client::{StytchB2BClient, lock, state_key};
+use super::error::StytchError;
 
 /// 3 minutes.
 pub const REFRESH_INTERVAL_MS: u64 = 180_000;
+/// A refresh due in one tab is skipped when another verified the session this recently.
+pub const SKIP_IF_VERIFIED_WITHIN_MS: u64 = REFRESH_INTERVAL_MS - 30_000;
 const JITTER_MS: u64 = 175;
+/// A JWT this close to its `exp` counts as expired when the page becomes visible again.
+const JWT_EXPIRY_MARGIN_MS: i64 = 30_000;
 
 #[derive(Default)]
 pub(crate) struct RefreshState {
@@ -27,12 +43,37 @@ pub fn backoff_ms(attempt: u32) -> u64 {
     2000 * (1u64 << attempt.min(7))
 }
 
+fn verified_at_key(client: &StytchB2BClient) -> String {
+    format!("{}::verified_at", state_key(client.public_token()))
+}
+
+/// Records that the server just verified the session (any authenticate that returned one).
+pub(crate) fn mark_verified(client: &StytchB2BClient) {
+    let now = client.inner.runtime.now_ms();
+    client
+        .inner
+        .store
+        .set_item(&verified_at_key(client), &now.to_string());
+}
+
+fn verified_ago_ms(client: &StytchB2BClient) -> Option<i64> {
+    let at: i64 = client
+        .inner
+        .store
+        .get_item(&verified_at_key(client))?
+        .parse()
+        .ok()?;
+    Some(client.inner.runtime.now_ms() - at)
+}
+
+fn bump_generation(client: &StytchB2BClient) -> u64 {
+    let mut g = lock(&client.inner.refresh.generation);
+    *g += 1;
+    *g
+}
+
 pub(crate) fn on_state_written(client: &StytchB2BClient, has_session: bool) {
-    let generation = {
-        let mut g = lock(&client.inner.refresh.generation);
-        *g += 1;
-        *g
-    };
+    let generation = bump_generation(client);
     if has_session {
         spawn_loop(client, generation, REFRESH_INTERVAL_MS, 0);
     }
@@ -44,11 +85,74 @@ pub(crate) fn schedule_retry(client: &StytchB2BClient) {
     spawn_loop(client, generation, jittered(client, backoff_ms(1)), 1);
 }
 
+impl StytchB2BClient {
+    /// Tells the client the page became visible again, or came back online. If the session JWT has expired
+    /// (or is about to), or the session was last verified more than one refresh interval ago, it is
+    /// refreshed at once instead of at the next timer tick. The browser layer calls this on
+    /// `visibilitychange` and `online`.
+    pub fn on_page_active(&self) {
+        if self.snapshot().state.is_none() {
+            return;
+        }
+        let jwt_stale = self
+            .jwt()
+            .and_then(|jwt| jwt_expiry_ms(&jwt))
+            .is_some_and(|exp| exp - JWT_EXPIRY_MARGIN_MS <= self.inner.runtime.now_ms());
+        let overdue = verified_ago_ms(self)
+            .is_none_or(|ago| ago >= i64::try_from(REFRESH_INTERVAL_MS).unwrap_or(i64::MAX));
+        if jwt_stale || overdue {
+            let generation = bump_generation(self);
+            spawn_loop(self, generation, 0, 0);
+        }
+    }
+}
+
+/// The `exp` claim of a JWT, in Unix milliseconds (no signature check: only used to decide when to refresh).
+pub(crate) fn jwt_expiry_ms(jwt: &str) -> Option<i64> {
+    let payload = jwt.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("exp")?.as_i64()?.checked_mul(1000)
+}
+
 fn jittered(client: &StytchB2BClient, base: u64) -> u64 {
     let mut b = [0u8; 2];
     client.inner.runtime.fill_random(&mut b);
     let offset = u64::from(u16::from_le_bytes(b)) % (2 * JITTER_MS + 1);
     base + offset - JITTER_MS
+}
+
+enum Outcome {
+    /// Another tab verified the session recently; look again after this many ms.
+    Skipped(u64),
+    Done(Result<(), StytchError>),
+}
+
+/// One refresh under the cross-tab lock.
+async fn refresh_once(client: &StytchB2BClient, duration: Option<u32>) -> Outcome {
+    let (tx, rx) = oneshot::channel();
+    let c = client.clone();
+    let task = Box::pin(async move {
+        let skip_within = i64::try_from(SKIP_IF_VERIFIED_WITHIN_MS).unwrap_or(i64::MAX);
+        let outcome = match verified_ago_ms(&c) {
+            Some(ago) if (0..skip_within).contains(&ago) => {
+                Outcome::Skipped(REFRESH_INTERVAL_MS - u64::try_from(ago).unwrap_or(0))
+            }
+            _ => Outcome::Done(
+                c.session()
+                    .authenticate_internal(duration)
+                    .await
+                    .map(|_| ()),
+            ),
+        };
+        let _ = tx.send(outcome);
+    });
+    let name = format!("stytch_refresh_{}", client.public_token());
+    client.inner.runtime.run_exclusive(&name, task).await;
+    rx.await
+        .unwrap_or_else(|_| Outcome::Done(Err(StytchError::unreachable("refresh was cancelled"))))
 }
 
 fn spawn_loop(client: &StytchB2BClient, generation: u64, first_delay: u64, first_attempt: u32) {
@@ -69,22 +173,21 @@ fn spawn_loop(client: &StytchB2BClient, generation: u64, first_delay: u64, first
             } else {
                 None
             };
-            match client.session().authenticate_internal(duration).await {
+            let delay = match refresh_once(&client, duration).await {
+                Outcome::Skipped(wait) => wait,
                 // Success wrote the state, which started the next generation's timer.
-                Ok(_) => return,
+                Outcome::Done(Ok(())) => return,
                 // Unrecoverable: `authenticate` already destroyed the session.
-                Err(e) if e.is_unrecoverable() => return,
-                Err(_) => {
-                    if !current(&client) {
-                        return;
-                    }
+                Outcome::Done(Err(e)) if e.is_unrecoverable() => return,
+                Outcome::Done(Err(_)) => {
                     attempt += 1;
-                    timer = client
-                        .inner
-                        .runtime
-                        .sleep(jittered(&client, backoff_ms(attempt)));
+                    jittered(&client, backoff_ms(attempt))
                 }
+            };
+            if !current(&client) {
+                return;
             }
+            timer = client.inner.runtime.sleep(delay);
         }
     }));
 }
@@ -102,5 +205,17 @@ mod tests {
                 4000, 8000, 16000, 32000, 64000, 128000, 256000, 256000, 256000
             ]
         );
+    }
+
+    #[test]
+    fn jwt_expiry_is_read_from_the_payload() {
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(br#"{"sub":"member-test-1","exp":1795640700}"#);
+        assert_eq!(
+            jwt_expiry_ms(&format!("eyJhbGciOiJSUzI1NiJ9.{payload}.sig")),
+            Some(1_795_640_700_000)
+        );
+        assert_eq!(jwt_expiry_ms("not-a-jwt"), None);
+        assert_eq!(jwt_expiry_ms("a.!!!.c"), None);
     }
 }

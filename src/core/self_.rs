@@ -1,9 +1,57 @@
 //! `client.self_()`: the logged-in member (JS `stytch.self`).
 
+use serde::Serialize;
+use serde_json::{Map, Value};
+
 use super::client::{StytchB2BClient, Unsubscribe};
 use super::error::StytchError;
-use super::models::{Member, MemberEnvelope};
+use super::members::segment;
+use super::models::{Member, MemberEnvelope, MemberResponse};
 use super::platform::Method;
+
+/// Body of [`SelfClient::update`]: each field needs its `stytch.self` action
+/// (`update.info.name`, `update.info.untrusted-metadata`, `update.settings.mfa-enrolled`,
+/// `update.info.mfa-phone`, `update.settings.default-mfa-method`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UpdateSelfRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub untrusted_metadata: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mfa_enrolled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mfa_phone_number: Option<String>,
+    /// `sms_otp` or `totp`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_mfa_method: Option<String>,
+}
+
+/// Body of [`SelfClient::unlink_retired_email`]: `email_id` and/or `email_address`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SelfUnlinkRetiredEmailRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+}
+
+/// Body of [`SelfClient::start_email_update`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SelfStartEmailUpdateRequest {
+    pub email_address: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_redirect_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_template_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// `EMAIL_MAGIC_LINK` (default) or `EMAIL_OTP`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_method: Option<String>,
+}
+
+const MEMBERS: &str = "/b2b/organizations/members";
 
 /// Get it with [`StytchB2BClient::self_`].
 #[derive(Clone, Debug)]
@@ -31,6 +79,91 @@ impl SelfClient {
             .await?;
         self.client.update_member(resp.member.clone());
         Ok(resp.member)
+    }
+
+    async fn member_call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&(impl Serialize + ?Sized)>,
+    ) -> Result<MemberResponse, StytchError> {
+        let resp: MemberResponse = self.client.request(method, path, body).await?;
+        self.client.update_member(resp.member.clone());
+        Ok(resp)
+    }
+
+    /// `PUT /sdk/v1/b2b/organizations/members/update`: updates the logged-in member and stores it.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: leptos_stytch::StytchB2BClient) -> Result<(), leptos_stytch::StytchError> {
+    /// use leptos_stytch::UpdateSelfRequest;
+    /// client.self_().update(UpdateSelfRequest { name: Some("Ada".into()), ..Default::default() }).await?;
+    /// assert_eq!(client.self_().get_sync().map(|m| m.name).as_deref(), Some("Ada"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn update(&self, request: UpdateSelfRequest) -> Result<MemberResponse, StytchError> {
+        self.member_call(Method::Put, &format!("{MEMBERS}/update"), Some(&request))
+            .await
+    }
+
+    /// `DELETE /sdk/v1/b2b/organizations/members/passwords/{member_password_id}`: deletes the
+    /// logged-in member's password (`stytch.self` / `update.info.delete.password`).
+    pub async fn delete_password(
+        &self,
+        member_password_id: &str,
+    ) -> Result<MemberResponse, StytchError> {
+        let path = format!("{MEMBERS}/passwords/{}", segment(member_password_id));
+        self.member_call(Method::Delete, &path, None::<&()>).await
+    }
+
+    /// `DELETE /sdk/v1/b2b/organizations/members/deletePhoneNumber` (`stytch.self` /
+    /// `update.info.delete.mfa-phone`).
+    pub async fn delete_mfa_phone_number(&self) -> Result<MemberResponse, StytchError> {
+        self.member_call(
+            Method::Delete,
+            &format!("{MEMBERS}/deletePhoneNumber"),
+            None::<&()>,
+        )
+        .await
+    }
+
+    /// `DELETE /sdk/v1/b2b/organizations/members/deleteTOTP` (`stytch.self` /
+    /// `update.info.delete.mfa-totp`).
+    pub async fn delete_mfa_totp(&self) -> Result<MemberResponse, StytchError> {
+        self.member_call(
+            Method::Delete,
+            &format!("{MEMBERS}/deleteTOTP"),
+            None::<&()>,
+        )
+        .await
+    }
+
+    /// `POST /sdk/v1/b2b/organizations/members/unlink_retired_email` (`stytch.self` /
+    /// `update.info.unlink.retired-email`).
+    pub async fn unlink_retired_email(
+        &self,
+        request: SelfUnlinkRetiredEmailRequest,
+    ) -> Result<MemberResponse, StytchError> {
+        self.member_call(
+            Method::Post,
+            &format!("{MEMBERS}/unlink_retired_email"),
+            Some(&request),
+        )
+        .await
+    }
+
+    /// `POST /sdk/v1/b2b/organizations/members/start_email_update`: emails a link to the new
+    /// address (`stytch.self` / `update.info.email`); following it switches the email.
+    pub async fn start_email_update(
+        &self,
+        request: SelfStartEmailUpdateRequest,
+    ) -> Result<MemberResponse, StytchError> {
+        self.member_call(
+            Method::Post,
+            &format!("{MEMBERS}/start_email_update"),
+            Some(&request),
+        )
+        .await
     }
 
     /// The member, read locally.

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::client::{StytchB2BClient, Unsubscribe, lock};
+use super::discovery::ExchangeRequest;
 use super::error::StytchError;
 use super::models::{AuthenticateResponse, MemberSession, ResponseCommon, SessionTokens};
 use super::platform::Method;
@@ -165,6 +166,22 @@ impl SessionClient {
             tokens.session_jwt.as_deref().unwrap_or(""),
             None,
         );
+    }
+
+    /// `POST /sdk/v1/b2b/sessions/exchange` with `{organization_id, session_duration_minutes,
+    /// locale?}`: moves the logged-in member into another organization of the same email. Stores
+    /// the new session, or an IST (clearing the session) when that organization needs another
+    /// factor (`primary_required` / `mfa_required`).
+    pub async fn exchange(
+        &self,
+        request: ExchangeRequest,
+    ) -> Result<AuthenticateResponse, StytchError> {
+        let resp: AuthenticateResponse = self
+            .client
+            .request(Method::Post, "/b2b/sessions/exchange", Some(&request))
+            .await?;
+        self.client.apply_authenticate_response(&resp);
+        Ok(resp)
     }
 
     /// Calls `callback` with the session (or `None`) whenever it changes. Not called on subscribe.

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_stytch::{
-    GetSessionTokens,    RevokeOptions, use_stytch_b2b_client, use_stytch_member, use_stytch_member_session,
-    use_stytch_organization,
+    GetSessionTokens, RevokeOptions, use_stytch_b2b_client, use_stytch_member,
+    use_stytch_member_session, use_stytch_organization,
 };
 
 use super::describe;
@@ -23,14 +23,20 @@ pub fn Account() -> impl IntoView {
         let client = client.clone();
         spawn_local(async move {
             // force_clear: the user asked to leave; leave locally even if the API is unreachable.
-            if let Err(e) = client.session().revoke(RevokeOptions { force_clear: true }).await {
+            if let Err(e) = client
+                .session()
+                .revoke(RevokeOptions { force_clear: true })
+                .await
+            {
                 error.set(Some(describe(&e)));
             }
             logging_out.set(false);
         });
     };
 
-    let field = |f: fn(&leptos_stytch::Member) -> String| move || member.value.with(|m| m.as_ref().map(f).unwrap_or_default());
+    let field = |f: fn(&leptos_stytch::Member) -> String| {
+        move || member.value.with(|m| m.as_ref().map(f).unwrap_or_default())
+    };
 
     view! {
         <div class="card account">

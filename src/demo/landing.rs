@@ -38,7 +38,9 @@ pub fn MagicLinkLanding() -> impl IntoView {
     move || {
         status.get().map(|s| match s {
             Ok(msg) => view! { <p class="card notice" id="landing-status">{msg}</p> }.into_any(),
-            Err(msg) => view! { <p class="card error" id="landing-error" role="alert">{msg}</p> }.into_any(),
+            Err(msg) => {
+                view! { <p class="card error" id="landing-error" role="alert">{msg}</p> }.into_any()
+            }
         })
     }
 }

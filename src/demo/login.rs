@@ -2,14 +2,19 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_stytch::{EmailLoginOrSignupRequest, GetBySlugRequest, StytchB2BClient, StytchError, use_stytch_b2b_client};
+use leptos_stytch::{
+    EmailLoginOrSignupRequest, GetBySlugRequest, StytchB2BClient, StytchError,
+    use_stytch_b2b_client,
+};
 
 use super::{InboxRefresh, describe};
 
 async fn send_link(client: StytchB2BClient, slug: String, email: String) -> Result<String, String> {
     let org = client
         .organization()
-        .get_by_slug(GetBySlugRequest { organization_slug: slug.clone() })
+        .get_by_slug(GetBySlugRequest {
+            organization_slug: slug.clone(),
+        })
         .await
         .map_err(|e| describe(&e))?
         .ok_or_else(|| format!("No organization has the slug “{slug}”."))?;
@@ -28,8 +33,15 @@ async fn send_link(client: StytchB2BClient, slug: String, email: String) -> Resu
         })
         .await
         .map_err(|e: StytchError| describe(&e))?;
-    let what = if resp.member_created == Some(true) { "A sign-up link" } else { "A login link" };
-    Ok(format!("{what} for {} is on its way to {email}. Open it from the inbox.", org.organization_name))
+    let what = if resp.member_created == Some(true) {
+        "A sign-up link"
+    } else {
+        "A login link"
+    };
+    Ok(format!(
+        "{what} for {} is on its way to {email}. Open it from the inbox.",
+        org.organization_name
+    ))
 }
 
 #[component]
@@ -50,7 +62,12 @@ pub fn LoginForm() -> impl IntoView {
         outcome.set(None);
         let client = client.clone();
         spawn_local(async move {
-            let result = send_link(client, slug.get_untracked().trim().to_owned(), email.get_untracked().trim().to_owned()).await;
+            let result = send_link(
+                client,
+                slug.get_untracked().trim().to_owned(),
+                email.get_untracked().trim().to_owned(),
+            )
+            .await;
             outcome.set(Some(result));
             pending.set(false);
             inbox.0.update(|n| *n += 1);

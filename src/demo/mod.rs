@@ -8,7 +8,9 @@ mod login;
 
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
-use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchB2BProvider, StytchError, use_stytch_member_session};
+use leptos_stytch::{
+    StytchB2BClient, StytchB2BOptions, StytchB2BProvider, StytchError, use_stytch_member_session,
+};
 
 /// From `Leptos.toml` `[demo]`, baked in by build.rs.
 pub(crate) const API_URL: &str = env!("STYTCH_DEMO_API_URL");

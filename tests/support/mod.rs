@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod tabs;
+
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -132,10 +134,13 @@ pub async fn send_raw(router: &axum::Router, request: HttpRequest) -> Result<Htt
     })
 }
 
+/// (name, path, domain): what identifies a cookie in a browser jar.
+pub type CookieKey = (String, String, Option<String>);
+
 /// Cookies keyed by (name, path, domain), like a browser jar; localStorage as a map.
 #[derive(Default)]
 pub struct MemoryStore {
-    pub cookies: Mutex<BTreeMap<(String, String, Option<String>), CookieSpec>>,
+    pub cookies: Mutex<BTreeMap<CookieKey, CookieSpec>>,
     pub items: Mutex<BTreeMap<String, String>>,
 }
 
@@ -217,6 +222,11 @@ impl ManualRuntime {
             hostname: hostname.to_owned(),
         })
     }
+    /// Moves the clock without running any timer, like a laptop asleep or a throttled background tab.
+    pub fn advance_silently(&self, ms: i64) {
+        *self.clock.now.lock().unwrap() += ms;
+    }
+
     /// Moves the clock forward and lets every task that can run, run.
     pub async fn advance(&self, ms: i64) {
         *self.clock.now.lock().unwrap() += ms;
@@ -331,14 +341,13 @@ impl Harness {
 
     /// A second client (a page reload) on the same cookies and storage.
     pub async fn reload(&self) -> StytchB2BClient {
-        let c = Self::client_on(
+        Self::client_on(
             &self.emulator,
             &self.transport,
             &self.store,
             &self.runtime,
             StytchB2BOptions::default(),
-        );
-        c
+        )
     }
 
     /// Calls the emulator's control or backend API directly.

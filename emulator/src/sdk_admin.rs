@@ -1,0 +1,398 @@
+//! SDK surface for organizations, members, self-service and invites (`/sdk/v1/b2b/...`), with
+//! RBAC enforced server-side (see `rbac` and `admin`). Every call needs a live session (401
+//! `unauthorized_credentials` without one, 404 `session_not_found` for a dead token); a denied
+//! permission is 403 `session_authorization_error`.
+//!
+//! | call | path | permission |
+//! |---|---|---|
+//! | organization.update | PUT `/b2b/organizations/me` | `stytch.organization` per field |
+//! | organization.delete | DELETE `/b2b/organizations/me` | `stytch.organization` / `delete` |
+//! | members.create | POST `/b2b/organizations/members` | `stytch.member` / `create` |
+//! | members.update | PUT `/b2b/organizations/members/{id}` | `stytch.member` per field (+`stytch.self` on oneself) |
+//! | members.search | POST `/b2b/organizations/me/members/search` | `stytch.member` / `search` |
+//! | members.delete | DELETE `/b2b/organizations/members/{id}` | `stytch.member` / `delete` (or `stytch.self`) |
+//! | members.reactivate | PUT `/b2b/organizations/members/{id}/reactivate` | `stytch.member` / `create` |
+//! | members.deletePassword, self.deletePassword | DELETE `/b2b/organizations/members/passwords/{password_id}` | `…delete.password` on `stytch.member`, or `stytch.self` for one's own |
+//! | members.deleteMFAPhoneNumber | DELETE `/b2b/organizations/members/mfa_phone_numbers/{id}` | `update.info.delete.mfa-phone` |
+//! | members.deleteMFATOTP | DELETE `/b2b/organizations/members/totp/{id}` | `update.info.delete.mfa-totp` |
+//! | members.unlinkRetiredEmail | POST `/b2b/organizations/members/{id}/unlink_retired_email` | `update.info.unlink.retired-email` |
+//! | members.startEmailUpdate | POST `/b2b/organizations/members/{id}/start_email_update` | `update.info.email` |
+//! | self.update | PUT `/b2b/organizations/members/update` | `stytch.self` per field |
+//! | self.deleteMFAPhoneNumber / deleteMFATOTP | DELETE `/b2b/organizations/members/deletePhoneNumber` / `deleteTOTP` | `stytch.self` |
+//! | self.unlinkRetiredEmail / startEmailUpdate | POST `/b2b/organizations/members/unlink_retired_email` / `start_email_update` | `stytch.self` |
+//! | magicLinks.email.invite | POST `/b2b/magic_links/email/invite` | `stytch.member` / `create` |
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::{delete, post, put};
+use serde_json::{Value, json};
+
+use crate::Inner;
+use crate::admin::{self, Factor, Surface};
+use crate::error::ApiResult;
+use crate::extract::JsonBody;
+use crate::rbac::Actor;
+use crate::sdk::{ok, require_session};
+use crate::store::MemberRow;
+
+type St = State<Arc<Inner>>;
+
+const M: &str = "/sdk/v1/b2b/organizations/members";
+
+pub fn routes() -> Router<Arc<Inner>> {
+    Router::new()
+        .route(
+            "/sdk/v1/b2b/organizations/me",
+            put(org_update).delete(org_delete),
+        )
+        .route(M, post(member_create))
+        .route(
+            "/sdk/v1/b2b/organizations/me/members/search",
+            post(member_search),
+        )
+        .route(&format!("{M}/update"), put(self_update))
+        .route(&format!("{M}/deletePhoneNumber"), delete(self_delete_phone))
+        .route(&format!("{M}/deleteTOTP"), delete(self_delete_totp))
+        .route(&format!("{M}/unlink_retired_email"), post(self_unlink))
+        .route(
+            &format!("{M}/start_email_update"),
+            post(self_start_email_update),
+        )
+        .route(
+            &format!("{M}/passwords/{{password_id}}"),
+            delete(delete_password),
+        )
+        .route(
+            &format!("{M}/mfa_phone_numbers/{{member_id}}"),
+            delete(member_delete_phone),
+        )
+        .route(
+            &format!("{M}/totp/{{member_id}}"),
+            delete(member_delete_totp),
+        )
+        .route(
+            &format!("{M}/{{member_id}}"),
+            put(member_update).delete(member_delete),
+        )
+        .route(
+            &format!("{M}/{{member_id}}/reactivate"),
+            put(member_reactivate),
+        )
+        .route(
+            &format!("{M}/{{member_id}}/unlink_retired_email"),
+            post(member_unlink),
+        )
+        .route(
+            &format!("{M}/{{member_id}}/start_email_update"),
+            post(member_start_email_update),
+        )
+        .route("/sdk/v1/b2b/magic_links/email/invite", post(invite))
+}
+
+/// `{member_id, member, organization}`.
+fn member_resp(m: &MemberRow, org: &Value) -> Response {
+    ok(json!({"member_id": m.member_id(), "member": m.data, "organization": org}))
+}
+
+/// Runs `f` in a transaction with the caller's Actor, own Member and organization.
+fn with_session<T>(
+    inner: &Inner,
+    headers: &HeaderMap,
+    f: impl FnOnce(&rusqlite::Transaction<'_>, &Actor, MemberRow, Value, i64) -> ApiResult<T>,
+) -> ApiResult<T> {
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let (row, _) = require_session(inner, &tx, headers)?;
+    let (actor, me, org) = admin::actor_of(&tx, &row)?;
+    let out = f(&tx, &actor, me, org, now)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+async fn org_update(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(patch): JsonBody<admin::OrgPatch>,
+) -> ApiResult<Response> {
+    let org = with_session(&inner, &headers, |tx, actor, _, org, now| {
+        admin::update_org(tx, &inner.seed, Some(actor), org, patch, true, now)
+    })?;
+    Ok(ok(json!({ "organization": org })))
+}
+
+async fn org_delete(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
+    let id = with_session(&inner, &headers, |tx, actor, _, org, _| {
+        admin::delete_org(tx, &inner.seed, Some(actor), &org)?;
+        Ok(admin::org_id(&org).to_string())
+    })?;
+    Ok(ok(json!({ "organization_id": id })))
+}
+
+async fn member_create(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(mut req): JsonBody<admin::MemberCreate>,
+) -> ApiResult<Response> {
+    // Backend-only fields are not accepted from the SDK.
+    req.trusted_metadata = None;
+    req.external_id = None;
+    with_session(&inner, &headers, |tx, actor, _, org, now| {
+        let m = admin::create_member(tx, &inner.seed, Some(actor), &org, req, now)?;
+        Ok(member_resp(&m, &org))
+    })
+}
+
+async fn member_update(
+    State(inner): St,
+    headers: HeaderMap,
+    Path(member_id): Path<String>,
+    JsonBody(patch): JsonBody<admin::MemberPatch>,
+) -> ApiResult<Response> {
+    with_session(&inner, &headers, |tx, actor, _, org, now| {
+        let target = admin::live_member_in_org(tx, &org, &member_id)?;
+        let m = admin::update_member(
+            tx,
+            &inner.seed,
+            Some(actor),
+            &org,
+            target,
+            patch,
+            Surface::Sdk,
+            now,
+        )?;
+        Ok(member_resp(&m, &org))
+    })
+}
+
+async fn self_update(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(patch): JsonBody<admin::MemberPatch>,
+) -> ApiResult<Response> {
+    with_session(&inner, &headers, |tx, actor, me, org, now| {
+        let m = admin::update_member(
+            tx,
+            &inner.seed,
+            Some(actor),
+            &org,
+            me,
+            patch,
+            Surface::SdkSelf,
+            now,
+        )?;
+        Ok(member_resp(&m, &org))
+    })
+}
+
+async fn member_search(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<admin::SearchReq>,
+) -> ApiResult<Response> {
+    with_session(&inner, &headers, |tx, actor, _, org, _| {
+        let orgs = [org];
+        admin::check_search(&inner.seed, Some(actor), &orgs)?;
+        Ok(ok(admin::search(tx, &orgs, &req)?))
+    })
+}
+
+async fn member_delete(
+    State(inner): St,
+    headers: HeaderMap,
+    Path(member_id): Path<String>,
+) -> ApiResult<Response> {
+    with_session(&inner, &headers, |tx, actor, _, org, now| {
+        let target = admin::live_member_in_org(tx, &org, &member_id)?;
+        let m = admin::delete_member(tx, &inner.seed, Some(actor), &org, target, now)?;
+        Ok(ok(json!({ "member_id": m.member_id() })))
+    })
+}
+
+async fn member_reactivate(
+    State(inner): St,
+    headers: HeaderMap,
+    Path(member_id): Path<String>,
+) -> ApiResult<Response> {
+    with_session(&inner, &headers, |tx, actor, _, org, now| {
+        let target = admin::member_in_org(tx, &org, &member_id)?;
+        let m = admin::reactivate_member(tx, &inner.seed, Some(actor), &org, target, now)?;
+        Ok(member_resp(&m, &org))
+    })
+}
+
+/// Shared by `members.deletePassword` and `self.deletePassword` (same path): the permission is
+/// `stytch.member`, or `stytch.self` when the password is the caller's own.
+async fn delete_password(
+    State(inner): St,
+    headers: HeaderMap,
+    Path(password_id): Path<String>,
+) -> ApiResult<Response> {
+    with_session(&inner, &headers, |tx, actor, _, org, now| {
+        let target = admin::member_by_password(tx, &org, &password_id)?;
+        let m = admin::delete_factor(
+            tx,
+            &inner.seed,
+            Some(actor),
+            &org,
+            target,
+            Factor::Password,
+            false,
+            now,
+        )?;
+        Ok(member_resp(&m, &org))
+    })
+}
+
+fn delete_factor_of(
+    inner: &Inner,
+    headers: &HeaderMap,
+    member_id: Option<&str>,
+    factor: Factor,
+) -> ApiResult<Response> {
+    with_session(inner, headers, |tx, actor, me, org, now| {
+        let (target, self_path) = match member_id {
+            Some(id) => (admin::live_member_in_org(tx, &org, id)?, false),
+            None => (me, true),
+        };
+        let m = admin::delete_factor(
+            tx,
+            &inner.seed,
+            Some(actor),
+            &org,
+            target,
+            factor,
+            self_path,
+            now,
+        )?;
+        Ok(member_resp(&m, &org))
+    })
+}
+
+async fn member_delete_phone(
+    State(inner): St,
+    headers: HeaderMap,
+    Path(member_id): Path<String>,
+) -> ApiResult<Response> {
+    delete_factor_of(&inner, &headers, Some(&member_id), Factor::MfaPhone)
+}
+
+async fn member_delete_totp(
+    State(inner): St,
+    headers: HeaderMap,
+    Path(member_id): Path<String>,
+) -> ApiResult<Response> {
+    delete_factor_of(&inner, &headers, Some(&member_id), Factor::Totp)
+}
+
+async fn self_delete_phone(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
+    delete_factor_of(&inner, &headers, None, Factor::MfaPhone)
+}
+
+async fn self_delete_totp(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
+    delete_factor_of(&inner, &headers, None, Factor::Totp)
+}
+
+fn unlink(
+    inner: &Inner,
+    headers: &HeaderMap,
+    member_id: Option<&str>,
+    req: admin::UnlinkReq,
+) -> ApiResult<Response> {
+    with_session(inner, headers, |tx, actor, me, org, now| {
+        let (target, self_path) = match member_id {
+            Some(id) => (admin::live_member_in_org(tx, &org, id)?, false),
+            None => (me, true),
+        };
+        let m = admin::unlink_retired_email(
+            tx,
+            &inner.seed,
+            Some(actor),
+            &org,
+            target,
+            req,
+            self_path,
+            now,
+        )?;
+        Ok(ok(json!({
+            "member_id": m.member_id(),
+            "organization_id": admin::org_id(&org),
+            "member": m.data,
+            "organization": org,
+        })))
+    })
+}
+
+async fn member_unlink(
+    State(inner): St,
+    headers: HeaderMap,
+    Path(member_id): Path<String>,
+    JsonBody(req): JsonBody<admin::UnlinkReq>,
+) -> ApiResult<Response> {
+    unlink(&inner, &headers, Some(&member_id), req)
+}
+
+async fn self_unlink(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<admin::UnlinkReq>,
+) -> ApiResult<Response> {
+    unlink(&inner, &headers, None, req)
+}
+
+fn start_email_update(
+    inner: &Inner,
+    headers: &HeaderMap,
+    member_id: Option<&str>,
+    req: admin::StartEmailUpdateReq,
+) -> ApiResult<Response> {
+    with_session(inner, headers, |tx, actor, me, org, now| {
+        let (target, self_path) = match member_id {
+            Some(id) => (admin::live_member_in_org(tx, &org, id)?, false),
+            None => (me, true),
+        };
+        admin::start_email_update(
+            tx,
+            &inner.seed,
+            Some(actor),
+            &org,
+            &target,
+            req,
+            self_path,
+            now,
+        )?;
+        Ok(member_resp(&target, &org))
+    })
+}
+
+async fn member_start_email_update(
+    State(inner): St,
+    headers: HeaderMap,
+    Path(member_id): Path<String>,
+    JsonBody(req): JsonBody<admin::StartEmailUpdateReq>,
+) -> ApiResult<Response> {
+    start_email_update(&inner, &headers, Some(&member_id), req)
+}
+
+async fn self_start_email_update(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<admin::StartEmailUpdateReq>,
+) -> ApiResult<Response> {
+    start_email_update(&inner, &headers, None, req)
+}
+
+async fn invite(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<admin::InviteReq>,
+) -> ApiResult<Response> {
+    with_session(&inner, &headers, |tx, actor, _, org, now| {
+        let m = admin::invite(tx, &inner.seed, actor, &org, req, now)?;
+        Ok(member_resp(&m, &org))
+    })
+}

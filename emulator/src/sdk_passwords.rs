@@ -1,0 +1,788 @@
+//! Passwords: `/sdk/v1/b2b/passwords/...` (org and discovery).
+//!
+//! * Hashes are argon2id (PHC strings with a random salt, crate defaults); the raw password is
+//!   never stored. Seeded members may carry a `password` (not strength-checked).
+//! * Strength policy: LUDS when the seed sets `password_config {luds_complexity,
+//!   luds_minimum_count}` (valid iff at least `luds_minimum_count` characters and
+//!   `luds_complexity` of the four classes lower/upper/digit/symbol), otherwise zxcvbn (valid iff
+//!   score ≥ 3, the email's parts as user inputs). Breach detection (HaveIBeenPwned) is not
+//!   emulated: `breached_password` and `breach_detection_on_create` are always `false`.
+//!   Passwords longer than 256 characters are refused as weak (zxcvbn cost).
+//! * A new password that fails the policy → 400 `weak_password`.
+//! * Wrong password, or an email with no member in the organization → 401
+//!   `unauthorized_credentials` (no member enumeration); a member without a password → 404
+//!   `member_password_not_found`.
+//! * Reset tokens: 44 CSPRNG characters, stored hashed, single use, default 30 minutes
+//!   (5..=10080). Link `<reset_password_redirect_url>?stytch_token_type=multi_tenant_passwords&token=…`,
+//!   message kind `password_reset`, for the org and the discovery flavour alike. Unknown, used,
+//!   expired, or of the other flavour → 401 `unable_to_auth_password_reset_token`. PKCE as for
+//!   magic links (`code_challenge`/`code_verifier` in the org flavour, `pkce_code_challenge`/
+//!   `pkce_code_verifier` in discovery); `pkce_required_for_password_resets` makes the challenge
+//!   mandatory at reset start.
+//! * Org reset start resolves the member like email login_or_signup (JIT-created as `pending`
+//!   when the org allows the domain, semantics §3.3 inferred).
+//! * Every reset (email, existing password) revokes all the member's sessions; a session reset
+//!   revokes all but the current one and needs a factor authenticated in the last 5 minutes
+//!   (else 400 `session_too_old_to_reset_password`). A reset by email verifies the email.
+//! * `code_verifier` on `passwords/authenticate` and `passwords/discovery/authenticate` is
+//!   accepted and ignored (there is no challenge to check it against in these flows).
+//! * Discovery reset sets the password of every (non-deleted) member with that email, and the
+//!   discovery IST then counts as verified for all of them.
+
+use std::sync::Arc;
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::Router;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::post;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::Inner;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::JsonBody;
+use crate::flow::{self, Grant, St, ok};
+use crate::session;
+use crate::store::{self, MemberRow, Message};
+use crate::util::{hash_token, new_id, normalize_email, random_token, rfc3339};
+
+pub fn routes() -> Router<Arc<Inner>> {
+    Router::new()
+        .route("/sdk/v1/b2b/passwords/authenticate", post(authenticate))
+        .route("/sdk/v1/b2b/passwords/email/reset/start", post(reset_start))
+        .route("/sdk/v1/b2b/passwords/email/reset", post(reset_by_email))
+        .route(
+            "/sdk/v1/b2b/passwords/existing_password/reset",
+            post(reset_existing),
+        )
+        .route("/sdk/v1/b2b/passwords/session/reset", post(reset_session))
+        .route("/sdk/v1/b2b/passwords/strength_check", post(strength_check))
+        .route(
+            "/sdk/v1/b2b/passwords/discovery/authenticate",
+            post(discovery_authenticate),
+        )
+        .route(
+            "/sdk/v1/b2b/passwords/discovery/reset/start",
+            post(discovery_reset_start),
+        )
+        .route(
+            "/sdk/v1/b2b/passwords/discovery/reset",
+            post(discovery_reset),
+        )
+}
+
+// ------------------------------------------------------------------ hashing and policy
+
+pub fn hash_password(password: &str) -> ApiResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| ApiError::internal())
+}
+
+fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Stores (or replaces) a member's password and sets `member_password_id` on the member.
+pub fn set_password(
+    conn: &Connection,
+    member: &mut MemberRow,
+    password: &str,
+    now: i64,
+) -> ApiResult<()> {
+    let hash = hash_password(password)?;
+    let existing: Option<String> = conn
+        .query_row(
+            "SELECT member_password_id FROM member_passwords WHERE member_id = ?1",
+            [member.member_id()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let id = existing.unwrap_or_else(|| new_id("member-password"));
+    conn.execute(
+        "INSERT OR REPLACE INTO member_passwords (member_id, member_password_id, hash, created_at)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![member.member_id(), id, hash, now],
+    )?;
+    if let Some(o) = member.data.as_object_mut() {
+        o.insert("member_password_id".into(), json!(id));
+        o.insert("updated_at".into(), json!(rfc3339(now)));
+    }
+    store::update_member(conn, member)
+}
+
+fn stored_hash(conn: &Connection, member_id: &str) -> ApiResult<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT hash FROM member_passwords WHERE member_id = ?1",
+            [member_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The strength-check answer (protocol §4 `strengthCheck`).
+pub fn strength(inner: &Inner, password: &str, email: Option<&str>) -> Value {
+    let too_long = password.chars().count() > 256;
+    let inputs: Vec<&str> = email
+        .map(|e| {
+            let mut v = vec![e];
+            if let Some((local, domain)) = e.split_once('@') {
+                v.push(local);
+                v.push(domain);
+            }
+            v
+        })
+        .unwrap_or_default();
+    let (score, warning, suggestions) = if too_long || password.is_empty() {
+        (0u8, String::new(), Vec::new())
+    } else {
+        let e = zxcvbn::zxcvbn(password, &inputs);
+        let fb = e.feedback();
+        (
+            u8::from(e.score()),
+            fb.and_then(|f| f.warning())
+                .map(|w| w.to_string())
+                .unwrap_or_default(),
+            fb.map(|f| {
+                f.suggestions()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default(),
+        )
+    };
+    let lower = password.chars().any(char::is_lowercase);
+    let upper = password.chars().any(char::is_uppercase);
+    let digit = password.chars().any(|c| c.is_ascii_digit());
+    let symbol = password
+        .chars()
+        .any(|c| !c.is_alphanumeric() && !c.is_whitespace());
+    let classes = [lower, upper, digit, symbol].iter().filter(|b| **b).count() as i64;
+    let (policy, valid, missing_complexity, missing_characters) = match &inner.seed.password_config
+    {
+        Some(cfg) => {
+            let mc = (i64::from(cfg.luds_complexity) - classes).max(0);
+            let mch = (i64::from(cfg.luds_minimum_count) - password.chars().count() as i64).max(0);
+            ("luds", mc == 0 && mch == 0 && !too_long, mc, mch)
+        }
+        None => ("zxcvbn", score >= 3 && !too_long, 0, 0),
+    };
+    json!({
+        "valid_password": valid,
+        "score": score,
+        "breached_password": false,
+        "breach_detection_on_create": false,
+        "strength_policy": policy,
+        "zxcvbn_feedback": {"warning": warning, "suggestions": suggestions},
+        "luds_feedback": {
+            "has_lower_case": lower,
+            "has_upper_case": upper,
+            "has_digit": digit,
+            "has_symbol": symbol,
+            "missing_complexity": missing_complexity,
+            "missing_characters": missing_characters,
+        },
+    })
+}
+
+fn require_strong(inner: &Inner, password: &str, email: &str) -> ApiResult<()> {
+    let s = strength(inner, password, Some(email));
+    if s["valid_password"] == true {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        400,
+        "weak_password",
+        "The password does not meet the project's strength policy.",
+    )
+    .with_details(json!({
+        "strength_policy": s["strength_policy"],
+        "score": s["score"],
+        "zxcvbn_feedback": s["zxcvbn_feedback"],
+        "luds_feedback": s["luds_feedback"],
+    })))
+}
+
+fn password_factor(member: &MemberRow, now: i64) -> Value {
+    flow::email_factor(
+        "password",
+        "knowledge",
+        &member.email_id,
+        member.email(),
+        now,
+    )
+}
+
+fn bad_credentials() -> ApiError {
+    ApiError::unauthorized()
+}
+
+/// Verifies `password` for `email` in `org` → the member.
+fn check_credentials(
+    conn: &Connection,
+    org: &Value,
+    email: &str,
+    password: &str,
+) -> ApiResult<MemberRow> {
+    let member = store::find_member(conn, flow::org_id(org), email)?
+        .filter(|m| m.status() != "deleted")
+        .ok_or_else(bad_credentials)?;
+    let hash = stored_hash(conn, member.member_id())?.ok_or_else(|| {
+        ApiError::new(
+            404,
+            "member_password_not_found",
+            "This Member has no password. Reset it by email to set one.",
+        )
+    })?;
+    if !verify_password(password, &hash) {
+        return Err(bad_credentials());
+    }
+    Ok(member)
+}
+
+fn get_org(conn: &Connection, id: &str) -> ApiResult<Value> {
+    store::get_org(conn, id)?.ok_or_else(ApiError::organization_not_found)
+}
+
+// ------------------------------------------------------------------ org flows
+
+#[derive(Deserialize)]
+struct AuthenticateReq {
+    organization_id: String,
+    email_address: String,
+    password: String,
+    session_duration_minutes: Option<i64>,
+    #[allow(dead_code)]
+    code_verifier: Option<String>,
+    intermediate_session_token: Option<String>,
+    #[allow(dead_code)]
+    locale: Option<String>,
+}
+
+/// `POST /sdk/v1/b2b/passwords/authenticate` → AuthResp WithMFA.
+async fn authenticate(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<AuthenticateReq>,
+) -> ApiResult<Response> {
+    flow::sdk_auth(&inner, &headers)?;
+    let email = normalize_email(&req.email_address)?;
+    let duration = session::duration_minutes(req.session_duration_minutes)?;
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let org = get_org(&tx, &req.organization_id)?;
+    let member = check_credentials(&tx, &org, &email, &req.password)?;
+    flow::check_auth_method(&org, Some(&member), "password")?;
+    let mut factors = flow::step_up_factors(
+        &tx,
+        req.intermediate_session_token.as_deref(),
+        &org,
+        &member,
+        now,
+    )?;
+    flow::merge_factor(&mut factors, password_factor(&member, now));
+    let grant = Grant {
+        email: email.clone(),
+        factors,
+        email_verified: member.data["email_address_verified"] == true,
+        password_member_ids: vec![member.member_id().to_string()],
+    };
+    let fields = flow::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
+    tx.commit()?;
+    Ok(ok(fields))
+}
+
+#[derive(Deserialize)]
+struct ResetStartReq {
+    organization_id: String,
+    email_address: String,
+    #[allow(dead_code)]
+    login_redirect_url: Option<String>,
+    reset_password_redirect_url: Option<String>,
+    reset_password_expiration_minutes: Option<i64>,
+    #[allow(dead_code)]
+    reset_password_template_id: Option<String>,
+    #[allow(dead_code)]
+    verify_email_template_id: Option<String>,
+    #[allow(dead_code)]
+    locale: Option<String>,
+    code_challenge: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn issue_reset(
+    conn: &Connection,
+    email: &str,
+    org: &str,
+    member_id: &str,
+    challenge: Option<&str>,
+    url: &str,
+    minutes: i64,
+    now: i64,
+) -> ApiResult<()> {
+    let token = random_token()?;
+    conn.execute(
+        "INSERT INTO password_resets (token_hash, email, organization_id, member_id, pkce_challenge, expires_at, used, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
+        params![hash_token(&token), email, org, member_id, challenge, now + minutes * 60, now],
+    )?;
+    let link = flow::link(url, "multi_tenant_passwords", &token);
+    let body = format!(
+        "Click the link below to reset your password:\n\n{link}\n\nThis link expires in {minutes} minutes and can be used once."
+    );
+    store::insert_message(
+        conn,
+        &Message {
+            to: email,
+            kind: "password_reset",
+            subject: "Reset your password",
+            body: &body,
+            link: Some(&link),
+            token: Some(&token),
+            code: None,
+        },
+        now,
+    )
+}
+
+/// `POST /sdk/v1/b2b/passwords/email/reset/start` → `{member_id, member_email_id, member, organization}`.
+async fn reset_start(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<ResetStartReq>,
+) -> ApiResult<Response> {
+    flow::sdk_auth(&inner, &headers)?;
+    let email = normalize_email(&req.email_address)?;
+    let url = flow::redirect_url(
+        &inner,
+        req.reset_password_redirect_url.as_deref(),
+        "no_reset_password_redirect_urls_set",
+    )?;
+    let minutes = flow::expiration(req.reset_password_expiration_minutes, 30, 5, 10_080)?;
+    let challenge = flow::pkce_challenge_param(
+        req.code_challenge,
+        inner.seed.pkce_required_for_password_resets,
+    )?;
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let org = get_org(&tx, &req.organization_id)?;
+    let existing = store::find_member(&tx, flow::org_id(&org), &email)?;
+    flow::check_auth_method(&org, existing.as_ref(), "password")?;
+    let (member, _) = flow::member_or_provision(&tx, &org, &email, now)?;
+    issue_reset(
+        &tx,
+        &email,
+        flow::org_id(&org),
+        member.member_id(),
+        challenge.as_deref(),
+        &url,
+        minutes,
+        now,
+    )?;
+    tx.commit()?;
+    Ok(ok(json!({
+        "member_id": member.member_id(),
+        "member_email_id": member.email_id,
+        "member": member.data,
+        "organization": org,
+    })))
+}
+
+fn bad_reset_token() -> ApiError {
+    ApiError::new(
+        401,
+        "unable_to_auth_password_reset_token",
+        "The password reset token is invalid, expired or was already used.",
+    )
+}
+
+/// Looks a reset token up (org flavour when `discovery` is false), checks PKCE and consumes it.
+/// Returns `(email, organization_id, member_id)`.
+fn take_reset(
+    conn: &Connection,
+    token: &str,
+    verifier: Option<&str>,
+    discovery: bool,
+    now: i64,
+) -> ApiResult<(String, String, String)> {
+    let hash = hash_token(token);
+    let row: Option<(String, String, String, Option<String>, i64, i64)> = conn
+        .query_row(
+            "SELECT email, organization_id, member_id, pkce_challenge, expires_at, used
+             FROM password_resets WHERE token_hash = ?1",
+            [&hash],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    let (email, org, member_id, challenge, expires_at, used) = row.ok_or_else(bad_reset_token)?;
+    if used != 0 || expires_at <= now || org.is_empty() != discovery {
+        return Err(bad_reset_token());
+    }
+    flow::pkce_verify(challenge.as_deref(), verifier)?;
+    if conn.execute(
+        "UPDATE password_resets SET used = 1 WHERE token_hash = ?1 AND used = 0",
+        [&hash],
+    )? != 1
+    {
+        return Err(bad_reset_token());
+    }
+    Ok((email, org, member_id))
+}
+
+fn mark_verified(member: &mut MemberRow) {
+    if let Some(o) = member.data.as_object_mut() {
+        o.insert("email_address_verified".into(), json!(true));
+    }
+}
+
+#[derive(Deserialize)]
+struct ResetByEmailReq {
+    password_reset_token: String,
+    password: String,
+    session_duration_minutes: Option<i64>,
+    code_verifier: Option<String>,
+    intermediate_session_token: Option<String>,
+    #[allow(dead_code)]
+    locale: Option<String>,
+}
+
+/// `POST /sdk/v1/b2b/passwords/email/reset` → AuthResp WithMFA (+ `member_email_id`).
+async fn reset_by_email(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<ResetByEmailReq>,
+) -> ApiResult<Response> {
+    flow::sdk_auth(&inner, &headers)?;
+    let duration = session::duration_minutes(req.session_duration_minutes)?;
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let (email, org_id, member_id) = take_reset(
+        &tx,
+        &req.password_reset_token,
+        req.code_verifier.as_deref(),
+        false,
+        now,
+    )?;
+    require_strong(&inner, &req.password, &email)?;
+    let org = get_org(&tx, &org_id)?;
+    let mut member = store::get_member(&tx, &member_id)?
+        .filter(|m| m.status() != "deleted")
+        .ok_or_else(bad_reset_token)?;
+    let mut factors = flow::step_up_factors(
+        &tx,
+        req.intermediate_session_token.as_deref(),
+        &org,
+        &member,
+        now,
+    )?;
+    mark_verified(&mut member);
+    set_password(&tx, &mut member, &req.password, now)?;
+    session::revoke_member(&tx, member.member_id())?;
+    flow::merge_factor(&mut factors, password_factor(&member, now));
+    let grant = Grant {
+        email,
+        factors,
+        email_verified: true,
+        password_member_ids: vec![member.member_id().to_string()],
+    };
+    let email_id = member.email_id.clone();
+    let mut fields = flow::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
+    tx.commit()?;
+    if let Some(o) = fields.as_object_mut() {
+        o.insert("member_email_id".into(), json!(email_id));
+    }
+    Ok(ok(fields))
+}
+
+#[derive(Deserialize)]
+struct ResetExistingReq {
+    organization_id: String,
+    email_address: String,
+    existing_password: String,
+    new_password: String,
+    session_duration_minutes: Option<i64>,
+    #[allow(dead_code)]
+    locale: Option<String>,
+}
+
+/// `POST /sdk/v1/b2b/passwords/existing_password/reset` → AuthResp WithMFA.
+async fn reset_existing(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<ResetExistingReq>,
+) -> ApiResult<Response> {
+    flow::sdk_auth(&inner, &headers)?;
+    let email = normalize_email(&req.email_address)?;
+    let duration = session::duration_minutes(req.session_duration_minutes)?;
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let org = get_org(&tx, &req.organization_id)?;
+    let mut member = check_credentials(&tx, &org, &email, &req.existing_password)?;
+    flow::check_auth_method(&org, Some(&member), "password")?;
+    require_strong(&inner, &req.new_password, &email)?;
+    set_password(&tx, &mut member, &req.new_password, now)?;
+    session::revoke_member(&tx, member.member_id())?;
+    let grant = Grant {
+        email,
+        factors: vec![password_factor(&member, now)],
+        email_verified: member.data["email_address_verified"] == true,
+        password_member_ids: vec![member.member_id().to_string()],
+    };
+    let fields = flow::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
+    tx.commit()?;
+    Ok(ok(fields))
+}
+
+#[derive(Deserialize)]
+struct ResetSessionReq {
+    password: String,
+}
+
+/// `POST /sdk/v1/b2b/passwords/session/reset` → AuthResp of the current session (new JWT).
+async fn reset_session(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<ResetSessionReq>,
+) -> ApiResult<Response> {
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let (mut row, token) = flow::require_session(&inner, &tx, &headers)?;
+    let fresh = row.factors.as_array().is_some_and(|fs| {
+        fs.iter().any(|f| {
+            f["last_authenticated_at"]
+                .as_str()
+                .and_then(|t| {
+                    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
+                .is_some_and(|t| now - t.unix_timestamp() <= 5 * 60)
+        })
+    });
+    if !fresh {
+        return Err(ApiError::new(
+            400,
+            "session_too_old_to_reset_password",
+            "The session must have a factor authenticated in the last 5 minutes to reset the password.",
+        ));
+    }
+    let (mut member, org) = session::load_owner(&tx, &row)?;
+    require_strong(&inner, &req.password, member.email())?;
+    set_password(&tx, &mut member, &req.password, now)?;
+    tx.execute(
+        "UPDATE sessions SET revoked = 1 WHERE member_id = ?1 AND member_session_id != ?2",
+        params![member.member_id(), row.member_session_id],
+    )?;
+    session::touch(&tx, &mut row, None, now)?;
+    let jwt = session::mint_jwt(&inner, &row, &member.data, &org, now)?;
+    tx.commit()?;
+    Ok(ok(session::auth_fields(
+        &row,
+        &token,
+        &jwt,
+        &member.data,
+        &org,
+    )))
+}
+
+#[derive(Deserialize)]
+struct StrengthReq {
+    password: String,
+    email_address: Option<String>,
+}
+
+/// `POST /sdk/v1/b2b/passwords/strength_check`.
+async fn strength_check(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<StrengthReq>,
+) -> ApiResult<Response> {
+    flow::sdk_auth(&inner, &headers)?;
+    let email = req
+        .email_address
+        .as_deref()
+        .map(normalize_email)
+        .transpose()?;
+    Ok(ok(strength(&inner, &req.password, email.as_deref())))
+}
+
+// ------------------------------------------------------------------ discovery flows
+
+#[derive(Deserialize)]
+struct DiscoveryAuthReq {
+    email_address: String,
+    password: String,
+    #[allow(dead_code)]
+    code_verifier: Option<String>,
+}
+
+/// `POST /sdk/v1/b2b/passwords/discovery/authenticate` → DiscoveryAuthResp. The password is
+/// checked against every member with that email that has one; none matches → 401
+/// `unauthorized_credentials`.
+async fn discovery_authenticate(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<DiscoveryAuthReq>,
+) -> ApiResult<Response> {
+    flow::sdk_auth(&inner, &headers)?;
+    let email = normalize_email(&req.email_address)?;
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let mut matched = Vec::new();
+    for m in flow::members_by_email(&tx, &email)? {
+        if let Some(h) = stored_hash(&tx, m.member_id())?
+            && verify_password(&req.password, &h)
+        {
+            matched.push(m.member_id().to_string());
+        }
+    }
+    if matched.is_empty() {
+        return Err(bad_credentials());
+    }
+    let grant = Grant {
+        email: email.clone(),
+        factors: vec![flow::email_factor(
+            "password",
+            "knowledge",
+            &flow::discovery_email_id(&email),
+            &email,
+            now,
+        )],
+        email_verified: false,
+        password_member_ids: matched,
+    };
+    let fields = flow::discovery_response(&tx, &grant, now)?;
+    tx.commit()?;
+    Ok(ok(fields))
+}
+
+#[derive(Deserialize)]
+struct DiscoveryResetStartReq {
+    email_address: String,
+    #[allow(dead_code)]
+    discovery_redirect_url: Option<String>,
+    reset_password_redirect_url: Option<String>,
+    reset_password_expiration_minutes: Option<i64>,
+    #[allow(dead_code)]
+    reset_password_template_id: Option<String>,
+    #[allow(dead_code)]
+    verify_email_template_id: Option<String>,
+    #[allow(dead_code)]
+    locale: Option<String>,
+    pkce_code_challenge: Option<String>,
+}
+
+/// `POST /sdk/v1/b2b/passwords/discovery/reset/start` → `{}`.
+async fn discovery_reset_start(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<DiscoveryResetStartReq>,
+) -> ApiResult<Response> {
+    flow::sdk_auth(&inner, &headers)?;
+    let email = normalize_email(&req.email_address)?;
+    let url = flow::redirect_url(
+        &inner,
+        req.reset_password_redirect_url.as_deref(),
+        "no_reset_password_redirect_urls_set",
+    )?;
+    let minutes = flow::expiration(req.reset_password_expiration_minutes, 30, 5, 10_080)?;
+    let challenge = flow::pkce_challenge_param(
+        req.pkce_code_challenge,
+        inner.seed.pkce_required_for_password_resets,
+    )?;
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    issue_reset(
+        &tx,
+        &email,
+        "",
+        "",
+        challenge.as_deref(),
+        &url,
+        minutes,
+        now,
+    )?;
+    tx.commit()?;
+    Ok(ok(json!({})))
+}
+
+#[derive(Deserialize)]
+struct DiscoveryResetReq {
+    password_reset_token: String,
+    password: String,
+    pkce_code_verifier: Option<String>,
+    #[allow(dead_code)]
+    intermediate_session_token: Option<String>,
+}
+
+/// `POST /sdk/v1/b2b/passwords/discovery/reset` → DiscoveryAuthResp.
+async fn discovery_reset(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<DiscoveryResetReq>,
+) -> ApiResult<Response> {
+    flow::sdk_auth(&inner, &headers)?;
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let (email, _, _) = take_reset(
+        &tx,
+        &req.password_reset_token,
+        req.pkce_code_verifier.as_deref(),
+        true,
+        now,
+    )?;
+    require_strong(&inner, &req.password, &email)?;
+    let mut ids = Vec::new();
+    for mut m in flow::members_by_email(&tx, &email)? {
+        mark_verified(&mut m);
+        set_password(&tx, &mut m, &req.password, now)?;
+        session::revoke_member(&tx, m.member_id())?;
+        ids.push(m.member_id().to_string());
+    }
+    let grant = Grant {
+        email: email.clone(),
+        factors: vec![flow::email_factor(
+            "password",
+            "knowledge",
+            &flow::discovery_email_id(&email),
+            &email,
+            now,
+        )],
+        email_verified: true,
+        password_member_ids: ids,
+    };
+    let fields = flow::discovery_response(&tx, &grant, now)?;
+    tx.commit()?;
+    Ok(ok(fields))
+}

@@ -1,0 +1,81 @@
+import { test, expect, type Page, type BrowserContext } from './fixtures';
+import { DemoPage, Emulator } from './fixtures';
+
+const AUTHENTICATE = '/sdk/v1/b2b/sessions/authenticate';
+
+async function signIn(demo: DemoPage, emulator: Emulator, email = 'admin@example.com') {
+  await demo.open();
+  await demo.requestLink(email);
+  await expect(demo.page.locator('#login-status')).toBeVisible();
+  const message = await emulator.lastMessage(email);
+  await demo.page.goto(message.link);
+  await expect(demo.page.locator('#member-email')).toHaveText(email);
+}
+
+async function openTab(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.clock.install();
+  await page.goto('/');
+  return page;
+}
+
+function countRequests(context: BrowserContext, path: string) {
+  const seen: string[] = [];
+  context.on('request', (r) => {
+    if (new URL(r.url()).pathname === path && r.method() === 'POST') seen.push(r.url());
+  });
+  return seen;
+}
+
+test('login and logout reach every tab within a second', async ({ demo, emulator, context, page }) => {
+  await signIn(demo, emulator);
+  const b = await openTab(context);
+  const c = await openTab(context);
+  for (const p of [b, c]) await expect(p.locator('#member-email')).toHaveText('admin@example.com');
+
+  await c.click('#logout');
+  for (const p of [page, b, c]) await expect(p.locator('#login-email')).toBeVisible({ timeout: 1_000 });
+
+  await signIn(demo, emulator);
+  for (const p of [b, c]) await expect(p.locator('#member-email')).toHaveText('admin@example.com', { timeout: 1_000 });
+});
+
+test('three tabs make exactly one refresh request per interval', async ({ demo, emulator, context, page }) => {
+  await page.clock.install();
+  await signIn(demo, emulator);
+  const tabs = [page, await openTab(context), await openTab(context)];
+  for (const p of tabs) await expect(p.locator('#member-email')).toHaveText('admin@example.com');
+  // Let the restore requests of the new tabs settle, then count.
+  await page.waitForTimeout(500);
+  const refreshes = countRequests(context, AUTHENTICATE);
+
+  for (let round = 1; round <= 2; round++) {
+    await Promise.all(tabs.map((p) => p.clock.fastForward('03:05')));
+    await page.waitForTimeout(1_000);
+    expect(refreshes.length, `one refresh in interval ${round}`).toBe(round);
+  }
+  for (const p of tabs) await expect(p.locator('#member-email')).toHaveText('admin@example.com');
+});
+
+test('offline then online keeps the session', async ({ demo, emulator, context, page }) => {
+  await page.clock.install();
+  await signIn(demo, emulator);
+  const refreshes = countRequests(context, AUTHENTICATE);
+  const failed: string[] = [];
+  page.on('requestfailed', (r) => { if (new URL(r.url()).pathname === AUTHENTICATE) failed.push(r.url()); });
+
+  await context.setOffline(true);
+  await page.clock.fastForward('03:05');
+  await expect.poll(() => failed.length).toBeGreaterThan(0);
+  await page.clock.fastForward('00:10');            // a retry after ~4 s also fails
+  await expect.poll(() => failed.length).toBeGreaterThan(1);
+  await expect(page.locator('#member-email')).toHaveText('admin@example.com');
+
+  const ok = page.waitForResponse((r) => new URL(r.url()).pathname === AUTHENTICATE && r.status() === 200);
+  await context.setOffline(false);                  // the `online` event refreshes at once
+  await ok;
+  expect(refreshes.length).toBeGreaterThan(failed.length);
+  await expect(page.locator('#member-email')).toHaveText('admin@example.com');
+  await demo.getTokens();
+  await expect(page.getByTestId('session-jwt')).not.toBeEmpty();
+});

@@ -1,0 +1,157 @@
+//! Redirect URLs that carry a token (`?stytch_token_type=…&token=…`, protocol §4
+//! `authenticateByUrl`): parsing (pure) and dispatching to the right authenticate call. Removing
+//! the parameters from the address bar is the browser layer's job.
+
+use super::client::StytchB2BClient;
+use super::discovery::DiscoveryAuthenticateResponse;
+use super::error::StytchError;
+use super::magic_links::{MagicLinksAuthenticateRequest, MagicLinksDiscoveryAuthenticateRequest};
+use super::models::AuthenticateResponse;
+
+/// `(stytch_token_type, token)` from a URL's query string, `None` unless both are present and
+/// non-empty. Values are percent-decoded; the fragment is ignored.
+///
+/// ```
+/// use leptos_stytch::core::url::parse_authenticate_url;
+/// assert_eq!(
+///     parse_authenticate_url("http://localhost/?stytch_token_type=discovery&token=abc"),
+///     Some(("discovery".to_owned(), "abc".to_owned()))
+/// );
+/// assert_eq!(parse_authenticate_url("http://localhost/?token=abc"), None);
+/// ```
+pub fn parse_authenticate_url(url: &str) -> Option<(String, String)> {
+    let without_fragment = url.split('#').next().unwrap_or("");
+    let (_, query) = without_fragment.split_once('?')?;
+    let mut token_type = None;
+    let mut token = None;
+    for pair in query.split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match percent_decode(k).as_str() {
+            "stytch_token_type" if token_type.is_none() => token_type = Some(percent_decode(v)),
+            "token" if token.is_none() => token = Some(percent_decode(v)),
+            _ => {}
+        }
+    }
+    match (token_type, token) {
+        (Some(tt), Some(t)) if !tt.is_empty() && !t.is_empty() => Some((tt, t)),
+        _ => None,
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len()
+                && bytes[i + 1].is_ascii_hexdigit()
+                && bytes[i + 2].is_ascii_hexdigit() =>
+            {
+                let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
+                out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// What [`StytchB2BClient::authenticate_by_url`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthenticateByUrlResult {
+    /// `multi_tenant_magic_links`: `magic_links().authenticate` ran (session or IST stored).
+    MagicLink(Box<AuthenticateResponse>),
+    /// `discovery`: `magic_links().discovery().authenticate` ran (IST stored).
+    Discovery(Box<DiscoveryAuthenticateResponse>),
+    /// A token type this SDK does not authenticate by itself (e.g. `multi_tenant_passwords`, which
+    /// needs a new password from the user): JS `{handled: false, tokenType, token}`.
+    NotHandled { token_type: String, token: String },
+}
+
+impl AuthenticateByUrlResult {
+    /// JS `handled`.
+    pub fn handled(&self) -> bool {
+        !matches!(self, Self::NotHandled { .. })
+    }
+}
+
+impl StytchB2BClient {
+    /// Authenticates the token of a redirect URL (JS `authenticateByUrl`): `Ok(None)` when the URL
+    /// carries no token; `multi_tenant_magic_links` → [`super::magic_links::MagicLinksClient::authenticate`]
+    /// with `session_duration_minutes`; `discovery` →
+    /// [`super::magic_links::MagicLinksDiscoveryClient::authenticate`]; any other type →
+    /// [`AuthenticateByUrlResult::NotHandled`] without a request.
+    pub async fn authenticate_by_url(
+        &self,
+        url: &str,
+        session_duration_minutes: u32,
+    ) -> Result<Option<AuthenticateByUrlResult>, StytchError> {
+        let Some((token_type, token)) = parse_authenticate_url(url) else {
+            return Ok(None);
+        };
+        let result = match token_type.as_str() {
+            "multi_tenant_magic_links" => AuthenticateByUrlResult::MagicLink(Box::new(
+                self.magic_links()
+                    .authenticate(MagicLinksAuthenticateRequest {
+                        magic_links_token: token,
+                        session_duration_minutes,
+                        locale: None,
+                    })
+                    .await?,
+            )),
+            "discovery" => AuthenticateByUrlResult::Discovery(Box::new(
+                self.magic_links()
+                    .discovery()
+                    .authenticate(MagicLinksDiscoveryAuthenticateRequest {
+                        discovery_magic_links_token: token,
+                    })
+                    .await?,
+            )),
+            _ => AuthenticateByUrlResult::NotHandled { token_type, token },
+        };
+        Ok(Some(result))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_decodes() {
+        assert_eq!(
+            parse_authenticate_url(
+                "https://app.test/cb?x=1&stytch_token_type=multi_tenant_magic_links&token=a%2Bb_c-#frag"
+            ),
+            Some(("multi_tenant_magic_links".into(), "a+b_c-".into()))
+        );
+        assert_eq!(
+            parse_authenticate_url("/p?token=t&stytch_token_type=multi_tenant_passwords"),
+            Some(("multi_tenant_passwords".into(), "t".into()))
+        );
+    }
+
+    #[test]
+    fn rejects_missing_or_empty() {
+        for url in [
+            "https://app.test/",
+            "https://app.test/?stytch_token_type=discovery",
+            "https://app.test/?stytch_token_type=&token=x",
+            "https://app.test/?stytch_token_type=discovery&token=",
+            "https://app.test/#?stytch_token_type=discovery&token=x",
+            "%%%?token=%zz&stytch_token_type=%",
+        ] {
+            let r = parse_authenticate_url(url);
+            assert!(r.is_none() || url.starts_with("%%%"), "{url}: {r:?}");
+        }
+        // Malformed escapes are kept literally, never a panic.
+        assert_eq!(
+            parse_authenticate_url("?stytch_token_type=a%&token=%z"),
+            Some(("a%".into(), "%z".into()))
+        );
+    }
+}
