@@ -136,9 +136,10 @@ async fn refresh_once(client: &StytchB2BClient, duration: Option<u32>) -> Outcom
     let c = client.clone();
     let task = Box::pin(async move {
         let skip_within = i64::try_from(SKIP_IF_VERIFIED_WITHIN_MS).unwrap_or(i64::MAX);
+        // A negative age means another tab's clock is ahead of ours (or ours went back): still recent.
         let outcome = match verified_ago_ms(&c) {
-            Some(ago) if (0..skip_within).contains(&ago) => {
-                Outcome::Skipped(REFRESH_INTERVAL_MS - u64::try_from(ago).unwrap_or(0))
+            Some(ago) if (-skip_within..skip_within).contains(&ago) => {
+                Outcome::Skipped(REFRESH_INTERVAL_MS - u64::try_from(ago.max(0)).unwrap_or(0))
             }
             _ => Outcome::Done(
                 c.session()
