@@ -37,11 +37,17 @@ export class Emulator {
   async reset() {
     expect((await this.request.post(`${EMULATOR}/emulator/v1/reset`)).ok()).toBeTruthy();
   }
+  /** The newest message to `to`, waiting for it to arrive (the UI may still be sending it). */
   async lastMessage(to: string) {
-    const resp = await this.request.get(`${EMULATOR}/emulator/v1/messages?to=${encodeURIComponent(to)}`);
-    expect(resp.ok()).toBeTruthy();
-    const { messages } = await resp.json();
-    expect(messages.length).toBeGreaterThan(0);
+    let messages: any[] = [];
+    await expect
+      .poll(async () => {
+        const resp = await this.request.get(`${EMULATOR}/emulator/v1/messages?to=${encodeURIComponent(to)}`);
+        expect(resp.ok()).toBeTruthy();
+        messages = (await resp.json()).messages;
+        return messages.length;
+      })
+      .toBeGreaterThan(0);
     return messages[0];
   }
   async backendAuthenticate(body: Record<string, string>) {

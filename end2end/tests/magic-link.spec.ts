@@ -76,6 +76,7 @@ test('errors are shown, not thrown', async ({ demo, emulator, page }) => {
 
   // A used link is refused with a readable message and the user stays signed out.
   await demo.requestLink('admin@example.com');
+  await expect(page.locator('#login-status')).toContainText('login link');
   const message = await emulator.lastMessage('admin@example.com');
   await page.goto(message.link);
   await expect(page.locator('#member-email')).toHaveText('admin@example.com');
