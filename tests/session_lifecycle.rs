@@ -297,3 +297,86 @@ fn a_stale_cache_with_a_custom_base_url_is_checked_not_trusted() {
         assert!(reloaded.snapshot().is_initialized);
     });
 }
+
+#[test]
+fn http_only_mode_keeps_state_without_readable_tokens() {
+    run(async {
+        let mut s = seed();
+        s.http_only_cookies = true;
+        let emulator = stytch_emulator::Emulator::in_memory(s).unwrap();
+        let t = Tabs {
+            transport: InProcessTransport::new(emulator.router()),
+            emulator,
+            runtime: ManualRuntime::new(),
+            browser: Browser::new(),
+        };
+        let tab = t.open();
+        settle().await;
+        t.login(&tab, "admin@example.com").await;
+
+        // Logged in, but nothing readable: the API kept the tokens in HttpOnly cookies.
+        assert_eq!(
+            tab.self_().get_sync().unwrap().email_address,
+            "admin@example.com"
+        );
+        assert!(tab.session().get_tokens().is_none());
+        assert!(
+            t.browser
+                .cookies()
+                .iter()
+                .all(|c| !c.name.starts_with("stytch_session")),
+            "{:?}",
+            t.browser.cookies()
+        );
+        assert!(
+            t.transport
+                .http_cookies
+                .lock()
+                .unwrap()
+                .contains_key("stytch_session")
+        );
+
+        // Session calls authenticate through the HttpOnly cookie (Basic carries only the public token).
+        let me = tab
+            .self_()
+            .get()
+            .await
+            .expect("members/me through the cookie");
+        assert_eq!(me.email_address, "admin@example.com");
+        let pt = t.emulator.project().public_token;
+        let req = t
+            .transport
+            .last_to("/sdk/v1/b2b/organizations/members/me")
+            .unwrap();
+        let basic = req
+            .header("Authorization")
+            .unwrap()
+            .trim_start_matches("Basic ");
+        use base64::Engine as _;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(basic)
+            .unwrap();
+        assert_eq!(String::from_utf8(decoded).unwrap(), format!("{pt}:{pt}"));
+
+        // A reload restores the session from the server, not from a readable cookie.
+        let reloaded = t.open();
+        settle().await;
+        assert!(
+            reloaded.session().get_sync().is_some(),
+            "still logged in after reload"
+        );
+        assert!(!reloaded.session().get_info().from_cache);
+        assert!(reloaded.session().get_tokens().is_none());
+
+        // The refresh keeps working, and logout clears the HttpOnly cookies.
+        t.runtime.advance(180_000).await;
+        assert!(tab.session().get_sync().is_some());
+        reloaded
+            .session()
+            .revoke(RevokeOptions::default())
+            .await
+            .unwrap();
+        assert!(t.transport.http_cookies.lock().unwrap().is_empty());
+        assert!(tab.session().get_sync().is_none());
+    });
+}

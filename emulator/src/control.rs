@@ -29,6 +29,7 @@ pub fn routes() -> Router<Arc<Inner>> {
         .route("/emulator/v1/project", get(project))
         .route("/emulator/v1/health", get(health))
         .route("/emulator/v1/organizations", get(organizations))
+        .route("/emulator/v1/settings", get(settings).post(update_settings))
 }
 
 async fn list_messages(
@@ -68,4 +69,33 @@ async fn organizations(State(inner): St) -> ApiResult<Json<Value>> {
     let conn = inner.conn();
     let orgs = store::list_orgs(&conn)?;
     Ok(Json(json!({ "organizations": orgs })))
+}
+
+/// Project settings that can change at run time (reset restores the seed's).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsUpdate {
+    http_only_cookies: Option<bool>,
+}
+
+fn settings_json(inner: &Inner) -> Json<Value> {
+    Json(json!({
+        "http_only_cookies": inner.http_only.load(std::sync::atomic::Ordering::SeqCst)
+    }))
+}
+
+async fn settings(State(inner): St) -> Json<Value> {
+    settings_json(&inner)
+}
+
+async fn update_settings(
+    State(inner): St,
+    body: crate::extract::JsonBody<SettingsUpdate>,
+) -> Json<Value> {
+    if let Some(v) = body.0.http_only_cookies {
+        inner
+            .http_only
+            .store(v, std::sync::atomic::Ordering::SeqCst);
+    }
+    settings_json(&inner)
 }

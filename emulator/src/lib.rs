@@ -32,6 +32,7 @@ mod cors;
 mod error;
 mod extract;
 mod flow;
+mod http_only;
 mod keys;
 mod models;
 mod rbac;
@@ -46,7 +47,7 @@ mod store;
 mod util;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -80,6 +81,8 @@ pub(crate) struct Inner {
     pub(crate) key: Arc<SigningKey>,
     /// Test clock offset in seconds (see [`Emulator::advance_clock`]).
     clock_offset: AtomicI64,
+    /// HttpOnly session cookies (see `http_only`): from the seed, switchable at run time.
+    pub(crate) http_only: AtomicBool,
 }
 
 const SCHEMA: &str = "
@@ -169,6 +172,7 @@ impl Emulator {
             public_token: p.public_token.clone().unwrap_or_default(),
             secret: p.secret.clone().unwrap_or_default(),
         };
+        let http_only = seed.http_only_cookies;
         let emu = Emulator {
             inner: Arc::new(Inner {
                 db: Mutex::new(conn),
@@ -176,6 +180,7 @@ impl Emulator {
                 project,
                 key,
                 clock_offset: AtomicI64::new(0),
+                http_only: AtomicBool::new(http_only),
             }),
         };
         if fresh {
@@ -210,6 +215,10 @@ impl Emulator {
             .merge(sdk_admin::routes().merge(backend_admin::routes()))
             .fallback(fallback_404)
             .method_not_allowed_fallback(fallback_405)
+            .layer(axum::middleware::from_fn_with_state(
+                inner.clone(),
+                http_only::layer,
+            ))
             .with_state(inner.clone());
         api.layer(axum::middleware::from_fn_with_state(inner, cors::cors))
     }
@@ -256,6 +265,8 @@ impl Inner {
         tx.execute_batch(flow::RESET)?;
         store::apply_seed(&tx, &self.seed, self.now())?;
         tx.commit()?;
+        self.http_only
+            .store(self.seed.http_only_cookies, Ordering::SeqCst);
         Ok(())
     }
 }

@@ -30,6 +30,8 @@ pub struct Seed {
     /// The LUDS password policy; `None` (the default) means zxcvbn. Bootstrap returns it as
     /// `password_config`.
     pub password_config: Option<PasswordConfig>,
+    /// Set the SDK session in HttpOnly cookies and return empty tokens (Stytch's HttpOnly mode).
+    pub http_only_cookies: bool,
     /// Custom roles/resources, merged after Stytch's defaults.
     pub rbac_policy: RbacPolicy,
     pub organizations: Vec<SeedOrganization>,
@@ -170,6 +172,7 @@ impl Default for Seed {
             pkce_required_for_oauth: false,
             pkce_required_for_sso: false,
             password_config: None,
+            http_only_cookies: false,
             rbac_policy: RbacPolicy::default(),
             organizations: vec![SeedOrganization {
                 organization_id: None,

@@ -1,5 +1,5 @@
 import { test, expect, type Page, type BrowserContext } from './fixtures';
-import { DemoPage, Emulator } from './fixtures';
+import { DemoPage, Emulator, EMULATOR } from './fixtures';
 
 const AUTHENTICATE = '/sdk/v1/b2b/sessions/authenticate';
 
@@ -81,4 +81,28 @@ test('offline then online keeps the session', async ({ demo, emulator, context, 
   await expect(page.locator('#member-email')).toHaveText('admin@example.com');
   await demo.getTokens();
   await expect(page.getByTestId('session-jwt')).not.toBeEmpty();
+});
+
+test('HttpOnly mode shows no tokens yet stays logged in', async ({ demo, emulator, page, context, request }) => {
+  const settings = await request.post(`${EMULATOR}/emulator/v1/settings`, { data: { http_only_cookies: true } });
+  expect((await settings.json()).http_only_cookies).toBe(true);
+  await signIn(demo, emulator);
+
+  const session = (await context.cookies()).find((c) => c.name === 'stytch_session');
+  expect(session?.httpOnly, 'the API set the session cookie HttpOnly').toBe(true);
+  expect(await page.evaluate(() => document.cookie)).not.toContain('stytch_session');
+  await demo.getTokens();
+  await expect(page.locator('#no-tokens')).toBeVisible();
+  await expect(page.getByTestId('session-token')).toHaveCount(0);
+
+  await page.reload();
+  await expect(page.locator('#member-email')).toHaveText('admin@example.com');
+  await expect(page.locator('#session-from-cache')).toHaveText('false');
+
+  await demo.logout();
+  const names = (await context.cookies()).map((c) => c.name);
+  expect(names).not.toContain('stytch_session');
+  expect(names).not.toContain('stytch_session_jwt');
+  await page.reload();
+  await expect(page.locator('#login-email')).toBeVisible();
 });

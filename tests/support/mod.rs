@@ -51,6 +51,9 @@ pub struct InProcessTransport {
     router: axum::Router,
     pub log: Mutex<Vec<HttpRequest>>,
     offline: Mutex<bool>,
+    /// The browser's HTTP cookie jar for the API's own `Set-Cookie`s (HttpOnly mode): sent back with every
+    /// request (`credentials: 'include'`), invisible to the client's `Store`.
+    pub http_cookies: Arc<Mutex<BTreeMap<String, String>>>,
 }
 
 impl InProcessTransport {
@@ -59,6 +62,7 @@ impl InProcessTransport {
             router,
             log: Mutex::new(Vec::new()),
             offline: Mutex::new(false),
+            http_cookies: Arc::default(),
         })
     }
     pub fn set_offline(&self, offline: bool) {
@@ -90,16 +94,52 @@ impl Transport for InProcessTransport {
         self.log.lock().unwrap().push(request.clone());
         let offline = *self.offline.lock().unwrap();
         let router = self.router.clone();
+        let jar = self.http_cookies.clone();
+        let mut request = request;
+        let cookie_header: Vec<String> = jar
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if !cookie_header.is_empty() {
+            request
+                .headers
+                .push(("Cookie".to_owned(), cookie_header.join("; ")));
+        }
         Box::pin(async move {
             if offline {
                 return Err("Failed to fetch".to_owned());
             }
-            send_raw(&router, request).await
+            let (response, set_cookies) = send_raw_with_cookies(&router, request).await?;
+            let mut jar = jar.lock().unwrap();
+            for c in set_cookies {
+                let Some((pair, attrs)) = c.split_once(';').or(Some((c.as_str(), ""))) else {
+                    continue;
+                };
+                let Some((name, value)) = pair.split_once('=') else {
+                    continue;
+                };
+                if attrs.contains("Max-Age=0") || value.is_empty() {
+                    jar.remove(name);
+                } else {
+                    jar.insert(name.to_owned(), value.to_owned());
+                }
+            }
+            Ok(response)
         })
     }
 }
 
 pub async fn send_raw(router: &axum::Router, request: HttpRequest) -> Result<HttpResponse, String> {
+    send_raw_with_cookies(router, request).await.map(|(r, _)| r)
+}
+
+/// Like [`send_raw`], also returning the response's `Set-Cookie` headers.
+pub async fn send_raw_with_cookies(
+    router: &axum::Router,
+    request: HttpRequest,
+) -> Result<(HttpResponse, Vec<String>), String> {
     let mut builder = axum::http::Request::builder()
         .method(request.method.as_str())
         .uri(request.url.trim_start_matches(BASE_URL))
@@ -116,6 +156,12 @@ pub async fn send_raw(router: &axum::Router, request: HttpRequest) -> Result<Htt
         .await
         .map_err(|e| e.to_string())?;
     let status = resp.status().as_u16();
+    let set_cookies: Vec<String> = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
     let content_type = resp
         .headers()
         .get("content-type")
@@ -127,11 +173,14 @@ pub async fn send_raw(router: &axum::Router, request: HttpRequest) -> Result<Htt
         .await
         .map_err(|e| e.to_string())?
         .to_bytes();
-    Ok(HttpResponse {
-        status,
-        content_type,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    })
+    Ok((
+        HttpResponse {
+            status,
+            content_type,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        },
+        set_cookies,
+    ))
 }
 
 /// (name, path, domain): what identifies a cookie in a browser jar.

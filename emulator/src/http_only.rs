@@ -1,0 +1,154 @@
+//! HttpOnly session cookies, a project setting (seed `http_only_cookies`, or at run time
+//! `POST /emulator/v1/settings {"http_only_cookies": true}`), for the SDK surface only.
+//!
+//! Stytch's HttpOnly mode (protocol §6): the API sets the session in `HttpOnly` cookies and returns the
+//! tokens as `""`, so browser code never sees them; the SDK then keeps its state, removes its own cookies and
+//! relies on `credentials: 'include'`. This layer does exactly that around the ordinary handlers:
+//! * request: when the Basic header carries no session (`public_token:public_token`), the session token is
+//!   taken from the `stytch_session` cookie; a JSON body without `intermediate_session_token` gets the one
+//!   from the `stytch_intermediate_session_token` cookie;
+//! * response: non-empty `session_token` / `session_jwt` / `intermediate_session_token` in `data` are
+//!   moved into `Set-Cookie: …; HttpOnly; Path=/; SameSite=Lax; Max-Age=…` and blanked; a full session
+//!   clears the IST cookie; a successful revoke clears the session cookies.
+//!
+//! The cookies carry Stytch's default names; a client configured with other cookie names does not matter
+//! here, since it cannot read them anyway. No `Domain` (host-only) and no `Secure`, which suits
+//! `http://127.0.0.1` (cookies ignore ports, so a page on :8080 and the emulator on :4010 share them).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::Value;
+
+use crate::Inner;
+use crate::error::ApiError;
+use crate::extract::basic_auth;
+
+const SESSION_COOKIE: &str = "stytch_session";
+const JWT_COOKIE: &str = "stytch_session_jwt";
+const IST_COOKIE: &str = "stytch_intermediate_session_token";
+const IST_LIFETIME_SECS: i64 = 600;
+/// SDK bodies are small; anything larger is passed through untouched.
+const BODY_LIMIT: usize = 1 << 20;
+
+fn request_cookies(req: &Request) -> HashMap<String, String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            Some((k.to_owned(), v.to_owned()))
+        })
+        .collect()
+}
+
+fn set_cookie(name: &str, value: &str, max_age: i64) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        max_age.max(0)
+    ))
+    .ok()
+}
+
+pub async fn layer(State(inner): State<Arc<Inner>>, mut req: Request, next: Next) -> Response {
+    if !inner.http_only.load(Ordering::SeqCst) || !req.uri().path().starts_with("/sdk/v1/") {
+        return next.run(req).await;
+    }
+    let is_revoke = req.uri().path() == "/sdk/v1/b2b/sessions/revoke";
+    let cookies = request_cookies(&req);
+
+    if let (Some(token), Some((pt, secret))) =
+        (cookies.get(SESSION_COOKIE), basic_auth(req.headers()))
+        && secret == pt
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "Basic {}",
+            STANDARD.encode(format!("{pt}:{token}"))
+        ))
+    {
+        req.headers_mut().insert(header::AUTHORIZATION, v);
+    }
+
+    if let Some(ist) = cookies.get(IST_COOKIE) {
+        let (parts, body) = req.into_parts();
+        let bytes = match to_bytes(body, BODY_LIMIT).await {
+            Ok(b) => b,
+            Err(_) => return ApiError::bad_request("Request body too large.").into_response(),
+        };
+        let body = match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(mut map)) if !map.contains_key("intermediate_session_token") => {
+                map.insert(
+                    "intermediate_session_token".into(),
+                    Value::String(ist.clone()),
+                );
+                Body::from(Value::Object(map).to_string())
+            }
+            _ => Body::from(bytes),
+        };
+        req = Request::from_parts(parts, body);
+        req.headers_mut().remove(header::CONTENT_LENGTH);
+    }
+
+    let response = next.run(req).await;
+    if !response.status().is_success() {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let mut json: Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(_) => return Response::from_parts(parts, Body::from(bytes)),
+    };
+    let mut cookies_out = Vec::new();
+    if let Some(data) = json.get_mut("data").and_then(Value::as_object_mut) {
+        let session_max_age = data
+            .get("member_session")
+            .and_then(|s| s.get("expires_at"))
+            .and_then(Value::as_str)
+            .and_then(|e| {
+                time::OffsetDateTime::parse(e, &time::format_description::well_known::Rfc3339).ok()
+            })
+            .map(|e| e.unix_timestamp() - inner.now());
+        for (field, cookie, max_age) in [
+            ("session_token", SESSION_COOKIE, session_max_age),
+            ("session_jwt", JWT_COOKIE, session_max_age),
+            (
+                "intermediate_session_token",
+                IST_COOKIE,
+                Some(IST_LIFETIME_SECS),
+            ),
+        ] {
+            let Some(Value::String(v)) = data.get_mut(field) else {
+                continue;
+            };
+            if v.is_empty() {
+                continue;
+            }
+            cookies_out.extend(set_cookie(cookie, v, max_age.unwrap_or(IST_LIFETIME_SECS)));
+            v.clear();
+        }
+        if session_max_age.is_some() {
+            cookies_out.extend(set_cookie(IST_COOKIE, "", 0));
+        }
+    }
+    if is_revoke {
+        cookies_out.extend(set_cookie(SESSION_COOKIE, "", 0));
+        cookies_out.extend(set_cookie(JWT_COOKIE, "", 0));
+    }
+    for c in cookies_out {
+        parts.headers.append(header::SET_COOKIE, c);
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(json.to_string()))
+}
