@@ -380,3 +380,34 @@ fn http_only_mode_keeps_state_without_readable_tokens() {
         assert!(tab.session().get_sync().is_none());
     });
 }
+
+#[test]
+fn a_refresh_answered_after_the_session_changed_is_repeated_not_applied() {
+    run(async {
+        let t = Tabs::new();
+        let tab = t.open();
+        settle().await;
+        t.login(&tab, "admin@example.com").await;
+        let first = tab.session().get_sync().unwrap().member_session_id;
+
+        // A refresh goes out and the network is slow…
+        let release = t.transport.hold(AUTHENTICATE);
+        let refreshing = tab.clone();
+        let refresh = tokio::task::spawn_local(async move {
+            refreshing.session().authenticate(None).await
+        });
+        settle().await;
+        // …meanwhile the user signs in again as someone else.
+        t.login(&tab, "newcomer@example.com").await;
+        let second = tab.session().get_sync().unwrap().member_session_id;
+        assert_ne!(first, second);
+
+        // The old answer arrives: it is for the old session, so it is not applied; the call is repeated.
+        release.send(()).unwrap();
+        let resp = refresh.await.unwrap().expect("the repeated call succeeds");
+        assert_eq!(resp.member_session.unwrap().member_session_id, second);
+        assert_eq!(t.transport.count(AUTHENTICATE), 2, "sent again for the new session");
+        assert_eq!(tab.session().get_sync().unwrap().member_session_id, second);
+        assert_eq!(tab.self_().get_sync().unwrap().email_address, "newcomer@example.com");
+    });
+}

@@ -116,8 +116,12 @@ impl SessionClient {
                     Some(&body),
                 )
                 .await;
-            if self.current_session_id() != before && attempts < 3 {
-                continue;
+            if self.current_session_id() != before {
+                if attempts < 3 {
+                    continue;
+                }
+                // Still racing other writes: hand the answer back, but never apply a stale one.
+                return result;
             }
             return match result {
                 Ok(resp) => {

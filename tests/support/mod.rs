@@ -54,6 +54,8 @@ pub struct InProcessTransport {
     /// The browser's HTTP cookie jar for the API's own `Set-Cookie`s (HttpOnly mode): sent back with every
     /// request (`credentials: 'include'`), invisible to the client's `Store`.
     pub http_cookies: Arc<Mutex<BTreeMap<String, String>>>,
+    /// A request path to hold until the test releases it (see [`InProcessTransport::hold`]).
+    gate: Mutex<Option<(String, futures_channel::oneshot::Receiver<()>)>>,
 }
 
 impl InProcessTransport {
@@ -63,8 +65,17 @@ impl InProcessTransport {
             log: Mutex::new(Vec::new()),
             offline: Mutex::new(false),
             http_cookies: Arc::default(),
+            gate: Mutex::new(None),
         })
     }
+    /// Holds the next request to `path` (e.g. `/sdk/v1/b2b/sessions/authenticate`) in flight until the
+    /// returned sender is used or dropped: a slow network, on demand.
+    pub fn hold(&self, path: &str) -> futures_channel::oneshot::Sender<()> {
+        let (tx, rx) = futures_channel::oneshot::channel();
+        *self.gate.lock().unwrap() = Some((format!("{BASE_URL}{path}"), rx));
+        tx
+    }
+
     pub fn set_offline(&self, offline: bool) {
         *self.offline.lock().unwrap() = offline;
     }
@@ -94,6 +105,16 @@ impl Transport for InProcessTransport {
         self.log.lock().unwrap().push(request.clone());
         let offline = *self.offline.lock().unwrap();
         let router = self.router.clone();
+        let gate = {
+            let mut g = self.gate.lock().unwrap();
+            match g.take() {
+                Some((url, rx)) if url == request.url => Some(rx),
+                other => {
+                    *g = other;
+                    None
+                }
+            }
+        };
         let jar = self.http_cookies.clone();
         let mut request = request;
         let cookie_header: Vec<String> = jar
@@ -108,6 +129,9 @@ impl Transport for InProcessTransport {
                 .push(("Cookie".to_owned(), cookie_header.join("; ")));
         }
         Box::pin(async move {
+            if let Some(rx) = gate {
+                let _ = rx.await;
+            }
             if offline {
                 return Err("Failed to fetch".to_owned());
             }
