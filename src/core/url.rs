@@ -24,11 +24,10 @@ pub fn parse_authenticate_url(url: &str) -> Option<(String, String)> {
     let (_, query) = without_fragment.split_once('?')?;
     let mut token_type = None;
     let mut token = None;
-    for pair in query.split('&') {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        match percent_decode(k).as_str() {
-            "stytch_token_type" if token_type.is_none() => token_type = Some(percent_decode(v)),
-            "token" if token.is_none() => token = Some(percent_decode(v)),
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        match k.as_ref() {
+            "stytch_token_type" if token_type.is_none() => token_type = Some(v.into_owned()),
+            "token" if token.is_none() => token = Some(v.into_owned()),
             _ => {}
         }
     }
@@ -36,28 +35,6 @@ pub fn parse_authenticate_url(url: &str) -> Option<(String, String)> {
         (Some(tt), Some(t)) if !tt.is_empty() && !t.is_empty() => Some((tt, t)),
         _ => None,
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len()
-                && bytes[i + 1].is_ascii_hexdigit()
-                && bytes[i + 2].is_ascii_hexdigit() =>
-            {
-                let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
-                out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// What [`StytchB2BClient::authenticate_by_url`] did.
