@@ -1,22 +1,31 @@
-//! The signed-in view: member, organization, session, tokens, logout.
+//! The signed-in view: member, organization, session, tokens, logout, and the admin pages (organization
+//! settings, members) behind a small tab bar.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_stytch::{
-    GetSessionTokens, RevokeOptions, use_stytch_b2b_client, use_stytch_member,
+    Authorized, GetSessionTokens, RevokeOptions, use_stytch_b2b_client, use_stytch_member,
     use_stytch_member_session, use_stytch_organization,
 };
 
+use super::admin::{MembersAdmin, OrganizationSettings};
 use super::describe;
+
+/// The pages of the signed-in view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Account,
+    Organization,
+    Members,
+}
 
 #[component]
 pub fn Account() -> impl IntoView {
     let client = use_stytch_b2b_client();
     let member = use_stytch_member();
-    let organization = use_stytch_organization();
-    let session = use_stytch_member_session();
     let error = RwSignal::new(None::<String>);
     let logging_out = RwSignal::new(false);
+    let tab = RwSignal::new(Tab::Account);
 
     let logout = move |_| {
         logging_out.set(true);
@@ -50,23 +59,71 @@ pub fn Account() -> impl IntoView {
                 </button>
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            <dl class="facts">
-                <dt>"Organization"</dt>
-                <dd id="org-name">{move || organization.value.with(|o| o.as_ref().map(|o| format!("{} ({})", o.organization_name, o.organization_slug)).unwrap_or_default())}</dd>
-                <dt>"Status"</dt>
-                <dd id="member-status">{field(|m| m.status.clone())}</dd>
-                <dt>"Roles"</dt>
-                <dd id="member-roles">{move || session.value.with(|s| s.as_ref().map(|s| s.roles.join(", ")).unwrap_or_default())}</dd>
-                <dt>"Session"</dt>
-                <dd id="session-id" class="mono">{move || session.value.with(|s| s.as_ref().map(|s| s.member_session_id.clone()).unwrap_or_default())}</dd>
-                <dt>"Expires"</dt>
-                <dd id="session-expires">{move || session.value.with(|s| s.as_ref().map(|s| s.expires_at.clone()).unwrap_or_default())}</dd>
-                <dt>"Factors"</dt>
-                <dd id="session-factors">{move || session.value.with(|s| s.as_ref().map(|s| s.authentication_factors.iter().map(|f| format!("{} ({})", f.kind, f.delivery_method)).collect::<Vec<_>>().join(", ")).unwrap_or_default())}</dd>
-                <dt>"From cache"</dt>
-                <dd id="session-from-cache">{move || session.from_cache.get().to_string()}</dd>
-            </dl>
+            <nav class="tabs" role="tablist">
+                <TabButton tab=tab this=Tab::Account id="tab-account" label="Account" />
+                <TabButton tab=tab this=Tab::Organization id="tab-organization" label="Organization" />
+                // Members without `search` never see the members page; the page guards itself too.
+                <Authorized resource="stytch.member" action="search">
+                    <TabButton tab=tab this=Tab::Members id="tab-members" label="Members" />
+                </Authorized>
+            </nav>
+            {move || match tab.get() {
+                Tab::Account => view! { <SessionFacts /> }.into_any(),
+                Tab::Organization => view! { <OrganizationSettings /> }.into_any(),
+                Tab::Members => view! { <MembersAdmin /> }.into_any(),
+            }}
         </div>
+    }
+}
+
+#[component]
+fn TabButton(
+    tab: RwSignal<Tab>,
+    this: Tab,
+    id: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <button
+            id=id
+            type="button"
+            role="tab"
+            class="tab"
+            class:active=move || tab.get() == this
+            aria-selected=move || (tab.get() == this).to_string()
+            on:click=move |_| tab.set(this)
+        >
+            {label}
+        </button>
+    }
+}
+
+/// The member's organization and session, as the client stores them.
+#[component]
+fn SessionFacts() -> impl IntoView {
+    let member = use_stytch_member();
+    let organization = use_stytch_organization();
+    let session = use_stytch_member_session();
+    let field = |f: fn(&leptos_stytch::Member) -> String| {
+        move || member.value.with(|m| m.as_ref().map(f).unwrap_or_default())
+    };
+    view! {
+        <dl class="facts">
+            <dt>"Organization"</dt>
+            <dd id="org-name">{move || organization.value.with(|o| o.as_ref().map(|o| format!("{} ({})", o.organization_name, o.organization_slug)).unwrap_or_default())}</dd>
+            <dt>"Status"</dt>
+            <dd id="member-status">{field(|m| m.status.clone())}</dd>
+            <dt>"Roles"</dt>
+            <dd id="member-roles">{move || session.value.with(|s| s.as_ref().map(|s| s.roles.join(", ")).unwrap_or_default())}</dd>
+            <dt>"Session"</dt>
+            <dd id="session-id" class="mono">{move || session.value.with(|s| s.as_ref().map(|s| s.member_session_id.clone()).unwrap_or_default())}</dd>
+            <dt>"Expires"</dt>
+            <dd id="session-expires">{move || session.value.with(|s| s.as_ref().map(|s| s.expires_at.clone()).unwrap_or_default())}</dd>
+            <dt>"Factors"</dt>
+            <dd id="session-factors">{move || session.value.with(|s| s.as_ref().map(|s| s.authentication_factors.iter().map(|f| format!("{} ({})", f.kind, f.delivery_method)).collect::<Vec<_>>().join(", ")).unwrap_or_default())}</dd>
+            <dt>"From cache"</dt>
+            <dd id="session-from-cache">{move || session.from_cache.get().to_string()}</dd>
+        </dl>
     }
 }
 

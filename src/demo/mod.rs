@@ -2,6 +2,8 @@
 //! to the emulator's control API directly, standing in for the user's mailbox.
 
 mod account;
+mod admin;
+mod discovery;
 mod inbox;
 mod landing;
 mod login;
@@ -31,6 +33,7 @@ pub fn App() -> impl IntoView {
         },
     );
     provide_context(InboxRefresh(RwSignal::new(0)));
+    provide_context(login::LoginFlow::new());
     view! {
         <Title text="leptos-stytch demo" />
         <StytchB2BProvider client=client>
