@@ -22,10 +22,7 @@ async function openTab(context: BrowserContext): Promise<Page> {
 function countRequests(context: BrowserContext, path: string) {
   const seen: string[] = [];
   context.on('request', (r) => {
-    if (new URL(r.url()).pathname === path && r.method() === 'POST') {
-      seen.push(r.url());
-      if (process.env.DEBUG_TABS) console.log('REQ', context.pages().indexOf(r.frame().page()), Date.now(), r.postData());
-    }
+    if (new URL(r.url()).pathname === path && r.method() === 'POST') seen.push(r.url());
   });
   return seen;
 }
