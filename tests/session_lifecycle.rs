@@ -393,9 +393,8 @@ fn a_refresh_answered_after_the_session_changed_is_repeated_not_applied() {
         // A refresh goes out and the network is slow…
         let release = t.transport.hold(AUTHENTICATE);
         let refreshing = tab.clone();
-        let refresh = tokio::task::spawn_local(async move {
-            refreshing.session().authenticate(None).await
-        });
+        let refresh =
+            tokio::task::spawn_local(async move { refreshing.session().authenticate(None).await });
         settle().await;
         // …meanwhile the user signs in again as someone else.
         t.login(&tab, "newcomer@example.com").await;
@@ -406,8 +405,15 @@ fn a_refresh_answered_after_the_session_changed_is_repeated_not_applied() {
         release.send(()).unwrap();
         let resp = refresh.await.unwrap().expect("the repeated call succeeds");
         assert_eq!(resp.member_session.unwrap().member_session_id, second);
-        assert_eq!(t.transport.count(AUTHENTICATE), 2, "sent again for the new session");
+        assert_eq!(
+            t.transport.count(AUTHENTICATE),
+            2,
+            "sent again for the new session"
+        );
         assert_eq!(tab.session().get_sync().unwrap().member_session_id, second);
-        assert_eq!(tab.self_().get_sync().unwrap().email_address, "newcomer@example.com");
+        assert_eq!(
+            tab.self_().get_sync().unwrap().email_address,
+            "newcomer@example.com"
+        );
     });
 }

@@ -481,6 +481,8 @@ async fn sessions_authenticate(
     let (mut row, token) = require_session(&inner, &conn, &headers)?;
     session::touch(&conn, &mut row, extend, now)?;
     let (member, org) = session::load_owner(&conn, &row)?;
+    // RS256 signing is the slow part: let other requests use the database meanwhile.
+    drop(conn);
     let jwt = session::mint_jwt(&inner, &row, &member.data, &org, now)?;
     Ok(ok(session::auth_fields(
         &row,
