@@ -299,6 +299,18 @@ impl StytchB2BClient {
         )
     }
 
+    /// `POST {path}` for a call that authenticates (JS `withUpdateSession`): the response's session, or its
+    /// intermediate session token, is stored before it is returned.
+    pub(crate) async fn authenticate_call(
+        &self,
+        path: &str,
+        body: &(impl Serialize + ?Sized),
+    ) -> Result<AuthenticateResponse, StytchError> {
+        let resp: AuthenticateResponse = self.request(Method::Post, path, Some(body)).await?;
+        self.apply_authenticate_response(&resp);
+        Ok(resp)
+    }
+
     pub(crate) fn build_request(
         &self,
         method: Method,

@@ -216,15 +216,10 @@ impl DiscoveryOrganizationsClient {
             "intermediate_session_token",
             self.client.intermediate_session_token(),
         );
-        let resp: AuthenticateResponse = self
+        let resp = self
             .client
-            .request(
-                Method::Post,
-                "/b2b/discovery/organizations/create",
-                Some(&body),
-            )
+            .authenticate_call("/b2b/discovery/organizations/create", &body)
             .await?;
-        self.client.apply_authenticate_response(&resp);
         Ok(resp)
     }
 }
@@ -240,15 +235,10 @@ impl DiscoveryIntermediateSessionsClient {
             "intermediate_session_token",
             self.client.intermediate_session_token(),
         );
-        let resp: AuthenticateResponse = self
+        let resp = self
             .client
-            .request(
-                Method::Post,
-                "/b2b/discovery/intermediate_sessions/exchange",
-                Some(&body),
-            )
+            .authenticate_call("/b2b/discovery/intermediate_sessions/exchange", &body)
             .await?;
-        self.client.apply_authenticate_response(&resp);
         Ok(resp)
     }
 }

@@ -161,12 +161,11 @@ impl MagicLinksClient {
             pkce_code_verifier: pkce::get(&self.client, ns).map(|p| p.code_verifier),
             intermediate_session_token: self.client.intermediate_session_token(),
         };
-        let resp: AuthenticateResponse = self
+        let resp = self
             .client
-            .request(Method::Post, "/b2b/magic_links/authenticate", Some(&body))
+            .authenticate_call("/b2b/magic_links/authenticate", &body)
             .await?;
         pkce::clear(&self.client, ns);
-        self.client.apply_authenticate_response(&resp);
         Ok(resp)
     }
 }

@@ -126,11 +126,10 @@ impl OtpsEmailClient {
             "intermediate_session_token",
             self.client.intermediate_session_token(),
         );
-        let resp: AuthenticateResponse = self
+        let resp = self
             .client
-            .request(Method::Post, "/b2b/otps/email/authenticate", Some(&body))
+            .authenticate_call("/b2b/otps/email/authenticate", &body)
             .await?;
-        self.client.apply_authenticate_response(&resp);
         Ok(resp)
     }
 

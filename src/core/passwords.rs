@@ -215,12 +215,11 @@ impl PasswordsClient {
         let body = Body::new(&request)
             .field("code_verifier", self.verifier())
             .field("intermediate_session_token", self.ist());
-        let resp: AuthenticateResponse = self
+        let resp = self
             .client
-            .request(Method::Post, "/b2b/passwords/authenticate", Some(&body))
+            .authenticate_call("/b2b/passwords/authenticate", &body)
             .await?;
         pkce::clear(&self.client, Namespace::Passwords);
-        self.client.apply_authenticate_response(&resp);
         Ok(resp)
     }
 
@@ -249,12 +248,11 @@ impl PasswordsClient {
         let body = Body::new(&request)
             .field("code_verifier", self.verifier())
             .field("intermediate_session_token", self.ist());
-        let resp: AuthenticateResponse = self
+        let resp = self
             .client
-            .request(Method::Post, "/b2b/passwords/email/reset", Some(&body))
+            .authenticate_call("/b2b/passwords/email/reset", &body)
             .await?;
         pkce::clear(&self.client, Namespace::Passwords);
-        self.client.apply_authenticate_response(&resp);
         Ok(resp)
     }
 
@@ -264,15 +262,10 @@ impl PasswordsClient {
         &self,
         request: PasswordResetByExistingPasswordRequest,
     ) -> Result<AuthenticateResponse, StytchError> {
-        let resp: AuthenticateResponse = self
+        let resp = self
             .client
-            .request(
-                Method::Post,
-                "/b2b/passwords/existing_password/reset",
-                Some(&request),
-            )
+            .authenticate_call("/b2b/passwords/existing_password/reset", &request)
             .await?;
-        self.client.apply_authenticate_response(&resp);
         Ok(resp)
     }
 
@@ -282,11 +275,10 @@ impl PasswordsClient {
         &self,
         request: PasswordResetBySessionRequest,
     ) -> Result<AuthenticateResponse, StytchError> {
-        let resp: AuthenticateResponse = self
+        let resp = self
             .client
-            .request(Method::Post, "/b2b/passwords/session/reset", Some(&request))
+            .authenticate_call("/b2b/passwords/session/reset", &request)
             .await?;
-        self.client.apply_authenticate_response(&resp);
         Ok(resp)
     }
 

@@ -180,11 +180,10 @@ impl SessionClient {
         &self,
         request: ExchangeRequest,
     ) -> Result<AuthenticateResponse, StytchError> {
-        let resp: AuthenticateResponse = self
+        let resp = self
             .client
-            .request(Method::Post, "/b2b/sessions/exchange", Some(&request))
+            .authenticate_call("/b2b/sessions/exchange", &request)
             .await?;
-        self.client.apply_authenticate_response(&resp);
         Ok(resp)
     }
 
