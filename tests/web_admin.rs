@@ -12,60 +12,22 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use leptos_stytch::browser::BrowserStore;
-use leptos_stytch::core::platform::Store;
 use leptos_stytch::{
     Authenticated, Authorized, CookieOptions, EmailLoginOrSignupRequest,
     MagicLinksAuthenticateRequest, MemberSearchFilter, RevokeOptions, SearchMembersRequest,
     SearchQuery, StytchB2BClient, StytchB2BOptions, StytchB2BProvider, StytchError,
     UpdateMemberRequest, use_stytch_is_authorized, use_stytch_member, use_stytch_organization,
 };
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
+
+mod browser_support;
+
+use browser_support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const API_URL: &str = match option_env!("STYTCH_TEST_API_URL") {
-    Some(u) => u,
-    None => "http://127.0.0.1:4011",
-};
-const PUBLIC_TOKEN: &str = "public-token-test-00000000-0000-4000-8000-0000000000aa";
-const ORG_ID: &str = "organization-test-00000000-0000-4000-8000-0000000000a1";
 const OWNER: &str = "owner@example.com";
 const PLAIN: &str = "plain@example.com";
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn raw_cookies() -> String {
-    document()
-        .dyn_into::<web_sys::HtmlDocument>()
-        .unwrap()
-        .cookie()
-        .unwrap()
-}
-
-/// Every test starts with no cookies, no storage and none of the earlier tests' views. (The body itself is
-/// left alone: the test runner reports through an element in it.)
-fn clean() {
-    let store = BrowserStore;
-    for pair in raw_cookies().split(';') {
-        if let Some((name, _)) = pair.trim().split_once('=') {
-            store.remove_cookie(name, "/", None);
-        }
-    }
-    web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
-        .unwrap();
-    while let Some(root) = document().query_selector(".test-root").unwrap() {
-        root.remove();
-    }
-}
 
 fn client_with(cookie_options: CookieOptions) -> StytchB2BClient {
     StytchB2BClient::with_options(
@@ -91,16 +53,6 @@ fn admin_client() -> StytchB2BClient {
         ist_cookie_name: Some("admin_intermediate_session_token".into()),
         ..Default::default()
     })
-}
-
-fn mount(view: impl Fn() -> AnyView + 'static) -> web_sys::HtmlElement {
-    let root = document().create_element("div").unwrap();
-    root.set_class_name("test-root");
-    document().body().unwrap().append_child(&root).unwrap();
-    let root: web_sys::HtmlElement = root.unchecked_into();
-    let handle = leptos::mount::mount_to(root.clone(), view);
-    handle.forget();
-    root
 }
 
 fn text(root: &web_sys::HtmlElement, selector: &str) -> Option<String> {

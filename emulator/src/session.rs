@@ -140,12 +140,12 @@ fn finish(found: Option<(SessionRow, String)>, now: i64) -> ApiResult<Option<Ses
 
 /// A live (not revoked, not expired) session by raw token.
 pub fn by_token(conn: &Connection, token: &str, now: i64) -> ApiResult<Option<SessionRow>> {
+    // Hot path (every SDK call with a session): a cached prepared statement.
     let found = conn
-        .query_row(
-            &format!("SELECT {COLS} FROM sessions WHERE token_hash = ?1"),
-            params![hash_token(token)],
-            row_from,
-        )
+        .prepare_cached(&format!(
+            "SELECT {COLS} FROM sessions WHERE token_hash = ?1"
+        ))?
+        .query_row(params![hash_token(token)], row_from)
         .optional()?;
     finish(found, now)
 }
@@ -153,11 +153,10 @@ pub fn by_token(conn: &Connection, token: &str, now: i64) -> ApiResult<Option<Se
 /// A live session by id.
 pub fn by_id(conn: &Connection, id: &str, now: i64) -> ApiResult<Option<SessionRow>> {
     let found = conn
-        .query_row(
-            &format!("SELECT {COLS} FROM sessions WHERE member_session_id = ?1"),
-            params![id],
-            row_from,
-        )
+        .prepare_cached(&format!(
+            "SELECT {COLS} FROM sessions WHERE member_session_id = ?1"
+        ))?
+        .query_row(params![id], row_from)
         .optional()?;
     finish(found, now)
 }
@@ -173,10 +172,14 @@ pub fn touch(
     if let Some(m) = extend_min {
         row.expires_at = now + m * 60;
     }
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE sessions SET last_accessed_at = ?2, expires_at = ?3 WHERE member_session_id = ?1",
-        params![row.member_session_id, row.last_accessed_at, row.expires_at],
-    )?;
+    )?
+    .execute(params![
+        row.member_session_id,
+        row.last_accessed_at,
+        row.expires_at
+    ])?;
     Ok(())
 }
 

@@ -36,11 +36,10 @@ fn parse(s: String) -> ApiResult<Value> {
 /// expected, semantics §4).
 pub fn get_org(conn: &Connection, id_or_slug: &str) -> ApiResult<Option<Value>> {
     let row: Option<String> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT data FROM organizations WHERE organization_id = ?1 OR slug = ?1 LIMIT 1",
-            params![id_or_slug],
-            |r| r.get(0),
-        )
+        )?
+        .query_row(params![id_or_slug], |r| r.get(0))
         .optional()?;
     row.map(parse).transpose()
 }
@@ -95,11 +94,8 @@ pub fn insert_org(conn: &Connection, org: &Value) -> ApiResult<()> {
 
 pub fn get_member(conn: &Connection, member_id: &str) -> ApiResult<Option<MemberRow>> {
     let row: Option<(String, String)> = conn
-        .query_row(
-            "SELECT data, email_id FROM members WHERE member_id = ?1",
-            params![member_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT data, email_id FROM members WHERE member_id = ?1")?
+        .query_row(params![member_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     row.map(|(d, e)| {
         Ok(MemberRow {
@@ -112,11 +108,10 @@ pub fn get_member(conn: &Connection, member_id: &str) -> ApiResult<Option<Member
 
 pub fn find_member(conn: &Connection, org_id: &str, email: &str) -> ApiResult<Option<MemberRow>> {
     let row: Option<(String, String)> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT data, email_id FROM members WHERE organization_id = ?1 AND email = ?2",
-            params![org_id, email],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        )?
+        .query_row(params![org_id, email], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     row.map(|(d, e)| {
         Ok(MemberRow {
