@@ -83,7 +83,7 @@ build_demo() {
 # wait_for URL: until it answers, for up to 60 s.
 wait_for() {
   for _ in $(seq 1 120); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1" 2>/dev/null && return 0
     sleep 0.5
   done
   echo "timed out waiting for $1" >&2
