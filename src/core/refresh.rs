@@ -8,9 +8,10 @@
 //!
 //! Where Stytch lets every tab refresh on its own timer, here tabs take turns: a refresh runs under the
 //! cross-tab lock `stytch_refresh_<public_token>` ([`Runtime::run_exclusive`], Web Locks in the browser)
-//! and is skipped when any tab had the session verified less than [`SKIP_IF_VERIFIED_WITHIN_MS`] ago
-//! (the time is shared in storage under `…::verified_at`). The other tabs learn the fresh state from the
-//! storage event, which restarts their timers.
+//! and is skipped when another tab had the session verified since this tab's timer started: every
+//! verification writes its time to storage (`…::verified_at`), and a timer remembers the value it saw. No
+//! clocks are compared, so tabs whose clocks disagree still take turns. The other tabs learn the fresh state
+//! from the storage event, which restarts their timers.
 //!
 //! [`Runtime::run_exclusive`]: super::platform::Runtime::run_exclusive
 
@@ -24,8 +25,6 @@ use super::error::StytchError;
 
 /// 3 minutes.
 pub const REFRESH_INTERVAL_MS: u64 = 180_000;
-/// A refresh due in one tab is skipped when another verified the session this recently.
-pub const SKIP_IF_VERIFIED_WITHIN_MS: u64 = REFRESH_INTERVAL_MS - 30_000;
 const JITTER_MS: u64 = 175;
 /// A JWT this close to its `exp` counts as expired when the page becomes visible again.
 const JWT_EXPIRY_MARGIN_MS: i64 = 30_000;
@@ -54,6 +53,11 @@ pub(crate) fn mark_verified(client: &StytchB2BClient) {
         .inner
         .store
         .set_item(&verified_at_key(client), &now.to_string());
+}
+
+/// The shared verification mark, as stored (compared for equality only).
+fn verified_mark(client: &StytchB2BClient) -> Option<String> {
+    client.inner.store.get_item(&verified_at_key(client))
 }
 
 fn verified_ago_ms(client: &StytchB2BClient) -> Option<i64> {
@@ -125,28 +129,30 @@ fn jittered(client: &StytchB2BClient, base: u64) -> u64 {
 }
 
 enum Outcome {
-    /// Another tab verified the session recently; look again after this many ms.
-    Skipped(u64),
+    /// Another tab verified the session since our timer started (the new mark is returned).
+    Skipped(Option<String>),
     Done(Result<(), StytchError>),
 }
 
-/// One refresh under the cross-tab lock.
-async fn refresh_once(client: &StytchB2BClient, duration: Option<u32>) -> Outcome {
+/// One refresh under the cross-tab lock, unless the verification mark moved past `seen`.
+async fn refresh_once(
+    client: &StytchB2BClient,
+    duration: Option<u32>,
+    seen: Option<String>,
+) -> Outcome {
     let (tx, rx) = oneshot::channel();
     let c = client.clone();
     let task = Box::pin(async move {
-        let skip_within = i64::try_from(SKIP_IF_VERIFIED_WITHIN_MS).unwrap_or(i64::MAX);
-        // A negative age means another tab's clock is ahead of ours (or ours went back): still recent.
-        let outcome = match verified_ago_ms(&c) {
-            Some(ago) if (-skip_within..skip_within).contains(&ago) => {
-                Outcome::Skipped(REFRESH_INTERVAL_MS - u64::try_from(ago.max(0)).unwrap_or(0))
-            }
-            _ => Outcome::Done(
+        let mark = verified_mark(&c);
+        let outcome = if mark != seen {
+            Outcome::Skipped(mark)
+        } else {
+            Outcome::Done(
                 c.session()
                     .authenticate_internal(duration)
                     .await
                     .map(|_| ()),
-            ),
+            )
         };
         let _ = tx.send(outcome);
     });
@@ -159,8 +165,9 @@ async fn refresh_once(client: &StytchB2BClient, duration: Option<u32>) -> Outcom
 fn spawn_loop(client: &StytchB2BClient, generation: u64, first_delay: u64, first_attempt: u32) {
     let client = client.clone();
     let runtime = client.inner.runtime.clone();
-    // The first timer starts now, not when the task is first polled.
+    // The first timer starts now, not when the task is first polled; so does what it has seen.
     let mut timer = runtime.sleep(first_delay);
+    let mut seen = verified_mark(&client);
     runtime.spawn(Box::pin(async move {
         let current = |c: &StytchB2BClient| *lock(&c.inner.refresh.generation) == generation;
         let mut attempt = first_attempt;
@@ -174,8 +181,13 @@ fn spawn_loop(client: &StytchB2BClient, generation: u64, first_delay: u64, first
             } else {
                 None
             };
-            let delay = match refresh_once(&client, duration).await {
-                Outcome::Skipped(wait) => wait,
+            let delay = match refresh_once(&client, duration, seen.clone()).await {
+                Outcome::Skipped(mark) => {
+                    // Normally the other tab's state write restarts our timer first; if it does not,
+                    // look again one interval after what we have now seen.
+                    seen = mark;
+                    REFRESH_INTERVAL_MS
+                }
                 // Success wrote the state, which started the next generation's timer.
                 Outcome::Done(Ok(())) => return,
                 // Unrecoverable: `authenticate` already destroyed the session.

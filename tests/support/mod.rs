@@ -275,6 +275,8 @@ impl Store for MemoryStore {
 pub struct ManualRuntime {
     clock: Arc<Clock>,
     pub hostname: String,
+    /// Named async locks shared by every tab on this runtime, like Web Locks in one browser.
+    locks: Mutex<BTreeMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 #[derive(Default)]
@@ -293,6 +295,7 @@ impl ManualRuntime {
         Arc::new(Self {
             clock,
             hostname: hostname.to_owned(),
+            locks: Mutex::default(),
         })
     }
     /// Moves the clock without running any timer, like a laptop asleep or a throttled background tab.
@@ -341,6 +344,23 @@ impl Runtime for ManualRuntime {
     }
     fn spawn(&self, task: LocalBoxFuture<'static, ()>) {
         tokio::task::spawn_local(task);
+    }
+    fn run_exclusive(
+        &self,
+        name: &str,
+        task: LocalBoxFuture<'static, ()>,
+    ) -> LocalBoxFuture<'static, ()> {
+        let lock = self
+            .locks
+            .lock()
+            .unwrap()
+            .entry(name.to_owned())
+            .or_default()
+            .clone();
+        Box::pin(async move {
+            let _held = lock.lock().await;
+            task.await;
+        })
     }
     fn fill_random(&self, buf: &mut [u8]) {
         getrandom::fill(buf).expect("OS randomness");
