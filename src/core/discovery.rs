@@ -216,11 +216,9 @@ impl DiscoveryOrganizationsClient {
             "intermediate_session_token",
             self.client.intermediate_session_token(),
         );
-        let resp = self
-            .client
+        self.client
             .authenticate_call("/b2b/discovery/organizations/create", &body)
-            .await?;
-        Ok(resp)
+            .await
     }
 }
 
@@ -235,11 +233,9 @@ impl DiscoveryIntermediateSessionsClient {
             "intermediate_session_token",
             self.client.intermediate_session_token(),
         );
-        let resp = self
-            .client
+        self.client
             .authenticate_call("/b2b/discovery/intermediate_sessions/exchange", &body)
-            .await?;
-        Ok(resp)
+            .await
     }
 }
 

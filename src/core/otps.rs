@@ -126,11 +126,9 @@ impl OtpsEmailClient {
             "intermediate_session_token",
             self.client.intermediate_session_token(),
         );
-        let resp = self
-            .client
+        self.client
             .authenticate_call("/b2b/otps/email/authenticate", &body)
-            .await?;
-        Ok(resp)
+            .await
     }
 
     /// Discovery: a code that is not tied to an organization.

@@ -262,11 +262,9 @@ impl PasswordsClient {
         &self,
         request: PasswordResetByExistingPasswordRequest,
     ) -> Result<AuthenticateResponse, StytchError> {
-        let resp = self
-            .client
+        self.client
             .authenticate_call("/b2b/passwords/existing_password/reset", &request)
-            .await?;
-        Ok(resp)
+            .await
     }
 
     /// `POST /sdk/v1/b2b/passwords/session/reset`: sets the password of the logged-in member
@@ -275,11 +273,9 @@ impl PasswordsClient {
         &self,
         request: PasswordResetBySessionRequest,
     ) -> Result<AuthenticateResponse, StytchError> {
-        let resp = self
-            .client
+        self.client
             .authenticate_call("/b2b/passwords/session/reset", &request)
-            .await?;
-        Ok(resp)
+            .await
     }
 
     /// `POST /sdk/v1/b2b/passwords/strength_check`: scores a candidate password under the

@@ -180,11 +180,9 @@ impl SessionClient {
         &self,
         request: ExchangeRequest,
     ) -> Result<AuthenticateResponse, StytchError> {
-        let resp = self
-            .client
+        self.client
             .authenticate_call("/b2b/sessions/exchange", &request)
-            .await?;
-        Ok(resp)
+            .await
     }
 
     /// Calls `callback` with the session (or `None`) whenever it changes. Not called on subscribe.
