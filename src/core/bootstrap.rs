@@ -174,7 +174,7 @@ impl StytchB2BClient {
             return Some(b.clone());
         }
         let raw = self.inner.store.get_item(&bootstrap_key(self))?;
-        serde_json::from_str(&raw).ok()
+        super::json::parse(&raw).ok()
     }
 
     async fn fetch_bootstrap(&self) -> Bootstrap {

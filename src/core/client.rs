@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::bootstrap::BootstrapCell;
 use super::error::StytchError;
+use super::json;
 use super::models::{AuthenticateResponse, Member, Organization, SessionState};
 use super::options::{StytchB2BOptions, default_base_url};
 use super::platform::{CookieSpec, HttpRequest, Method, Runtime, Store, Transport};
@@ -119,7 +120,7 @@ impl StytchB2BClient {
             .to_owned();
         let cached = store
             .get_item(&state_key(&public_token))
-            .and_then(|raw| serde_json::from_str::<Option<SessionState>>(&raw).ok())
+            .and_then(|raw| json::parse::<Option<SessionState>>(&raw).ok())
             .flatten();
         let from_cache = cached.is_some();
         let client = Self {
@@ -272,6 +273,9 @@ impl StytchB2BClient {
     // ---------------------------------------------------------------- HTTP
 
     /// Sends `{method} {base}/sdk/v1{path}` with the JS SDK's headers and returns the `data` of a success.
+    ///
+    /// Only the encoding of the body and the decoding of the `data` depend on the types: the exchange itself
+    /// ([`Self::exchange`]) is compiled once, not once per endpoint.
     pub(crate) async fn request<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -281,10 +285,20 @@ impl StytchB2BClient {
         let body = match body {
             Some(b) => Some(
                 serde_json::to_string(b)
-                    .map_err(|e| StytchError::schema(format!("cannot encode the request: {e}")))?,
+                    .map_err(|e| StytchError::from_serde("cannot encode the request", &e))?,
             ),
             None => None,
         };
+        decode(self.exchange(method, path, body).await?)
+    }
+
+    /// The untyped part of [`Self::request`]: send, then the `data` of a success or a typed error.
+    async fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<Value, StytchError> {
         let request = self.build_request(method, path, body);
         let response = self
             .inner
@@ -428,7 +442,7 @@ impl StytchB2BClient {
             .inner
             .store
             .get_item(&key)
-            .and_then(|raw| serde_json::from_str(&raw).ok())
+            .and_then(|raw| json::parse(&raw).ok())
             .unwrap_or_default();
         if !seen.iter().any(|d| d == domain) {
             seen.push(domain.to_owned());
@@ -454,7 +468,7 @@ impl StytchB2BClient {
             .inner
             .store
             .get_item(&key)
-            .and_then(|raw| serde_json::from_str(&raw).ok())
+            .and_then(|raw| json::parse(&raw).ok())
             .unwrap_or_default();
         domains.extend(seen.into_iter().map(Some));
         domains.dedup();
@@ -569,7 +583,7 @@ impl StytchB2BClient {
     fn apply_external_state(&self, raw: Option<String>) {
         let new_state = match raw.as_deref() {
             None | Some("null") => None,
-            Some(json) => match serde_json::from_str::<Option<SessionState>>(json) {
+            Some(text) => match json::parse::<Option<SessionState>>(text) {
                 Ok(state) => state,
                 // Not ours to understand (another SDK version?): keep what we have.
                 Err(_) => return,
@@ -665,28 +679,30 @@ fn same_ignoring_access_time(a: &Option<SessionState>, b: &Option<SessionState>)
     }
 }
 
+/// The `data` of a success as `T`; a schema error when it does not fit.
+pub(crate) fn decode<T: DeserializeOwned>(data: Value) -> Result<T, StytchError> {
+    serde_json::from_value(data)
+        .map_err(|e| StytchError::from_serde("unexpected response shape", &e))
+}
+
 /// Turns a response into the `data` of a success or a typed error (protocol §2, "Response handling").
-pub(crate) fn parse_response<T: DeserializeOwned>(
+pub(crate) fn parse_response(
     status: u16,
     content_type: Option<&str>,
     body: &str,
-) -> Result<T, StytchError> {
+) -> Result<Value, StytchError> {
     if (200..300).contains(&status) {
-        // Straight from the text into `T`: going through a `Value` first would compile every response type's
-        // `Deserialize` a second time (for `Value`'s deserializer) and cost about 10 kB of gzipped wasm.
-        #[derive(serde::Deserialize)]
-        struct Envelope<T> {
-            data: Option<T>,
-        }
-        return match serde_json::from_str::<Envelope<T>>(body) {
-            Ok(Envelope { data: Some(data) }) => Ok(data),
-            Ok(Envelope { data: None }) => Err(StytchError::schema("the response has no `data`")),
-            Err(_) if serde_json::from_str::<serde::de::IgnoredAny>(body).is_err() => Err(
-                StytchError::unreachable("Invalid response from our servers."),
-            ),
-            Err(e) => Err(StytchError::schema(format!(
-                "unexpected response shape: {e}"
-            ))),
+        let Ok(envelope) = serde_json::from_str::<Value>(body) else {
+            return Err(StytchError::unreachable(
+                "Invalid response from our servers.",
+            ));
+        };
+        return match envelope {
+            Value::Object(mut fields) => match fields.remove("data") {
+                None | Some(Value::Null) => Err(StytchError::schema("the response has no `data`")),
+                Some(data) => Ok(data),
+            },
+            _ => Err(StytchError::schema("the response is not a JSON object")),
         };
     }
     let is_json = content_type.is_some_and(|c| c.contains("json"));
@@ -769,6 +785,29 @@ mod tests {
         let r: Result<Value, _> = parse_response(502, Some("text/plain"), "Bad gateway");
         assert!(matches!(r, Err(StytchError::Unreachable { .. })));
         let r: Result<Value, _> = parse_response(500, Some("application/json"), "not json");
+        assert!(matches!(r, Err(StytchError::Unreachable { .. })));
+    }
+
+    #[test]
+    fn a_success_without_usable_data_is_a_schema_error() {
+        for body in [r#"{"status_code":200}"#, r#"{"data":null}"#, "[1]"] {
+            let r = parse_response(200, Some("application/json"), body);
+            assert!(
+                matches!(r, Err(StytchError::Schema { .. })),
+                "{body}: {r:?}"
+            );
+        }
+        let r: Result<crate::core::models::Member, _> = decode(serde_json::json!("x"));
+        assert!(matches!(r, Err(StytchError::Schema { .. })));
+        let r: Result<crate::core::models::Member, _> =
+            decode(serde_json::json!({"member_id": ["not", "a", "string"]}));
+        match r {
+            Err(StytchError::Schema { message }) => {
+                assert!(message.contains("`member_id`"), "{message}")
+            }
+            other => panic!("expected a schema error, got {other:?}"),
+        }
+        let r = parse_response(200, Some("application/json"), "{\"data\":");
         assert!(matches!(r, Err(StytchError::Unreachable { .. })));
     }
 

@@ -167,6 +167,11 @@ impl StytchError {
             message: message.into(),
         }
     }
+
+    /// A schema error from serde: `context`, then serde's own text (which field, what was expected).
+    pub(crate) fn from_serde(context: &str, error: &serde_json::Error) -> Self {
+        Self::schema(format!("{context}: {error}"))
+    }
 }
 
 impl fmt::Display for StytchError {

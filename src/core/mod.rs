@@ -5,6 +5,7 @@ pub mod bootstrap;
 pub mod client;
 pub mod discovery;
 pub mod error;
+mod json;
 pub mod magic_links;
 pub mod members;
 pub mod models;

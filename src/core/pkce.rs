@@ -55,7 +55,7 @@ fn new_verifier(client: &StytchB2BClient) -> String {
 
 pub(crate) fn get(client: &StytchB2BClient, ns: Namespace) -> Option<PkcePair> {
     let raw = client.inner.store.get_item(&key(client, ns))?;
-    serde_json::from_str(&raw).ok()
+    super::json::parse(&raw).ok()
 }
 
 /// A new pair, stored and returned.
