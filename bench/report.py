@@ -58,6 +58,11 @@ row("Shipped bytes, empty app (framework alone), gzip -9", kb(lb["gzip"]), kb(rb
     f"{lb['gzip'] / rb['gzip']:.2f}")
 row("Added by the SDK (minimal − empty), gzip -9", kb(ours["gzip"] - lb["gzip"]), kb(theirs["gzip"] - rb["gzip"]),
     f"{(ours['gzip'] - lb['gzip']) / (theirs['gzip'] - rb['gzip']):.2f}")
+ls = sizes["leptos-signals"]
+row("… Leptos app with the minimal app's signals and views but no SDK (ref: empty React app), gzip -9",
+    kb(ls["gzip"]), kb(rb["gzip"]), f"{ls['gzip'] / rb['gzip']:.2f}")
+row("Added by the SDK alone (minimal − that app; ref: minimal − empty), gzip -9", kb(ours["gzip"] - ls["gzip"]),
+    kb(theirs["gzip"] - rb["gzip"]), f"{(ours['gzip'] - ls['gzip']) / (theirs['gzip'] - rb['gzip']):.2f}")
 
 lr, rr = restore["leptos"], restore["react"]
 ratio = lr["median_ms"] / rr["median_ms"]

@@ -6,7 +6,7 @@
 #   1. shipped bytes (raw, gzip -9, brotli -q 11) of the minimal app (provider + session restore + member
 #      email + Get Session Tokens): ours (bench/apps/leptos-minimal, Trunk release, size profile, wasm-opt
 #      -Oz) and React 19 + @stytch/react B2B (bench/apps/react-stytch, esbuild, minified, production), plus
-#      each framework's empty app;
+#      each framework's empty app, and the minimal app's Leptos part without the SDK (signals.html);
 #   2. time from navigation start to "session restored and member rendered" in headless Chromium, both
 #      apps against the same emulator, LOADS loads each (default 30), median and p95, and requests on load;
 #   3. emulator throughput and latency (wrk on loopback, DURATION seconds, CONNECTIONS connections) for SDK
@@ -46,11 +46,12 @@ done
 
 # --- build ------------------------------------------------------------------------------------------------
 rm -rf "$DIST"
-log "trunk build --release: bench/apps/leptos-minimal (index.html, bare.html)"
+log "trunk build --release: bench/apps/leptos-minimal (index.html, bare.html, signals.html)"
 (
   cd bench/apps/leptos-minimal
   flock /tmp/leptos-stytch-e2e.lock trunk build --release --skip-version-check --dist "$ROOT/$DIST/leptos-minimal" index.html >/dev/null
   flock /tmp/leptos-stytch-e2e.lock trunk build --release --skip-version-check --dist "$ROOT/$DIST/leptos-bare" bare.html >/dev/null
+  flock /tmp/leptos-stytch-e2e.lock trunk build --release --skip-version-check --dist "$ROOT/$DIST/leptos-signals" signals.html >/dev/null
 )
 log "esbuild (minified, production): React apps"
 esbuild() {
@@ -71,7 +72,7 @@ AXUM_BIN="$ROOT/target/bench-emulator/axum-baseline"
 # --- 1. shipped bytes -------------------------------------------------------------------------------------
 log "1. shipped bytes"
 : >"$OUT/sizes.jsonl"
-for app in leptos-minimal leptos-bare react-stytch react-stytch-own-client react-bare; do
+for app in leptos-minimal leptos-bare leptos-signals react-stytch react-stytch-own-client react-bare; do
   raw=0 gz=0 br=0
   for f in "$DIST/$app"/*; do
     raw=$((raw + $(wc -c <"$f")))
