@@ -127,7 +127,13 @@ pub(crate) fn session_from_jwt(
     conn: &rusqlite::Connection,
     jwt: &str,
 ) -> ApiResult<SessionRow> {
-    let claims = inner.key.verify(jwt, &inner.project.project_id)?;
+    // Verification is a pure function of the JWT (the key and project are fixed and expiry is
+    // not checked, see `SigningKey::verify`): a JWT verified before is not verified again.
+    let claims = inner.verified_jwts.get_or_make(
+        jwt,
+        |_| true,
+        || Ok(Arc::new(inner.key.verify(jwt, &inner.project.project_id)?)),
+    )?;
     let sid = claims["https://stytch.com/session"]["id"]
         .as_str()
         .unwrap_or("");
@@ -183,17 +189,12 @@ async fn sessions_authenticate(
         (None, Some(j)) => (session_from_jwt(&inner, &conn, &j)?, String::new()),
     };
     session::touch(&conn, &mut row, extend, now)?;
-    let (member, org) = session::load_owner(&conn, &row)?;
-    // RS256 signing is the slow part: let other requests use the database meanwhile.
+    let owner = session::OwnerJson::load(&conn, &row)?;
     drop(conn);
-    let jwt = session::mint_jwt(&inner, &row, &member.data, &org, now)?;
-    Ok(ok(session::auth_fields(
-        &row,
-        &token,
-        &jwt,
-        &member.data,
-        &org,
-    )))
+    let owner = owner.parse_memo(&inner.owners, &row.member_id)?;
+    let jwt = session::mint_jwt(&inner, &row, &owner, now)?;
+    let answer = session::auth_answer(&row, &token, &jwt, &owner);
+    Ok(crate::flow::json_response(&answer, answer.size_hint()))
 }
 
 #[derive(Deserialize)]
@@ -338,11 +339,14 @@ async fn sessions_get(
         let rows = st.query_map(rusqlite::params![member_id, now], |r| r.get(0))?;
         rows.collect::<Result<_, _>>()?
     };
-    let mut sessions = Vec::new();
+    let mut rows = Vec::new();
     for id in ids {
-        if let Some(row) = session::by_id(&conn, &id, now)? {
-            sessions.push(session::session_json(&row, &member.data, &org));
-        }
+        rows.extend(session::by_id(&conn, &id, now)?);
     }
+    let owner = session::Owner::from_values(&member.data, &org)?;
+    let sessions: Vec<_> = rows
+        .iter()
+        .map(|row| session::session_json(row, &owner))
+        .collect();
     Ok(ok(json!({ "member_sessions": sessions })))
 }

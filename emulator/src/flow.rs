@@ -33,11 +33,11 @@
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::Inner;
@@ -91,7 +91,39 @@ pub fn ok(mut fields: Value) -> Response {
         o.insert("request_id".into(), json!(request_id()));
         o.insert("status_code".into(), json!(200));
     }
-    Json(json!({ "data": fields })).into_response()
+    ok_data(fields, 1024)
+}
+
+/// The SDK surface's success envelope.
+#[derive(Serialize)]
+struct Data<T> {
+    data: T,
+}
+
+/// `{"data": answer}`, for a typed answer that carries its own `request_id` and `status_code`
+/// (e.g. [`session::AuthAnswer`]); `capacity`: the expected size of the body.
+pub fn ok_data<T: Serialize>(answer: T, capacity: usize) -> Response {
+    json_response(&Data { data: answer }, capacity)
+}
+
+/// `200`, `content-type: application/json`, `body` (what axum's `Json` answers), serialized
+/// into a buffer of `capacity` bytes instead of regrowing one from 128 bytes.
+pub fn json_response<T: Serialize>(body: &T, capacity: usize) -> Response {
+    let mut buf = Vec::with_capacity(capacity);
+    match serde_json::to_writer(&mut buf, body) {
+        Ok(()) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            buf,
+        )
+            .into_response(),
+        Err(e) => {
+            eprintln!("stytch-emulator: cannot serialize an answer: {e}");
+            ApiError::internal().into_response()
+        }
+    }
 }
 
 /// Checks the public token; returns the session token part when it is not the public token.
@@ -107,13 +139,18 @@ pub fn sdk_auth(inner: &Inner, headers: &HeaderMap) -> ApiResult<Option<String>>
     }
 }
 
+/// The header's session token (401 when it carries none).
+pub fn session_token(inner: &Inner, headers: &HeaderMap) -> ApiResult<String> {
+    sdk_auth(inner, headers)?.ok_or_else(ApiError::unauthorized)
+}
+
 /// The header's live session and its raw token.
 pub fn require_session(
     inner: &Inner,
     conn: &Connection,
     headers: &HeaderMap,
 ) -> ApiResult<(SessionRow, String)> {
-    let token = sdk_auth(inner, headers)?.ok_or_else(ApiError::unauthorized)?;
+    let token = session_token(inner, headers)?;
     let row =
         session::by_token(conn, &token, inner.now())?.ok_or_else(ApiError::session_not_found)?;
     Ok((row, token))
@@ -565,14 +602,15 @@ pub fn conclude(
     )?;
     if !factors.is_empty() {
         factors.push(first);
-        row.factors = Value::Array(factors);
+        row.factors = serde_json::value::to_raw_value(&factors)?;
         conn.execute(
             "UPDATE sessions SET factors = ?2 WHERE member_session_id = ?1",
-            params![row.member_session_id, row.factors.to_string()],
+            params![row.member_session_id, row.factors.get()],
         )?;
     }
-    let jwt = session::mint_jwt(inner, &row, &member.data, org, now)?;
-    let mut fields = session::auth_fields(&row, &token, &jwt, &member.data, org);
+    let owner = session::Owner::from_values(&member.data, org)?;
+    let jwt = session::mint_jwt(inner, &row, &owner, now)?;
+    let mut fields = serde_json::to_value(session::auth_answer(&row, &token, &jwt, &owner))?;
     if let Some(o) = fields.as_object_mut() {
         o.insert("organization_id".into(), json!(org_id(org)));
         o.insert("intermediate_session_token".into(), json!(""));
@@ -770,7 +808,7 @@ pub fn discovery_response(conn: &Connection, grant: &Grant, now: i64) -> ApiResu
 
 /// The grant a live session represents (for `discovery/organizations` and `sessions/exchange`).
 pub fn session_grant(row: &SessionRow, member: &MemberRow) -> Grant {
-    let factors = row.factors.as_array().cloned().unwrap_or_default();
+    let factors = row.factor_list();
     let email_verified = factors
         .iter()
         .any(|f| matches!(f["type"].as_str(), Some("magic_link" | "email_otp")));

@@ -1,8 +1,7 @@
 //! RS256 signing key: generated with the `rsa` crate, persisted (PKCS#1 DER) in the DB, served
 //! as JWKS, and used to mint / verify session JWTs with `jsonwebtoken`.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -12,6 +11,7 @@ use rsa::traits::PublicKeyParts;
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, EmulatorError};
+use crate::memo::Memo;
 
 /// The project's signing key.
 pub struct SigningKey {
@@ -21,17 +21,13 @@ pub struct SigningKey {
     pub e: String,
     encoding: EncodingKey,
     decoding: DecodingKey,
-    /// Signatures of recently signed messages (`base64url(header).base64url(claims)` → JWT).
-    /// RS256 (PKCS#1 v1.5) is deterministic: the same message always gets the same signature, so
-    /// answering a repeat from here is byte-identical to signing again, without the milliseconds
-    /// of RSA. Claims carry second-precision times, so repeats happen when one session is
-    /// authenticated several times within a second. Bounded: cleared when it grows past
-    /// [`SIGNATURE_MEMO_CAP`].
-    recent: Mutex<HashMap<String, String>>,
+    /// Recently signed messages (`base64url(header).base64url(claims)` → JWT). RS256 (PKCS#1
+    /// v1.5) is deterministic: the same message always gets the same signature, so answering a
+    /// repeat from here is byte-identical to signing again, without the milliseconds of RSA.
+    /// Claims carry second-precision times, so repeats happen when one session is authenticated
+    /// several times within a second.
+    signed: Memo<String>,
 }
-
-/// How many signed messages [`SigningKey::sign`] remembers before it starts afresh.
-const SIGNATURE_MEMO_CAP: usize = 1024;
 
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -71,7 +67,7 @@ impl SigningKey {
             e,
             encoding,
             decoding,
-            recent: Mutex::new(HashMap::new()),
+            signed: Memo::default(),
         })
     }
 
@@ -101,45 +97,32 @@ impl SigningKey {
         })
     }
 
-    /// Sign `claims` as `{alg: RS256, typ: JWT, kid}` (a repeat of a recent message is answered
-    /// from the memo; see [`SigningKey::recent`]).
-    pub fn sign(&self, claims: &Value) -> Option<String> {
+    /// Sign the claims given as JSON text, as `{alg: RS256, typ: JWT, kid}` (a repeat of a recent
+    /// message is answered from [`SigningKey::signed`]).
+    pub fn sign_json(&self, claims: &str) -> Option<String> {
         let header = json!({"alg": "RS256", "typ": "JWT", "kid": self.kid});
         let message = format!(
             "{}.{}",
             URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
+            URL_SAFE_NO_PAD.encode(claims)
         );
-        if let Some(jwt) = self.memo().get(&message) {
-            return Some(jwt.clone());
-        }
-        let signature = match jsonwebtoken::crypto::sign(
-            message.as_bytes(),
-            &self.encoding,
-            Algorithm::RS256,
-        ) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("stytch-emulator: JWT signing failed: {e}");
-                return None;
-            }
-        };
-        let jwt = format!("{message}.{signature}");
-        self.remember(message, jwt.clone());
-        Some(jwt)
-    }
-
-    fn remember(&self, message: String, jwt: String) {
-        let mut memo = self.memo();
-        if memo.len() >= SIGNATURE_MEMO_CAP {
-            memo.clear();
-        }
-        memo.insert(message, jwt);
-    }
-
-    fn memo(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
-        // The memo holds only complete entries, so one left by a panicking thread is still sound.
-        self.recent.lock().unwrap_or_else(|e| e.into_inner())
+        let signed = self.signed.get_or_make(
+            &message,
+            |_| true,
+            || {
+                let signature = jsonwebtoken::crypto::sign(
+                    message.as_bytes(),
+                    &self.encoding,
+                    Algorithm::RS256,
+                )
+                .map_err(|e| {
+                    eprintln!("stytch-emulator: JWT signing failed: {e}");
+                    ApiError::internal()
+                })?;
+                Ok(format!("{message}.{signature}"))
+            },
+        );
+        signed.ok()
     }
 
     /// Verify signature, `kid`, `iss` and `aud`. Expiry is deliberately NOT enforced here:
@@ -201,7 +184,9 @@ mod tests {
     fn signed_jwts_verify_and_repeats_come_from_the_memo() -> Result<(), Box<dyn std::error::Error>>
     {
         let key = SigningKey::shared()?;
-        let first = key.sign(&claims(1_700_000_000)).ok_or("signing failed")?;
+        let first = key
+            .sign_json(&claims(1_700_000_000).to_string())
+            .ok_or("signing failed")?;
         let header = jsonwebtoken::decode_header(&first)?;
         assert_eq!(header.alg, Algorithm::RS256);
         assert_eq!(header.typ.as_deref(), Some("JWT"));
@@ -211,14 +196,14 @@ mod tests {
             .map_err(|e| format!("{e:?}"))?;
         assert_eq!(verified["iat"], 1_700_000_000);
 
-        let message = first.rsplit_once('.').ok_or("no signature")?.0;
-        assert!(key.memo().contains_key(message));
         assert_eq!(
-            key.sign(&claims(1_700_000_000)).as_deref(),
+            key.sign_json(&claims(1_700_000_000).to_string()).as_deref(),
             Some(first.as_str())
         );
 
-        let other = key.sign(&claims(1_700_000_001)).ok_or("signing failed")?;
+        let other = key
+            .sign_json(&claims(1_700_000_001).to_string())
+            .ok_or("signing failed")?;
         assert_ne!(other, first);
         assert!(key.verify(&other, "project-test-1").is_ok());
         Ok(())
@@ -227,25 +212,13 @@ mod tests {
     #[test]
     fn a_memoized_signature_is_the_one_rsa_gives() -> Result<(), Box<dyn std::error::Error>> {
         let key = SigningKey::shared()?;
-        let jwt = key.sign(&claims(1_600_000_000)).ok_or("signing failed")?;
+        let jwt = key
+            .sign_json(&claims(1_600_000_000).to_string())
+            .ok_or("signing failed")?;
         let (message, signature) = jwt.rsplit_once('.').ok_or("no signature")?;
         let fresh =
             jsonwebtoken::crypto::sign(message.as_bytes(), &key.encoding, Algorithm::RS256)?;
         assert_eq!(signature, fresh);
-        Ok(())
-    }
-
-    #[test]
-    fn the_memo_stays_bounded() -> Result<(), Box<dyn std::error::Error>> {
-        // A key of its own: the other tests read the shared key's memo meanwhile.
-        let shared = SigningKey::shared()?;
-        let key = SigningKey::from_der(shared.kid.clone(), shared.der.clone())?;
-        for i in 0..(SIGNATURE_MEMO_CAP + 5) {
-            key.remember(format!("bounded-{i}"), String::new());
-        }
-        let memo = key.memo();
-        assert!(memo.len() <= SIGNATURE_MEMO_CAP);
-        assert!(memo.contains_key(&format!("bounded-{}", SIGNATURE_MEMO_CAP + 4)));
         Ok(())
     }
 }

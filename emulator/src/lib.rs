@@ -34,6 +34,7 @@ mod extract;
 mod flow;
 mod http_only;
 mod keys;
+mod memo;
 mod models;
 mod rbac;
 mod sdk;
@@ -79,6 +80,10 @@ pub(crate) struct Inner {
     pub(crate) seed: Seed,
     pub(crate) project: ProjectInfo,
     pub(crate) key: Arc<SigningKey>,
+    /// Recently parsed session owners (see [`session::ParsedOwners`]).
+    pub(crate) owners: session::ParsedOwners,
+    /// Claims of recently verified session JWTs, by JWT.
+    pub(crate) verified_jwts: memo::Memo<Arc<serde_json::Value>>,
     /// Test clock offset in seconds (see [`Emulator::advance_clock`]).
     clock_offset: AtomicI64,
     /// HttpOnly session cookies (see `http_only`): from the seed, switchable at run time.
@@ -179,6 +184,8 @@ impl Emulator {
                 seed,
                 project,
                 key,
+                owners: Default::default(),
+                verified_jwts: Default::default(),
                 clock_offset: AtomicI64::new(0),
                 http_only: AtomicBool::new(http_only),
             }),

@@ -48,11 +48,13 @@ async fn log_requests(req: Request, next: Next) -> Response {
     };
     let started = std::time::Instant::now();
     let resp = next.run(req).await;
-    eprintln!(
-        "{method} {path} {} {}ms",
+    // One write per line: `eprintln!` on unbuffered stderr makes a syscall per formatted piece.
+    let line = format!(
+        "{method} {path} {} {}ms\n",
         resp.status().as_u16(),
         started.elapsed().as_millis()
     );
+    let _ = std::io::stderr().write_all(line.as_bytes());
     resp
 }
 

@@ -27,7 +27,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -36,13 +36,12 @@ use std::sync::Arc;
 
 use crate::Inner;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{JsonBody, basic_auth};
+use crate::extract::JsonBody;
+use crate::flow::{ok, ok_data, require_session, sdk_auth, session_token};
 use crate::models::{self, NewMember};
-use crate::session::{self, SessionRow};
+use crate::session;
 use crate::store::{self, MemberRow, Message};
-use crate::util::{
-    ct_eq, email_domain, hash_token, new_id, normalize_email, random_token, request_id,
-};
+use crate::util::{ct_eq, email_domain, hash_token, new_id, normalize_email, random_token};
 
 type St = State<Arc<Inner>>;
 
@@ -69,40 +68,6 @@ pub fn routes() -> Router<Arc<Inner>> {
             "/sdk/v1/b2b/organizations/search",
             post(organizations_search),
         )
-}
-
-/// `{"data": {request_id, status_code: 200, ...fields}}`.
-pub(crate) fn ok(mut fields: Value) -> Response {
-    if let Some(o) = fields.as_object_mut() {
-        o.insert("request_id".into(), json!(request_id()));
-        o.insert("status_code".into(), json!(200));
-    }
-    Json(json!({ "data": fields })).into_response()
-}
-
-/// Check the public token; return the session token part when it is not the public token.
-pub(crate) fn sdk_auth(inner: &Inner, headers: &HeaderMap) -> ApiResult<Option<String>> {
-    let (user, pass) = basic_auth(headers).ok_or_else(ApiError::unauthorized)?;
-    if !ct_eq(&user, &inner.project.public_token) {
-        return Err(ApiError::unauthorized());
-    }
-    if pass.is_empty() || pass == user {
-        Ok(None)
-    } else {
-        Ok(Some(pass))
-    }
-}
-
-/// The header's live session (and its raw token).
-pub(crate) fn require_session(
-    inner: &Inner,
-    conn: &rusqlite::Connection,
-    headers: &HeaderMap,
-) -> ApiResult<(SessionRow, String)> {
-    let token = sdk_auth(inner, headers)?.ok_or_else(ApiError::unauthorized)?;
-    let row =
-        session::by_token(conn, &token, inner.now())?.ok_or_else(ApiError::session_not_found)?;
-    Ok((row, token))
 }
 
 async fn bootstrap(State(inner): St, Path(public_token): Path<String>) -> ApiResult<Response> {
@@ -476,21 +441,18 @@ async fn sessions_authenticate(
         .session_duration_minutes
         .map(|m| session::duration_minutes(Some(m)))
         .transpose()?;
+    // Only the SQL runs while holding the database: the other requests need it too.
+    let token = session_token(&inner, &headers)?;
     let now = inner.now();
     let conn = inner.conn();
-    let (mut row, token) = require_session(&inner, &conn, &headers)?;
+    let mut row = session::by_token(&conn, &token, now)?.ok_or_else(ApiError::session_not_found)?;
     session::touch(&conn, &mut row, extend, now)?;
-    let (member, org) = session::load_owner(&conn, &row)?;
-    // RS256 signing is the slow part: let other requests use the database meanwhile.
+    let owner = session::OwnerJson::load(&conn, &row)?;
     drop(conn);
-    let jwt = session::mint_jwt(&inner, &row, &member.data, &org, now)?;
-    Ok(ok(session::auth_fields(
-        &row,
-        &token,
-        &jwt,
-        &member.data,
-        &org,
-    )))
+    let owner = owner.parse_memo(&inner.owners, &row.member_id)?;
+    let jwt = session::mint_jwt(&inner, &row, &owner, now)?;
+    let answer = session::auth_answer(&row, &token, &jwt, &owner);
+    Ok(ok_data(&answer, answer.size_hint()))
 }
 
 async fn sessions_revoke(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {

@@ -35,8 +35,8 @@ use crate::Inner;
 use crate::admin::{self, Factor, Surface};
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
+use crate::flow::{ok, require_session};
 use crate::rbac::Actor;
-use crate::sdk::{ok, require_session};
 use crate::store::MemberRow;
 
 type St = State<Arc<Inner>>;

@@ -576,16 +576,13 @@ async fn reset_session(
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
     let (mut row, token) = flow::require_session(&inner, &tx, &headers)?;
-    let fresh = row.factors.as_array().is_some_and(|fs| {
-        fs.iter().any(|f| {
-            f["last_authenticated_at"]
-                .as_str()
-                .and_then(|t| {
-                    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-                        .ok()
-                })
-                .is_some_and(|t| now - t.unix_timestamp() <= 5 * 60)
-        })
+    let fresh = row.factor_list().iter().any(|f| {
+        f["last_authenticated_at"]
+            .as_str()
+            .and_then(|t| {
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+            })
+            .is_some_and(|t| now - t.unix_timestamp() <= 5 * 60)
     });
     if !fresh {
         return Err(ApiError::new(
@@ -602,15 +599,11 @@ async fn reset_session(
         params![member.member_id(), row.member_session_id],
     )?;
     session::touch(&tx, &mut row, None, now)?;
-    let jwt = session::mint_jwt(&inner, &row, &member.data, &org, now)?;
+    let owner = session::Owner::from_values(&member.data, &org)?;
+    let jwt = session::mint_jwt(&inner, &row, &owner, now)?;
     tx.commit()?;
-    Ok(ok(session::auth_fields(
-        &row,
-        &token,
-        &jwt,
-        &member.data,
-        &org,
-    )))
+    let answer = session::auth_answer(&row, &token, &jwt, &owner);
+    Ok(flow::ok_data(&answer, answer.size_hint()))
 }
 
 #[derive(Deserialize)]

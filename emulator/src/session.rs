@@ -6,14 +6,17 @@
 //!   `session_token: ""` (the emulator cannot recover the raw token).
 //! * The JWT lives 5 minutes (`exp = iat + 300`) whatever the session duration.
 
+use std::sync::Arc;
+
 use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::Inner;
 use crate::error::{ApiError, ApiResult};
-use crate::models::role_ids;
 use crate::store::{self, MemberRow};
-use crate::util::{hash_token, new_id, random_token, rfc3339};
+use crate::util::{hash_token, new_id, random_token, request_id, rfc3339};
 
 pub const JWT_LIFETIME_SECS: i64 = 300;
 
@@ -22,13 +25,21 @@ pub struct SessionRow {
     pub member_session_id: String,
     pub member_id: String,
     pub organization_id: String,
-    pub factors: Value,
+    /// The `authentication_factors` array as stored (see [`SessionRow::factor_list`]).
+    pub factors: Box<RawValue>,
     pub started_at: i64,
     pub last_accessed_at: i64,
     pub expires_at: i64,
     pub revoked: bool,
     pub ip_address: String,
     pub user_agent: String,
+}
+
+impl SessionRow {
+    /// The authentication factors as values.
+    pub fn factor_list(&self) -> Vec<Value> {
+        serde_json::from_str(self.factors.get()).unwrap_or_default()
+    }
 }
 
 /// Validate `session_duration_minutes` (5..=527040, default 60).
@@ -75,7 +86,7 @@ pub fn create(
             .as_str()
             .unwrap_or("")
             .to_string(),
-        factors: Value::Array(vec![factor]),
+        factors: serde_json::value::to_raw_value(&[factor])?,
         started_at: now,
         last_accessed_at: now,
         expires_at: now + duration_min * 60,
@@ -92,7 +103,7 @@ pub fn create(
             hash_token(&token),
             row.member_id,
             row.organization_id,
-            row.factors.to_string(),
+            row.factors.get(),
             row.started_at,
             row.last_accessed_at,
             row.expires_at,
@@ -103,8 +114,16 @@ pub fn create(
     Ok((row, token))
 }
 
-const COLS: &str = "member_session_id, member_id, organization_id, factors, started_at,
-    last_accessed_at, expires_at, revoked, ip_address, user_agent";
+/// `SELECT` of a session row, completed by `WHERE …` (see [`row_from`]).
+macro_rules! select_session {
+    ($where:literal) => {
+        concat!(
+            "SELECT member_session_id, member_id, organization_id, factors, started_at,
+                last_accessed_at, expires_at, revoked, ip_address, user_agent FROM sessions ",
+            $where
+        )
+    };
+}
 
 fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<(SessionRow, String)> {
     Ok((
@@ -112,7 +131,7 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<(SessionRow, String)> {
             member_session_id: r.get(0)?,
             member_id: r.get(1)?,
             organization_id: r.get(2)?,
-            factors: Value::Null,
+            factors: Default::default(),
             started_at: r.get(4)?,
             last_accessed_at: r.get(5)?,
             expires_at: r.get(6)?,
@@ -127,7 +146,7 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<(SessionRow, String)> {
 fn finish(found: Option<(SessionRow, String)>, now: i64) -> ApiResult<Option<SessionRow>> {
     match found {
         Some((mut row, factors)) => {
-            row.factors = serde_json::from_str(&factors)?;
+            row.factors = RawValue::from_string(factors)?;
             if row.revoked || row.expires_at <= now {
                 Ok(None)
             } else {
@@ -142,9 +161,7 @@ fn finish(found: Option<(SessionRow, String)>, now: i64) -> ApiResult<Option<Ses
 pub fn by_token(conn: &Connection, token: &str, now: i64) -> ApiResult<Option<SessionRow>> {
     // Hot path (every SDK call with a session): a cached prepared statement.
     let found = conn
-        .prepare_cached(&format!(
-            "SELECT {COLS} FROM sessions WHERE token_hash = ?1"
-        ))?
+        .prepare_cached(select_session!("WHERE token_hash = ?1"))?
         .query_row(params![hash_token(token)], row_from)
         .optional()?;
     finish(found, now)
@@ -153,9 +170,7 @@ pub fn by_token(conn: &Connection, token: &str, now: i64) -> ApiResult<Option<Se
 /// A live session by id.
 pub fn by_id(conn: &Connection, id: &str, now: i64) -> ApiResult<Option<SessionRow>> {
     let found = conn
-        .prepare_cached(&format!(
-            "SELECT {COLS} FROM sessions WHERE member_session_id = ?1"
-        ))?
+        .prepare_cached(select_session!("WHERE member_session_id = ?1"))?
         .query_row(params![id], row_from)
         .optional()?;
     finish(found, now)
@@ -199,53 +214,200 @@ pub fn revoke_member(conn: &Connection, member_id: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// The MemberSession object.
-pub fn session_json(row: &SessionRow, member: &Value, org: &Value) -> Value {
-    json!({
-        "member_session_id": row.member_session_id,
-        "member_id": row.member_id,
-        "organization_id": row.organization_id,
-        "organization_slug": org["organization_slug"],
-        "started_at": rfc3339(row.started_at),
-        "last_accessed_at": rfc3339(row.last_accessed_at),
-        "expires_at": rfc3339(row.expires_at),
-        "authentication_factors": row.factors,
-        "roles": role_ids(member),
-        "custom_claims": {},
-    })
+/// What the session answers need of a session's member and organization: both objects as
+/// stored, embedded verbatim (never parsed into a `Value` tree), and the few values that the
+/// MemberSession and the JWT repeat.
+pub struct Owner {
+    pub member: Box<RawValue>,
+    pub organization: Box<RawValue>,
+    /// `role_id`s of the member's `roles`.
+    pub roles: Vec<String>,
+    pub organization_id: Option<String>,
+    pub organization_slug: Option<String>,
 }
 
+/// The parts of a stored Member an [`Owner`] reads (everything else is skipped).
+#[derive(Deserialize)]
+struct MemberKeys {
+    roles: Option<Vec<RoleKey>>,
+}
+
+#[derive(Deserialize)]
+struct RoleKey {
+    role_id: Option<String>,
+}
+
+/// The parts of a stored Organization an [`Owner`] reads.
+#[derive(Deserialize)]
+struct OrgKeys {
+    organization_id: Option<String>,
+    organization_slug: Option<String>,
+}
+
+impl Owner {
+    /// From a Member and an Organization at hand (flows that just changed them).
+    pub fn from_values(member: &Value, org: &Value) -> ApiResult<Owner> {
+        OwnerJson {
+            member: member.to_string(),
+            org: org.to_string(),
+        }
+        .parse()
+    }
+}
+
+/// The stored JSON of a session's member and organization. Read while holding the database;
+/// [`OwnerJson::parse`], the costly part, can wait until it is released.
+#[derive(Clone)]
+pub struct OwnerJson {
+    member: String,
+    org: String,
+}
+
+impl OwnerJson {
+    /// The current member and organization of a session, read fresh from the database (a
+    /// session whose member or organization vanished is "not found").
+    pub fn load(conn: &Connection, row: &SessionRow) -> ApiResult<OwnerJson> {
+        let (member, org) = store::owner_json(conn, &row.member_id, &row.organization_id)?
+            .ok_or_else(ApiError::session_not_found)?;
+        Ok(OwnerJson { member, org })
+    }
+
+    /// [`OwnerJson::parse`], answered from `memo` while the member's and the organization's
+    /// JSON are byte-identical to the ones last parsed for this member.
+    pub fn parse_memo(self, memo: &ParsedOwners, member_id: &str) -> ApiResult<Arc<Owner>> {
+        memo.get_or_make(
+            member_id,
+            |o| o.member.get() == self.member && o.organization.get() == self.org,
+            || Ok(Arc::new(self.clone().parse()?)),
+        )
+    }
+
+    /// Embed both objects as they are; read the member's role ids and the organization's id and
+    /// slug with typed structs that skip everything else.
+    pub fn parse(self) -> ApiResult<Owner> {
+        let keys: MemberKeys = serde_json::from_str(&self.member)?;
+        let org_keys: OrgKeys = serde_json::from_str(&self.org)?;
+        Ok(Owner {
+            member: RawValue::from_string(self.member)?,
+            organization: RawValue::from_string(self.org)?,
+            roles: keys
+                .roles
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|r| r.role_id)
+                .collect(),
+            organization_id: org_keys.organization_id,
+            organization_slug: org_keys.organization_slug,
+        })
+    }
+}
+
+/// `custom_claims`: always `{}`.
+#[derive(Serialize)]
+struct NoClaims {}
+
+/// The MemberSession object (fields in the order Stytch's sorted JSON has them).
+#[derive(Serialize)]
+pub struct MemberSession<'a> {
+    authentication_factors: &'a RawValue,
+    custom_claims: NoClaims,
+    expires_at: String,
+    last_accessed_at: String,
+    member_id: &'a str,
+    member_session_id: &'a str,
+    organization_id: &'a str,
+    organization_slug: Option<&'a str>,
+    roles: &'a [String],
+    started_at: String,
+}
+
+/// The MemberSession object of `row` (its member and organization in `owner`).
+pub fn session_json<'a>(row: &'a SessionRow, owner: &'a Owner) -> MemberSession<'a> {
+    MemberSession {
+        authentication_factors: &row.factors,
+        custom_claims: NoClaims {},
+        expires_at: rfc3339(row.expires_at),
+        last_accessed_at: rfc3339(row.last_accessed_at),
+        member_id: &row.member_id,
+        member_session_id: &row.member_session_id,
+        organization_id: &row.organization_id,
+        organization_slug: owner.organization_slug.as_deref(),
+        roles: &owner.roles,
+        started_at: rfc3339(row.started_at),
+    }
+}
+
+/// The claims of a session JWT. Keys in sorted order, so that the text serialized from this is
+/// exactly the text of the same claims as a `Value` (what [`crate::keys::SigningKey::sign`]
+/// signs).
+#[derive(Serialize)]
+struct Claims<'a> {
+    aud: [&'a str; 1],
+    exp: i64,
+    #[serde(rename = "https://stytch.com/organization")]
+    organization: OrgClaims<'a>,
+    #[serde(rename = "https://stytch.com/session")]
+    session: SessionClaims<'a>,
+    iat: i64,
+    iss: String,
+    nbf: i64,
+    sub: &'a str,
+}
+
+#[derive(Serialize)]
+struct OrgClaims<'a> {
+    organization_id: Option<&'a str>,
+    slug: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SessionClaims<'a> {
+    attributes: Attributes<'a>,
+    authentication_factors: &'a RawValue,
+    expires_at: String,
+    id: &'a str,
+    last_accessed_at: String,
+    roles: &'a [String],
+    started_at: String,
+}
+
+#[derive(Serialize)]
+struct Attributes<'a> {
+    ip_address: &'a str,
+    user_agent: &'a str,
+}
+
+/// The last [`Owner`] parsed for each member (see [`OwnerJson::parse_memo`]).
+pub type ParsedOwners = crate::memo::Memo<Arc<Owner>>;
+
 /// Mint a fresh 5-minute session JWT.
-pub fn mint_jwt(
-    inner: &Inner,
-    row: &SessionRow,
-    member: &Value,
-    org: &Value,
-    now: i64,
-) -> ApiResult<String> {
-    let project_id = &inner.project.project_id;
-    let claims = json!({
-        "sub": row.member_id,
-        "aud": [project_id],
-        "iss": format!("stytch.com/{project_id}"),
-        "iat": now,
-        "nbf": now,
-        "exp": now + JWT_LIFETIME_SECS,
-        "https://stytch.com/session": {
-            "id": row.member_session_id,
-            "started_at": rfc3339(row.started_at),
-            "last_accessed_at": rfc3339(row.last_accessed_at),
-            "expires_at": rfc3339(row.expires_at),
-            "attributes": {"ip_address": row.ip_address, "user_agent": row.user_agent},
-            "authentication_factors": row.factors,
-            "roles": role_ids(member),
+pub fn mint_jwt(inner: &Inner, row: &SessionRow, owner: &Owner, now: i64) -> ApiResult<String> {
+    let project_id = inner.project.project_id.as_str();
+    let claims = serde_json::to_string(&Claims {
+        aud: [project_id],
+        exp: now + JWT_LIFETIME_SECS,
+        organization: OrgClaims {
+            organization_id: owner.organization_id.as_deref(),
+            slug: owner.organization_slug.as_deref(),
         },
-        "https://stytch.com/organization": {
-            "organization_id": org["organization_id"],
-            "slug": org["organization_slug"],
+        session: SessionClaims {
+            attributes: Attributes {
+                ip_address: &row.ip_address,
+                user_agent: &row.user_agent,
+            },
+            authentication_factors: &row.factors,
+            expires_at: rfc3339(row.expires_at),
+            id: &row.member_session_id,
+            last_accessed_at: rfc3339(row.last_accessed_at),
+            roles: &owner.roles,
+            started_at: rfc3339(row.started_at),
         },
-    });
-    inner.key.sign(&claims).ok_or_else(ApiError::internal)
+        iat: now,
+        iss: format!("stytch.com/{project_id}"),
+        nbf: now,
+        sub: &row.member_id,
+    })?;
+    inner.key.sign_json(&claims).ok_or_else(ApiError::internal)
 }
 
 /// Load a session's member and organization (a session whose member vanished is "not found").
@@ -257,14 +419,47 @@ pub fn load_owner(conn: &Connection, row: &SessionRow) -> ApiResult<(MemberRow, 
     Ok((member, org))
 }
 
-/// `{member_id, member_session, session_token, session_jwt, member, organization}`.
-pub fn auth_fields(row: &SessionRow, token: &str, jwt: &str, member: &Value, org: &Value) -> Value {
-    json!({
-        "member_id": row.member_id,
-        "member_session": session_json(row, member, org),
-        "session_token": token,
-        "session_jwt": jwt,
-        "member": member,
-        "organization": org,
-    })
+/// The answer of a session authentication: `{member, member_id, member_session, organization,
+/// request_id, session_jwt, session_token, status_code: 200}`, keys in the (sorted) order the
+/// other answers have. The SDK surface wraps it as `{"data": …}` ([`crate::flow::ok_data`]).
+#[derive(Serialize)]
+pub struct AuthAnswer<'a> {
+    member: &'a RawValue,
+    member_id: &'a str,
+    member_session: MemberSession<'a>,
+    organization: &'a RawValue,
+    request_id: String,
+    session_jwt: &'a str,
+    session_token: &'a str,
+    status_code: u16,
+}
+
+impl AuthAnswer<'_> {
+    /// About the size of the serialized answer.
+    pub fn size_hint(&self) -> usize {
+        self.member.get().len()
+            + self.organization.get().len()
+            + self.member_session.authentication_factors.get().len()
+            + self.session_jwt.len()
+            + 1024
+    }
+}
+
+/// See [`AuthAnswer`].
+pub fn auth_answer<'a>(
+    row: &'a SessionRow,
+    token: &'a str,
+    jwt: &'a str,
+    owner: &'a Owner,
+) -> AuthAnswer<'a> {
+    AuthAnswer {
+        member: &owner.member,
+        member_id: &row.member_id,
+        member_session: session_json(row, owner),
+        organization: &owner.organization,
+        request_id: request_id(),
+        session_jwt: jwt,
+        session_token: token,
+        status_code: 200,
+    }
 }

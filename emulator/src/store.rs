@@ -106,6 +106,24 @@ pub fn get_member(conn: &Connection, member_id: &str) -> ApiResult<Option<Member
     .transpose()
 }
 
+/// The stored JSON of a member and of its organization (by id or slug, like [`get_org`]), read
+/// together; `None` when either is missing.
+pub fn owner_json(
+    conn: &Connection,
+    member_id: &str,
+    org_id_or_slug: &str,
+) -> ApiResult<Option<(String, String)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT m.data, o.data FROM members m, organizations o
+             WHERE m.member_id = ?1 AND (o.organization_id = ?2 OR o.slug = ?2) LIMIT 1",
+        )?
+        .query_row(params![member_id, org_id_or_slug], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?)
+}
+
 pub fn find_member(conn: &Connection, org_id: &str, email: &str) -> ApiResult<Option<MemberRow>> {
     let row: Option<(String, String)> = conn
         .prepare_cached(

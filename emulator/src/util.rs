@@ -38,8 +38,7 @@ pub fn random_token() -> ApiResult<String> {
 
 /// Lowercase hex SHA-256: how tokens are stored (never the raw value).
 pub fn hash_token(token: &str) -> String {
-    let d = Sha256::digest(token.as_bytes());
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    format!("{:x}", Sha256::digest(token.as_bytes()))
 }
 
 /// base64url-nopad(SHA-256(verifier)): the PKCE S256 challenge.
@@ -188,6 +187,15 @@ mod tests {
         assert!(!valid_slug("a"));
         assert!(!valid_slug("has space"));
         assert_eq!(slugify("Acme Corp!"), "acme-corp");
+    }
+
+    #[test]
+    fn token_hash_is_lowercase_hex_sha256() {
+        // SHA-256("abc"), FIPS 180-2 appendix B.1
+        assert_eq!(
+            hash_token("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]
