@@ -83,6 +83,10 @@ for key, label in (("sdk", "SDK `POST /sdk/v1/b2b/sessions/authenticate`"),
         target, check(ratio, 0.5, True) if target else None)
     row("… latency p50 / p99", f"{t['p50_ms']:.2f} / {t['p99_ms']:.2f} ms",
         f"{axum['p50_ms']:.2f} / {axum['p99_ms']:.2f} ms")
+if "events" in tput:
+    t = tput["events"]
+    row("… the emulator's no-op `POST /sdk/v1/events` (same router and layers), req/s (ref: bare axum)",
+        f"{t['rps']:,.0f}", f"{axum['rps']:,.0f}", f"{t['rps'] / axum['rps']:.2f}")
 row("Emulator start → healthy, `--memory` (new RSA key) / existing file DB",
     f"{emu['start_memory_ms']:.0f} / {emu['start_file_ms']:.0f} ms", "")
 row("Emulator resident memory, idle / after the load runs (peak)",

@@ -125,6 +125,7 @@ load() { # load NAME URL AUTH BODY
 load sdk "$EMU/sdk/v1/b2b/sessions/authenticate" "$(basic "$PUBLIC_TOKEN:$SESSION_TOKEN")" '{}'
 load backend_jwt "$EMU/v1/b2b/sessions/authenticate" "$(basic "$PROJECT_ID:$SECRET")" "$(jwt_body)"
 load axum "http://127.0.0.1:$AXUM_PORT/" "" "$(jwt_body)"
+load events "$EMU/sdk/v1/events" "" '{}'  # the emulator's own ceiling: same router and layers, no work
 grep -E '^(VmRSS|VmHWM)' "/proc/$EMU_PID/status" |
   python3 -c 'import json,sys; print(json.dumps({l.split(":")[0]: int(l.split()[1]) for l in sys.stdin}))' >"$OUT/emulator-after.json"
 
