@@ -7,37 +7,26 @@ mod common;
 
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::{Harness, basic};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use tower::ServiceExt;
 
 /// POST `body` to `path` with `auth`: status, content type and the raw body.
 async fn post_raw(h: &Harness, path: &str, auth: &str, body: &str) -> (StatusCode, String, String) {
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header("authorization", auth)
-        .header("content-type", "application/json")
-        .body(Body::from(body.to_string()))
-        .expect("request");
-    let resp = h.app.clone().oneshot(req).await.expect("infallible");
-    let status = resp.status();
-    let content_type = resp
-        .headers()
+    let r = h
+        .raw(Method::POST, path, Some(auth.to_owned()), Some(body), &[])
+        .await;
+    let content_type = r
+        .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    let text = String::from_utf8(bytes.to_vec()).expect("UTF-8 body");
-    (status, content_type, text)
+    (r.status, content_type, r.text)
 }
 
 /// Parse `text`, asserting it is compact JSON with every object's keys sorted (what serializing

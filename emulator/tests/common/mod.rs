@@ -15,6 +15,8 @@ pub struct Resp {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Value,
+    /// The body as sent (for checks on the exact bytes).
+    pub text: String,
 }
 
 impl Resp {
@@ -93,6 +95,7 @@ impl Harness {
             status,
             headers,
             body,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
 
