@@ -1,5 +1,6 @@
-//! Reading JSON text. Everything the SDK reads (responses, the localStorage cache, cookies' companions)
-//! goes text → [`Value`] → type, never text → type directly.
+//! Reading JSON text. Everything the SDK reads (responses, and what it caches in localStorage: the session
+//! state, the bootstrap, PKCE pairs, seen cookie domains) goes text → [`Value`] → type, never text → type
+//! directly.
 //!
 //! Why: in wasm every type's `Deserialize` is compiled once per deserializer it meets. Going through
 //! `Value` means one deserializer (`Value`'s) for all of them, and serde_json's text parser is compiled
