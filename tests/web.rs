@@ -9,9 +9,8 @@ use leptos::prelude::*;
 use leptos_stytch::browser::BrowserStore;
 use leptos_stytch::core::platform::{CookieSpec, Store};
 use leptos_stytch::{
-    EmailLoginOrSignupRequest, GetSessionTokens, MagicLinksAuthenticateRequest, RevokeOptions,
-    StytchB2BClient, StytchB2BOptions, StytchB2BProvider, UpdateSessionOptions,
-    use_stytch_member_session,
+    GetSessionTokens, MagicLinksAuthenticateRequest, RevokeOptions, StytchB2BClient,
+    StytchB2BOptions, StytchB2BProvider, UpdateSessionOptions, use_stytch_member_session,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -41,36 +40,6 @@ fn click(root: &web_sys::HtmlElement, selector: &str) {
         .expect("element to click")
         .unchecked_into::<web_sys::HtmlElement>()
         .click();
-}
-
-async fn wait_until(mut condition: impl FnMut() -> bool) {
-    for _ in 0..200 {
-        if condition() {
-            return;
-        }
-        gloo_timers::future::TimeoutFuture::new(25).await;
-    }
-    panic!("condition not met within 5 s");
-}
-
-/// Sends a magic link and reads its token from the emulator's control API.
-async fn magic_link_token(client: &StytchB2BClient, email: &str) -> String {
-    client
-        .magic_links()
-        .email()
-        .login_or_signup(EmailLoginOrSignupRequest {
-            email_address: email.to_owned(),
-            organization_id: ORG_ID.to_owned(),
-            ..Default::default()
-        })
-        .await
-        .expect("login_or_signup over HTTP");
-    let resp = gloo_net::http::Request::get(&format!("{API_URL}/emulator/v1/messages?to={email}"))
-        .send()
-        .await
-        .unwrap();
-    let body: serde_json::Value = resp.json().await.unwrap();
-    body["messages"][0]["token"].as_str().unwrap().to_owned()
 }
 
 #[wasm_bindgen_test]
@@ -187,7 +156,7 @@ async fn login_over_http_sets_cookies_and_the_session_signal_follows() {
         .into_any()
     });
     let text = |root: &web_sys::HtmlElement| find(root, "#probe").unwrap().text_content().unwrap();
-    wait_until(|| text(&root) == "signed out").await;
+    wait_until("the probe shows signed out", || text(&root) == "signed out").await;
 
     let token = magic_link_token(&c, "admin@example.com").await;
     let resp = c
@@ -243,7 +212,10 @@ async fn a_reloaded_client_restores_the_session_from_cookies() {
     // A new client on the same page storage behaves like a reload.
     let reloaded = client();
     assert!(reloaded.session().get_info().from_cache);
-    wait_until(|| reloaded.snapshot().is_initialized).await;
+    wait_until("the reloaded client is initialized", || {
+        reloaded.snapshot().is_initialized
+    })
+    .await;
     let info = reloaded.session().get_info();
     assert!(info.session.is_some());
     assert!(!info.from_cache);
@@ -272,7 +244,7 @@ fn SessionProbe() -> impl IntoView {
 async fn a_storage_event_from_another_tab_updates_this_tab() {
     clean();
     let c = client();
-    wait_until(|| c.snapshot().is_initialized).await;
+    wait_until("the client is initialized", || c.snapshot().is_initialized).await;
     // Another tab logged in: it wrote the state key; the browser tells us with a `storage` event.
     let key = format!("stytch_sdk_state_{PUBLIC_TOKEN}");
     let state = serde_json::json!({

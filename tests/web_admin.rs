@@ -13,10 +13,10 @@
 
 use leptos::prelude::*;
 use leptos_stytch::{
-    Authenticated, Authorized, CookieOptions, EmailLoginOrSignupRequest,
-    MagicLinksAuthenticateRequest, MemberSearchFilter, RevokeOptions, SearchMembersRequest,
-    SearchQuery, StytchB2BClient, StytchB2BOptions, StytchB2BProvider, StytchError,
-    UpdateMemberRequest, use_stytch_is_authorized, use_stytch_member, use_stytch_organization,
+    Authenticated, Authorized, CookieOptions, MagicLinksAuthenticateRequest, MemberSearchFilter,
+    RevokeOptions, SearchMembersRequest, SearchQuery, StytchB2BClient, StytchB2BOptions,
+    StytchB2BProvider, StytchError, UpdateMemberRequest, use_stytch_is_authorized,
+    use_stytch_member, use_stytch_organization,
 };
 use wasm_bindgen_test::*;
 
@@ -61,34 +61,9 @@ fn text(root: &web_sys::HtmlElement, selector: &str) -> Option<String> {
         .map(|e| e.text_content().unwrap_or_default())
 }
 
-async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
-    for _ in 0..200 {
-        if condition() {
-            return;
-        }
-        gloo_timers::future::TimeoutFuture::new(25).await;
-    }
-    panic!("within 5 s: {what}");
-}
-
 /// Logs `email` in on `client` with a magic link read from the emulator's outbox.
 async fn login(client: &StytchB2BClient, email: &str) {
-    client
-        .magic_links()
-        .email()
-        .login_or_signup(EmailLoginOrSignupRequest {
-            email_address: email.to_owned(),
-            organization_id: ORG_ID.to_owned(),
-            ..Default::default()
-        })
-        .await
-        .expect("login_or_signup over HTTP");
-    let resp = gloo_net::http::Request::get(&format!("{API_URL}/emulator/v1/messages?to={email}"))
-        .send()
-        .await
-        .unwrap();
-    let body: serde_json::Value = resp.json().await.unwrap();
-    let token = body["messages"][0]["token"].as_str().unwrap().to_owned();
+    let token = magic_link_token(client, email).await;
     client
         .magic_links()
         .authenticate(MagicLinksAuthenticateRequest {

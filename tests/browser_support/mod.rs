@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos_stytch::browser::BrowserStore;
 use leptos_stytch::core::platform::Store;
+use leptos_stytch::{EmailLoginOrSignupRequest, StytchB2BClient};
 use wasm_bindgen::JsCast;
 
 pub const API_URL: &str = match option_env!("STYTCH_TEST_API_URL") {
@@ -56,4 +57,36 @@ pub fn mount(view: impl Fn() -> AnyView + 'static) -> web_sys::HtmlElement {
     let handle = leptos::mount::mount_to(root.clone(), view);
     handle.forget();
     root
+}
+
+/// Polls `condition` every 25 ms; panics naming `what` when it is still false after 5 s.
+pub async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
+    for _ in 0..200 {
+        if condition() {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(25).await;
+    }
+    panic!("within 5 s: {what}");
+}
+
+/// Sends `email` a magic link for the seed's organization and reads its token from the emulator's
+/// outbox (control API).
+pub async fn magic_link_token(client: &StytchB2BClient, email: &str) -> String {
+    client
+        .magic_links()
+        .email()
+        .login_or_signup(EmailLoginOrSignupRequest {
+            email_address: email.to_owned(),
+            organization_id: ORG_ID.to_owned(),
+            ..Default::default()
+        })
+        .await
+        .expect("login_or_signup over HTTP");
+    let resp = gloo_net::http::Request::get(&format!("{API_URL}/emulator/v1/messages?to={email}"))
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = resp.json().await.unwrap();
+    body["messages"][0]["token"].as_str().unwrap().to_owned()
 }
