@@ -10,7 +10,7 @@ use leptos_stytch::{
 };
 
 use super::login::{Discovered, LoginFlow, redirect_url, signed_in};
-use super::{InboxRefresh, describe};
+use super::{InboxRefresh, OutcomeNotice, describe};
 
 /// The first step: an email, then a discovery link or code.
 #[component]
@@ -137,10 +137,7 @@ pub fn DiscoveryStart(on_back: impl Fn() + Send + Sync + 'static) -> impl IntoVi
                     </button>
                 </div>
             </Show>
-            {move || outcome.get().map(|r| match r {
-                Ok(msg) => view! { <p id="discovery-status" class="notice">{msg}</p> }.into_any(),
-                Err(msg) => view! { <p id="discovery-error" class="error" role="alert">{msg}</p> }.into_any(),
-            })}
+            <OutcomeNotice outcome=outcome id="discovery" />
             <div class="login-alt">
                 <button id="discovery-back" type="button" class="stytch-button link" on:click=move |_| on_back()>
                     "← Sign in to a specific organization"

@@ -10,7 +10,7 @@ use leptos_stytch::{
     use_stytch_b2b_client,
 };
 
-use super::{InboxRefresh, describe, discovery};
+use super::{InboxRefresh, OutcomeNotice, describe, discovery};
 
 /// Where the signed-out page is in a multi-step flow. Provided once by the app, because the page
 /// that opens an emailed link (the landing) starts flows that the login form finishes.
@@ -402,10 +402,7 @@ fn OrganizationLogin(on_discover: impl Fn() + Send + Sync + 'static) -> impl Int
                     </div>
                 }.into_any(),
             }}
-            {move || outcome.get().map(|r| match r {
-                Ok(msg) => view! { <p id="login-status" class="notice">{msg}</p> }.into_any(),
-                Err(msg) => view! { <p id="login-error" class="error" role="alert">{msg}</p> }.into_any(),
-            })}
+            <OutcomeNotice outcome=outcome id="login" />
             <div class="login-alt">
                 <span class="muted">"Not sure which organization?"</span>
                 <button id="discovery-start" type="button" class="stytch-button link" on:click=move |_| on_discover()>

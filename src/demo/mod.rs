@@ -70,6 +70,21 @@ fn AuthGate() -> impl IntoView {
     }
 }
 
+/// An action's result for the user: a notice or a readable error (`None` before the first action).
+pub(crate) type Outcome = Option<Result<String, String>>;
+
+/// A form's [`Outcome`]: a notice with id `{id}-status`, or an alert with id `{id}-error`.
+#[component]
+pub(crate) fn OutcomeNotice(outcome: RwSignal<Outcome>, id: &'static str) -> impl IntoView {
+    move || {
+        outcome.get().map(|r| match r {
+            Ok(msg) => view! { <p id=format!("{id}-status") class="notice">{msg}</p> }.into_any(),
+            Err(msg) => view! { <p id=format!("{id}-error") class="error" role="alert">{msg}</p> }
+                .into_any(),
+        })
+    }
+}
+
 /// A readable one-line message for an error.
 pub(crate) fn describe(error: &StytchError) -> String {
     match error {

@@ -14,8 +14,7 @@ use leptos_stytch::{
     use_stytch_b2b_client, use_stytch_is_authorized, use_stytch_member, use_stytch_organization,
 };
 
-use super::Outcome;
-use crate::demo::{InboxRefresh, describe};
+use crate::demo::{InboxRefresh, Outcome, OutcomeNotice, describe};
 
 const MEMBER: &str = "stytch.member";
 /// Small on purpose, so the demo's few members already span pages.
@@ -300,10 +299,7 @@ fn MembersPage() -> impl IntoView {
                 </select>
                 <button id="members-search" type="submit" class="stytch-button small">"Search"</button>
             </form>
-            {move || notice.get().map(|r| match r {
-                Ok(msg) => view! { <p id="members-status" class="notice">{msg}</p> }.into_any(),
-                Err(msg) => view! { <p id="members-error" class="error" role="alert">{msg}</p> }.into_any(),
-            })}
+            <OutcomeNotice outcome=notice id="members" />
             {move || match page.get() {
                 None => view! { <p class="muted">"Loading members…"</p> }.into_any(),
                 Some(Err(msg)) => view! { <p id="members-search-error" class="error" role="alert">{msg}</p> }.into_any(),
@@ -504,10 +500,7 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
                     {move || if pending.get() { "Sending…" } else { "Send invite" }}
                 </button>
             </div>
-            {move || outcome.get().map(|r| match r {
-                Ok(msg) => view! { <p id="invite-status" class="notice">{msg}</p> }.into_any(),
-                Err(msg) => view! { <p id="invite-error" class="error" role="alert">{msg}</p> }.into_any(),
-            })}
+            <OutcomeNotice outcome=outcome id="invite" />
         </form>
     }
 }

@@ -8,6 +8,3 @@ mod organization;
 
 pub use members::MembersAdmin;
 pub use organization::OrganizationSettings;
-
-/// An action's result for the user: a notice or a readable error.
-type Outcome = Option<Result<String, String>>;

@@ -10,8 +10,7 @@ use leptos_stytch::{
     use_stytch_organization,
 };
 
-use super::Outcome;
-use crate::demo::describe;
+use crate::demo::{Outcome, OutcomeNotice, describe};
 
 const ORGANIZATION: &str = "stytch.organization";
 
@@ -201,10 +200,7 @@ pub fn OrganizationSettings() -> impl IntoView {
                     {move || if pending.get() { "Saving…" } else { "Save settings" }}
                 </button>
             </Show>
-            {move || outcome.get().map(|r| match r {
-                Ok(msg) => view! { <p id="org-settings-status" class="notice">{msg}</p> }.into_any(),
-                Err(msg) => view! { <p id="org-settings-error" class="error" role="alert">{msg}</p> }.into_any(),
-            })}
+            <OutcomeNotice outcome=outcome id="org-settings" />
         </form>
     }
 }
