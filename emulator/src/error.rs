@@ -6,10 +6,12 @@
 //! exactly like Stytch's `/sdk/v1` and `/v1` APIs do.
 
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use axum::response::IntoResponse;
+use axum::response::Response;
+use serde_json::Value;
+use serde_json::json;
 
-use crate::util::request_id;
+use crate::infra::ids::request_id;
 
 /// Error raised while constructing an [`crate::Emulator`] (bad seed, DB or key problems).
 #[derive(Debug, thiserror::Error)]

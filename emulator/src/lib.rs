@@ -24,41 +24,30 @@
 //! Decisions where Stytch's behaviour is not documented are written on the items that
 //! implement them (see `sdk`, `backend`, `extract`).
 
-mod admin;
-mod backend;
-mod backend_admin;
-mod control;
-mod cors;
+mod domain;
 mod error;
-mod extract;
-mod flow;
-mod http_only;
-mod keys;
-mod memo;
-mod models;
-mod rbac;
-mod sdk;
-mod sdk_admin;
-mod sdk_discovery;
-mod sdk_otp;
-mod sdk_passwords;
+mod infra;
 pub mod seed;
-mod session;
-mod store;
-mod util;
+mod surfaces;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::MutexGuard;
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::AtomicI64;
+use std::sync::atomic::Ordering;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
+use rusqlite::OptionalExtension;
+use rusqlite::params;
 use serde::Serialize;
 
 pub use error::EmulatorError;
 pub use seed::Seed;
 
 use error::ApiError;
-use keys::SigningKey;
+use infra::keys::SigningKey;
 
 /// The local project's credentials.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -80,10 +69,10 @@ pub(crate) struct Inner {
     pub(crate) seed: Seed,
     pub(crate) project: ProjectInfo,
     pub(crate) key: Arc<SigningKey>,
-    /// Recently parsed session owners (see [`session::ParsedOwners`]).
-    pub(crate) owners: session::ParsedOwners,
+    /// Recently parsed session owners (see [`domain::sessions::ParsedOwners`]).
+    pub(crate) owners: domain::sessions::ParsedOwners,
     /// Claims of recently verified session JWTs, by JWT.
-    pub(crate) verified_jwts: memo::Memo<Arc<serde_json::Value>>,
+    pub(crate) verified_jwts: infra::memo::Memo<Arc<serde_json::Value>>,
     /// Test clock offset in seconds (see [`Emulator::advance_clock`]).
     clock_offset: AtomicI64,
     /// HttpOnly session cookies (see `http_only`): from the seed, switchable at run time.
@@ -122,7 +111,7 @@ impl Emulator {
     pub fn in_memory(seed: Seed) -> Result<Emulator, EmulatorError> {
         let conn = Connection::open_in_memory()?;
         conn.execute_batch(SCHEMA)?;
-        conn.execute_batch(flow::SCHEMA)?;
+        conn.execute_batch(infra::db::FLOW_SCHEMA)?;
         let seed = seed.resolved()?;
         let key = SigningKey::shared()?;
         Self::finish(conn, seed, key, true)
@@ -139,7 +128,7 @@ impl Emulator {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "busy_timeout", 5000)?;
         conn.execute_batch(SCHEMA)?;
-        conn.execute_batch(flow::SCHEMA)?;
+        conn.execute_batch(infra::db::FLOW_SCHEMA)?;
         let stored: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'seed'", [], |r| {
                 r.get(0)
@@ -203,7 +192,7 @@ impl Emulator {
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('jwk_der', ?1)",
                 params![inner.key.der],
             )?;
-            store::apply_seed(&tx, &inner.seed, inner.now())
+            domain::project::apply_seed(&tx, &inner.seed, inner.now())
                 .map_err(|e| EmulatorError::Seed(format!("{}: {}", e.error_type, e.message)))?;
             tx.commit()?;
         }
@@ -213,21 +202,20 @@ impl Emulator {
     /// The full router: SDK, backend and control surfaces, CORS, JSON 404/405 fallbacks.
     pub fn router(&self) -> axum::Router {
         let inner = self.inner.clone();
-        let api = sdk::routes()
-            .merge(backend::routes())
-            .merge(control::routes())
-            .merge(sdk_otp::routes())
-            .merge(sdk_passwords::routes())
-            .merge(sdk_discovery::routes())
-            .merge(sdk_admin::routes().merge(backend_admin::routes()))
-            .fallback(fallback_404)
-            .method_not_allowed_fallback(fallback_405)
+        let api = surfaces::sdk::routes()
+            .merge(surfaces::backend::routes())
+            .merge(surfaces::control::routes())
+            .fallback(surfaces::fallback_404)
+            .method_not_allowed_fallback(surfaces::fallback_405)
             .layer(axum::middleware::from_fn_with_state(
                 inner.clone(),
-                http_only::layer,
+                infra::http::http_only::layer,
             ))
             .with_state(inner.clone());
-        api.layer(axum::middleware::from_fn_with_state(inner, cors::cors))
+        api.layer(axum::middleware::from_fn_with_state(
+            inner,
+            infra::http::cors::cors,
+        ))
     }
 
     /// Project id, public token and secret.
@@ -269,27 +257,11 @@ impl Inner {
             "DELETE FROM organizations; DELETE FROM members; DELETE FROM magic_links;
              DELETE FROM sessions; DELETE FROM messages; DELETE FROM email_updates;",
         )?;
-        tx.execute_batch(flow::RESET)?;
-        store::apply_seed(&tx, &self.seed, self.now())?;
+        tx.execute_batch(infra::db::FLOW_RESET)?;
+        domain::project::apply_seed(&tx, &self.seed, self.now())?;
         tx.commit()?;
         self.http_only
             .store(self.seed.http_only_cookies, Ordering::SeqCst);
         Ok(())
     }
-}
-
-async fn fallback_404(uri: axum::http::Uri) -> ApiError {
-    ApiError::new(
-        404,
-        "route_not_found",
-        format!("Route not found: {}", uri.path()),
-    )
-}
-
-async fn fallback_405() -> ApiError {
-    ApiError::new(
-        405,
-        "method_not_allowed",
-        "The HTTP method is not allowed for this route.",
-    )
 }

@@ -8,7 +8,8 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use clap::Parser;
-use stytch_emulator::{Emulator, Seed};
+use stytch_emulator::Emulator;
+use stytch_emulator::Seed;
 
 /// Local, Stytch-compatible B2B API emulator.
 #[derive(Parser, Debug)]

@@ -10,7 +10,8 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use serde::Serialize;
 
 use crate::error::EmulatorError;
 
@@ -80,7 +81,7 @@ pub struct RbacResource {
 }
 
 /// A seeded organization. Settings follow the backend "create organization" rules and
-/// defaults (semantics §3.2/§6.1).
+/// defaults.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct SeedOrganization {
@@ -214,7 +215,7 @@ impl Seed {
             p.public_token = Some(format!("public-token-test-{}", uuid::Uuid::new_v4()));
         }
         if p.secret.as_deref().is_none_or(str::is_empty) {
-            let t = crate::util::random_token()
+            let t = crate::infra::crypto::random_token()
                 .map_err(|_| EmulatorError::Key("CSPRNG unavailable".into()))?;
             p.secret = Some(format!("secret-test-{t}"));
         }

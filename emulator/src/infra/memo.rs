@@ -1,10 +1,10 @@
 //! [`Memo`]: the emulator's one cache shape, for results that are pure functions of their key (or
 //! that the caller re-validates against what it just read), so that a hit never answers stale data.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
-
 use crate::error::ApiResult;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::MutexGuard;
 
 /// A small per-key memo (signed message → JWT, member id → last parsed session owner, JWT → its
 /// verified claims). An entry is used only when the caller finds it still made from exactly

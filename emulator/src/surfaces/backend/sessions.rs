@@ -1,11 +1,11 @@
 //! Surface 2: the backend API `/v1/b2b/...` (Basic `project_id:secret`, responses NOT wrapped:
 //! `{request_id, status_code, ...}`).
 //!
-//! Decisions where the references are silent:
+//! Decisions where Stytch does not document the behaviour:
 //! * bad/missing credentials → 401 `unauthorized_credentials`;
 //! * `sessions/authenticate` with a JWT: signature, `kid`, `iss` and `aud` must verify (else
 //!   401 `unable_to_parse_session_jwt` / `jwt_invalid_issuer` / `jwt_invalid_audience`); an
-//!   expired-but-genuine JWT is accepted while its session lives (semantics §4); a revoked,
+//!   expired-but-genuine JWT is accepted while its session lives; a revoked,
 //!   expired or unknown session → 404 `session_not_found`. The JWT path answers
 //!   `session_token: ""` because only token hashes are stored;
 //! * both `session_token` and `session_jwt` → 400 `too_many_session_arguments`, neither → 400
@@ -16,109 +16,37 @@
 //!   `stytch_member` in member `roles` → 400 `cannot_assign_default_rbac_role_id`, an unknown
 //!   role → 400 `invalid_rbac_role_id`.
 
-use std::sync::Arc;
-
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::{Value, json};
-
 use crate::Inner;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{JsonBody, basic_auth};
-use crate::models;
-use crate::seed::OrgSettings;
-use crate::session::{self, SessionRow};
-use crate::store;
-use crate::util::{ct_eq, new_id, normalize_email, request_id};
-
-type St = State<Arc<Inner>>;
+use crate::domain::members;
+use crate::domain::organizations;
+use crate::domain::sessions;
+use crate::domain::sessions::SessionRow;
+use crate::error::ApiError;
+use crate::error::ApiResult;
+use crate::surfaces::St;
+use crate::surfaces::backend::ok;
+use crate::surfaces::backend::secret_auth;
+use crate::surfaces::extract::JsonBody;
+use crate::surfaces::sdk;
+use axum::Router;
+use axum::extract::Path;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+use axum::routing::post;
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
 
 pub fn routes() -> Router<Arc<Inner>> {
     Router::new()
-        .route("/v1/b2b/organizations", post(org_create))
-        .route("/v1/b2b/organizations/{organization_id}", get(org_get))
-        .route(
-            "/v1/b2b/organizations/{organization_id}/members",
-            post(member_create),
-        )
-        .route(
-            "/v1/b2b/organizations/{organization_id}/member",
-            get(member_get),
-        )
         .route("/v1/b2b/sessions", get(sessions_get))
         .route("/v1/b2b/sessions/authenticate", post(sessions_authenticate))
         .route("/v1/b2b/sessions/revoke", post(sessions_revoke))
         .route("/v1/b2b/sessions/jwks/{project_id}", get(jwks))
-}
-
-/// `{request_id, status_code: 200, ...fields}`.
-pub(crate) fn ok(mut fields: Value) -> Response {
-    if let Some(o) = fields.as_object_mut() {
-        o.insert("request_id".into(), json!(request_id()));
-        o.insert("status_code".into(), json!(200));
-    }
-    Json(fields).into_response()
-}
-
-pub(crate) fn secret_auth(inner: &Inner, headers: &HeaderMap) -> ApiResult<()> {
-    let (user, pass) = basic_auth(headers).ok_or_else(ApiError::unauthorized)?;
-    let p = &inner.project;
-    // Evaluate both comparisons to avoid an early-exit timing difference.
-    let id_ok = ct_eq(&user, &p.project_id);
-    let secret_ok = ct_eq(&pass, &p.secret);
-    if id_ok && secret_ok {
-        Ok(())
-    } else {
-        Err(ApiError::unauthorized())
-    }
-}
-
-async fn org_create(
-    State(inner): St,
-    headers: HeaderMap,
-    JsonBody(req): JsonBody<OrgSettings>,
-) -> ApiResult<Response> {
-    secret_auth(&inner, &headers)?;
-    let org = models::new_organization(&req, &new_id("organization"), inner.now())?;
-    let conn = inner.conn();
-    store::insert_org(&conn, &org)?;
-    Ok(ok(json!({ "organization": org })))
-}
-
-async fn org_get(
-    State(inner): St,
-    headers: HeaderMap,
-    Path(organization_id): Path<String>,
-) -> ApiResult<Response> {
-    secret_auth(&inner, &headers)?;
-    let conn = inner.conn();
-    let org =
-        store::get_org(&conn, &organization_id)?.ok_or_else(ApiError::organization_not_found)?;
-    Ok(ok(json!({ "organization": org })))
-}
-
-async fn member_create(
-    State(inner): St,
-    headers: HeaderMap,
-    Path(organization_id): Path<String>,
-    JsonBody(req): JsonBody<crate::admin::MemberCreate>,
-) -> ApiResult<Response> {
-    secret_auth(&inner, &headers)?;
-    let now = inner.now();
-    let conn = inner.conn();
-    let org =
-        store::get_org(&conn, &organization_id)?.ok_or_else(ApiError::organization_not_found)?;
-    let row = crate::admin::create_member(&conn, &inner.seed, None, &org, req, now)?;
-    Ok(ok(json!({
-        "member_id": row.member_id(),
-        "member": row.data,
-        "organization": org,
-    })))
 }
 
 /// Resolve a JWT to its live session row.
@@ -137,14 +65,14 @@ pub(crate) fn session_from_jwt(
     let sid = claims["https://stytch.com/session"]["id"]
         .as_str()
         .unwrap_or("");
-    let row = session::by_id(conn, sid, inner.now())?.ok_or_else(ApiError::session_not_found)?;
+    let row = sessions::by_id(conn, sid, inner.now())?.ok_or_else(ApiError::session_not_found)?;
     if claims["sub"].as_str() != Some(row.member_id.as_str()) {
         return Err(ApiError::session_not_found());
     }
     Ok(row)
 }
 
-fn nonempty(v: Option<String>) -> Option<String> {
+pub fn nonempty(v: Option<String>) -> Option<String> {
     v.filter(|s| !s.is_empty())
 }
 
@@ -163,7 +91,7 @@ async fn sessions_authenticate(
     secret_auth(&inner, &headers)?;
     let extend = req
         .session_duration_minutes
-        .map(|m| session::duration_minutes(Some(m)))
+        .map(|m| sessions::duration_minutes(Some(m)))
         .transpose()?;
     let now = inner.now();
     let conn = inner.conn();
@@ -183,18 +111,19 @@ async fn sessions_authenticate(
             ));
         }
         (Some(t), None) => {
-            let row = session::by_token(&conn, &t, now)?.ok_or_else(ApiError::session_not_found)?;
+            let row =
+                sessions::by_token(&conn, &t, now)?.ok_or_else(ApiError::session_not_found)?;
             (row, t)
         }
         (None, Some(j)) => (session_from_jwt(&inner, &conn, &j)?, String::new()),
     };
-    session::touch(&conn, &mut row, extend, now)?;
-    let owner = session::OwnerJson::load(&conn, &row)?;
+    sessions::touch(&conn, &mut row, extend, now)?;
+    let owner = sessions::OwnerJson::load(&conn, &row)?;
     drop(conn);
     let owner = owner.parse_memo(&inner.owners, &row.member_id)?;
-    let jwt = session::mint_jwt(&inner, &row, &owner, now)?;
-    let answer = session::auth_answer(&row, &token, &jwt, &owner);
-    Ok(crate::flow::json_response(&answer, answer.size_hint()))
+    let jwt = sessions::mint_jwt(&inner, &row, &owner, now)?;
+    let answer = sessions::auth_answer(&row, &token, &jwt, &owner);
+    Ok(sdk::json_response(&answer, answer.size_hint()))
 }
 
 #[derive(Deserialize)]
@@ -236,17 +165,17 @@ async fn sessions_revoke(
     let conn = inner.conn();
     let [sid, tok, jwt, mid] = sel;
     if let Some(sid) = sid {
-        let row = session::by_id(&conn, &sid, now)?.ok_or_else(ApiError::session_not_found)?;
-        session::revoke_id(&conn, &row.member_session_id)?;
+        let row = sessions::by_id(&conn, &sid, now)?.ok_or_else(ApiError::session_not_found)?;
+        sessions::revoke_id(&conn, &row.member_session_id)?;
     } else if let Some(t) = tok {
-        let row = session::by_token(&conn, &t, now)?.ok_or_else(ApiError::session_not_found)?;
-        session::revoke_id(&conn, &row.member_session_id)?;
+        let row = sessions::by_token(&conn, &t, now)?.ok_or_else(ApiError::session_not_found)?;
+        sessions::revoke_id(&conn, &row.member_session_id)?;
     } else if let Some(j) = jwt {
         let row = session_from_jwt(&inner, &conn, &j)?;
-        session::revoke_id(&conn, &row.member_session_id)?;
+        sessions::revoke_id(&conn, &row.member_session_id)?;
     } else if let Some(m) = mid {
-        store::get_member(&conn, &m)?.ok_or_else(ApiError::member_not_found)?;
-        session::revoke_member(&conn, &m)?;
+        members::get_member(&conn, &m)?.ok_or_else(ApiError::member_not_found)?;
+        sessions::revoke_member(&conn, &m)?;
     }
     Ok(ok(json!({})))
 }
@@ -260,49 +189,6 @@ async fn jwks(State(inner): St, Path(project_id): Path<String>) -> ApiResult<Res
         ));
     }
     Ok(ok(json!({ "keys": [inner.key.jwk()] })))
-}
-
-#[derive(Deserialize)]
-struct MemberGetQuery {
-    member_id: Option<String>,
-    email_address: Option<String>,
-}
-
-/// `GET /organizations/{organization_id}/member?member_id=…|email_address=…`; neither →
-/// 400 `invalid_member_get_fields`.
-async fn member_get(
-    State(inner): St,
-    headers: HeaderMap,
-    Path(organization_id): Path<String>,
-    q: Result<Query<MemberGetQuery>, QueryRejection>,
-) -> ApiResult<Response> {
-    secret_auth(&inner, &headers)?;
-    let Query(q) = q.map_err(|_| ApiError::bad_request("Invalid query string."))?;
-    let conn = inner.conn();
-    let org =
-        store::get_org(&conn, &organization_id)?.ok_or_else(ApiError::organization_not_found)?;
-    let org_id = org["organization_id"].as_str().unwrap_or("");
-    let member = match (nonempty(q.member_id), nonempty(q.email_address)) {
-        (Some(id), _) => store::get_member(&conn, &id)?
-            .filter(|m| m.data["organization_id"] == org["organization_id"]),
-        (None, Some(email)) => {
-            let email = normalize_email(&email)?;
-            store::find_member(&conn, org_id, &email)?
-        }
-        (None, None) => {
-            return Err(ApiError::new(
-                400,
-                "invalid_member_get_fields",
-                "Pass member_id or email_address.",
-            ));
-        }
-    }
-    .ok_or_else(ApiError::member_not_found)?;
-    Ok(ok(json!({
-        "member_id": member.member_id(),
-        "member": member.data,
-        "organization": org,
-    })))
 }
 
 #[derive(Deserialize)]
@@ -327,8 +213,9 @@ async fn sessions_get(
     };
     let now = inner.now();
     let conn = inner.conn();
-    let org = store::get_org(&conn, &org_id)?.ok_or_else(ApiError::organization_not_found)?;
-    let member = store::get_member(&conn, &member_id)?
+    let org =
+        organizations::get_org(&conn, &org_id)?.ok_or_else(ApiError::organization_not_found)?;
+    let member = members::get_member(&conn, &member_id)?
         .filter(|m| m.data["organization_id"] == org["organization_id"])
         .ok_or_else(ApiError::member_not_found)?;
     let ids: Vec<String> = {
@@ -341,12 +228,12 @@ async fn sessions_get(
     };
     let mut rows = Vec::new();
     for id in ids {
-        rows.extend(session::by_id(&conn, &id, now)?);
+        rows.extend(sessions::by_id(&conn, &id, now)?);
     }
-    let owner = session::Owner::from_values(&member.data, &org)?;
+    let owner = sessions::Owner::from_values(&member.data, &org)?;
     let sessions: Vec<_> = rows
         .iter()
-        .map(|row| session::session_json(row, &owner))
+        .map(|row| sessions::session_json(row, &owner))
         .collect();
     Ok(ok(json!({ "member_sessions": sessions })))
 }

@@ -1,5 +1,5 @@
 //! RBAC: the one source of truth for the project policy (served by bootstrap as `rbac_policy`)
-//! and for the server-side checks of every RBAC-gated SDK/backend call (semantics §1).
+//! and for the server-side checks of every RBAC-gated SDK/backend call.
 //!
 //! * Default roles `stytch_member` (every Member; `stytch.self` `*`) and `stytch_admin` (`*` on
 //!   organization/member/sso/scim), then the seed's custom roles and resources; a custom role with a
@@ -7,17 +7,41 @@
 //! * A check passes if any role of the subject (the Member's roles, which are also the session's
 //!   `roles`) grants the resource with the action or `*`. Roles of `organization.custom_roles` are
 //!   merged into the policy (org-specific roles).
-//! * A denial is **403 `session_authorization_error`** (semantics §2.2).
+//! * A denial is **403 `session_authorization_error`**.
 //! * Per-field actions of organization/member updates are [`ORG_UPDATE_FIELDS`] and
-//!   [`MEMBER_UPDATE_FIELDS`] (semantics §1.5).
+//!   [`MEMBER_UPDATE_FIELDS`].
 
+use crate::domain::members::MemberRow;
+use crate::domain::members::role_ids;
+use crate::domain::sessions;
+use crate::domain::sessions::SessionRow;
+use crate::error::ApiError;
+use crate::error::ApiResult;
+use crate::seed::RbacPermission;
+use crate::seed::RbacPolicy;
+use crate::seed::RbacResource;
+use crate::seed::RbacRole;
+use crate::seed::Seed;
+use rusqlite::Connection;
 use serde_json::Value;
 
-use crate::error::{ApiError, ApiResult};
-use crate::seed::{RbacPermission, RbacPolicy, RbacResource, RbacRole, Seed};
+// ------------------------------------------------------------------ helpers
+
+/// The Actor of a live session, with its Member and organization.
+pub fn actor_of(conn: &Connection, row: &SessionRow) -> ApiResult<(Actor, MemberRow, Value)> {
+    let (member, org) = sessions::load_owner(conn, row)?;
+    let actor = Actor {
+        member_id: member.member_id().to_string(),
+        organization_id: row.organization_id.clone(),
+        roles: role_ids(&member.data),
+    };
+    Ok((actor, member, org))
+}
 
 pub const ORGANIZATION: &str = "stytch.organization";
+
 pub const MEMBER: &str = "stytch.member";
+
 pub const SELF: &str = "stytch.self";
 
 /// Organization update: request field → action on `stytch.organization`.

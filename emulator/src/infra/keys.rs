@@ -1,17 +1,23 @@
 //! RS256 signing key: generated with the `rsa` crate, persisted (PKCS#1 DER) in the DB, served
 //! as JWKS, and used to mint / verify session JWTs with `jsonwebtoken`.
 
-use std::sync::{Arc, OnceLock};
-
+use crate::error::ApiError;
+use crate::error::EmulatorError;
+use crate::infra::ids;
+use crate::infra::memo::Memo;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Validation};
-use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
+use jsonwebtoken::Algorithm;
+use jsonwebtoken::DecodingKey;
+use jsonwebtoken::EncodingKey;
+use jsonwebtoken::Validation;
+use rsa::pkcs1::DecodeRsaPrivateKey;
+use rsa::pkcs1::EncodeRsaPrivateKey;
 use rsa::traits::PublicKeyParts;
-use serde_json::{Value, json};
-
-use crate::error::{ApiError, EmulatorError};
-use crate::memo::Memo;
+use serde_json::Value;
+use serde_json::json;
+use std::sync::Arc;
+use std::sync::OnceLock;
 
 /// The project's signing key.
 pub struct SigningKey {
@@ -48,7 +54,7 @@ impl SigningKey {
             .map_err(|e| EmulatorError::Key(e.to_string()))?
             .as_bytes()
             .to_vec();
-        Self::from_der(crate::util::new_id("jwk"), der)
+        Self::from_der(ids::new_id("jwk"), der)
     }
 
     /// Rebuild from the stored PKCS#1 DER.
@@ -127,7 +133,7 @@ impl SigningKey {
 
     /// Verify signature, `kid`, `iss` and `aud`. Expiry is deliberately NOT enforced here:
     /// per Stytch, `sessions/authenticate` accepts an expired JWT whose signature and
-    /// underlying session are still valid (semantics §4). The caller then checks the session.
+    /// underlying session are still valid. The caller then checks the session.
     pub fn verify(&self, jwt: &str, project_id: &str) -> Result<Value, ApiError> {
         use jsonwebtoken::errors::ErrorKind;
         let unparsable = || {

@@ -1,14 +1,11 @@
-//! Surface 1: the SDK API `/sdk/v1/...`, exactly as `@stytch/vanilla-js` calls it.
+//! Email magic links: login or signup, authenticate, invite and discovery send/authenticate.
 //!
-//! Success: HTTP 200 `{"data": {request_id, status_code: 200, ...}}`. Errors: top-level Stytch
-//! error JSON. Auth: `Basic base64(public_token:X)`, X = session token or the public token.
-//!
-//! Decisions where the references are silent:
+//! Decisions where Stytch does not document the behaviour:
 //! * missing/garbled `Authorization`, or a public token that is not this project's →
 //!   401 `unauthorized_credentials`;
 //! * a session-only call whose X is the public token (no session) → 401
 //!   `unauthorized_credentials`; a token that is unknown, revoked or expired → 404
-//!   `session_not_found` (semantics §2.2). Both are in the SDK's unrecoverable list;
+//!   `session_not_found`. Both are in the SDK's unrecoverable list;
 //! * a redirect URL not in the seed's `redirect_urls` (exact match) → 400
 //!   `no_match_for_provided_magic_link_url`; no URL given and none configured → 400
 //!   `no_login_redirect_urls_set` / `no_signup_redirect_urls_set`;
@@ -21,34 +18,54 @@
 //!   retries with another PKCE namespace after a "pkce" error);
 //! * `intermediate_session_token` on magic-link authenticate is a step-up: it must belong to
 //!   the same email (and organization, when bound to one); its factors join the new session and
-//!   it is consumed. The organization's `auth_methods` and `mfa_policy` apply (see `flow`): an
+//!   it is consumed. The organization's `auth_methods` and `mfa_policy` apply: an
 //!   org that requires MFA gets an IST instead of a session;
 //! * emails are trimmed and lowercased.
 
-use axum::extract::{Path, State};
+use crate::Inner;
+use crate::domain::authentication;
+use crate::domain::authentication::Grant;
+use crate::domain::discovery;
+use crate::domain::email_updates;
+use crate::domain::invites;
+use crate::domain::members;
+use crate::domain::members::MemberRow;
+use crate::domain::members::NewMember;
+use crate::domain::messages;
+use crate::domain::messages::Message;
+use crate::domain::organizations;
+use crate::domain::pkce;
+use crate::domain::redirects;
+use crate::domain::redirects::with_token;
+use crate::domain::sessions;
+use crate::domain::validation::email_domain;
+use crate::domain::validation::normalize_email;
+use crate::error::ApiError;
+use crate::error::ApiResult;
+use crate::infra::crypto::ct_eq;
+use crate::infra::crypto::hash_token;
+use crate::infra::crypto::random_token;
+use crate::infra::ids::new_id;
+use crate::surfaces::St;
+use crate::surfaces::extract::JsonBody;
+use crate::surfaces::sdk;
+use crate::surfaces::sdk::members::member_resp;
+use crate::surfaces::sdk::members::with_session;
+use crate::surfaces::sdk::ok;
+use crate::surfaces::sdk::sdk_auth;
+use axum::Router;
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::routing::post;
+use rusqlite::OptionalExtension;
+use rusqlite::params;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::sync::Arc;
-
-use crate::Inner;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::JsonBody;
-use crate::flow::{ok, ok_data, require_session, sdk_auth, session_token};
-use crate::models::{self, NewMember};
-use crate::session;
-use crate::store::{self, MemberRow, Message};
-use crate::util::{ct_eq, email_domain, hash_token, new_id, normalize_email, random_token};
-
-type St = State<Arc<Inner>>;
 
 pub fn routes() -> Router<Arc<Inner>> {
     Router::new()
-        .route("/sdk/v1/projects/bootstrap/{public_token}", get(bootstrap))
-        .route("/sdk/v1/events", post(events))
         .route(
             "/sdk/v1/b2b/magic_links/email/login_or_signup",
             post(eml_login_or_signup),
@@ -57,48 +74,15 @@ pub fn routes() -> Router<Arc<Inner>> {
             "/sdk/v1/b2b/magic_links/authenticate",
             post(eml_authenticate),
         )
+        .route("/sdk/v1/b2b/magic_links/email/invite", post(invite))
         .route(
-            "/sdk/v1/b2b/sessions/authenticate",
-            post(sessions_authenticate),
+            "/sdk/v1/b2b/magic_links/email/discovery/send",
+            post(eml_discovery_send),
         )
-        .route("/sdk/v1/b2b/sessions/revoke", post(sessions_revoke))
-        .route("/sdk/v1/b2b/organizations/me", get(organizations_me))
-        .route("/sdk/v1/b2b/organizations/members/me", get(members_me))
         .route(
-            "/sdk/v1/b2b/organizations/search",
-            post(organizations_search),
+            "/sdk/v1/b2b/magic_links/discovery/authenticate",
+            post(eml_discovery_authenticate),
         )
-}
-
-async fn bootstrap(State(inner): St, Path(public_token): Path<String>) -> ApiResult<Response> {
-    if !ct_eq(&public_token, &inner.project.public_token) {
-        return Err(ApiError::unauthorized());
-    }
-    let s = &inner.seed;
-    Ok(ok(json!({
-        "project_name": s.project.name.clone().unwrap_or_default(),
-        "disable_sdk_watermark": true,
-        "cname_domain": null,
-        "email_domains": ["stytch.com"],
-        "captcha_settings": {"enabled": false},
-        "pkce_required_for_email_magic_links": s.pkce_required_for_email_magic_links,
-        "pkce_required_for_password_resets": s.pkce_required_for_password_resets,
-        "pkce_required_for_oauth": s.pkce_required_for_oauth,
-        "pkce_required_for_sso": s.pkce_required_for_sso,
-        "slug_pattern": null,
-        "create_organization_enabled": true,
-        "password_config": s.password_config,
-        "dfp_protected_auth_enabled": false,
-        "dfp_protected_auth_mode": null,
-        "rbac_policy": models::rbac_policy(s),
-        "siwe_required_for_crypto_wallets": false,
-        "vertical": "B2B",
-    })))
-}
-
-/// Telemetry sink: accepts any body, no auth, answers `{}`.
-async fn events() -> Json<Value> {
-    Json(json!({}))
 }
 
 #[derive(Deserialize)]
@@ -157,11 +141,6 @@ fn check_expiration(v: Option<i64>) -> ApiResult<i64> {
     Ok(m)
 }
 
-fn with_token(url: &str, token: &str) -> String {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}stytch_token_type=multi_tenant_magic_links&token={token}")
-}
-
 async fn eml_login_or_signup(
     State(inner): St,
     headers: HeaderMap,
@@ -172,10 +151,10 @@ async fn eml_login_or_signup(
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
-    let org =
-        store::get_org(&tx, &req.organization_id)?.ok_or_else(ApiError::organization_not_found)?;
+    let org = organizations::get_org(&tx, &req.organization_id)?
+        .ok_or_else(ApiError::organization_not_found)?;
     let org_id = org["organization_id"].as_str().unwrap_or("").to_string();
-    let existing = store::find_member(&tx, &org_id, &email)?;
+    let existing = members::find_member(&tx, &org_id, &email)?;
     if existing.as_ref().is_some_and(|m| m.status() == "deleted") {
         return Err(ApiError::new(
             400,
@@ -183,7 +162,7 @@ async fn eml_login_or_signup(
             "This Member has been deleted.",
         ));
     }
-    crate::flow::check_auth_method(&org, existing.as_ref(), "magic_link")?;
+    authentication::check_auth_method(&org, existing.as_ref(), "magic_link")?;
     if existing.is_none() {
         if org["email_jit_provisioning"] != "RESTRICTED" {
             return Err(ApiError::new(
@@ -240,7 +219,7 @@ async fn eml_login_or_signup(
         Some(m) => (m, false),
         None => {
             let member_id = new_id("member");
-            let data = models::new_member(
+            let data = members::new_member(
                 &NewMember {
                     organization_id: &org_id,
                     member_id: &member_id,
@@ -262,7 +241,7 @@ async fn eml_login_or_signup(
                 data,
                 email_id: new_id("email"),
             };
-            store::insert_member(&tx, &row)?;
+            members::insert_row(&tx, &row)?;
             (row, true)
         }
     };
@@ -290,7 +269,7 @@ async fn eml_login_or_signup(
     let body = format!(
         "Click the link below to {verb} to {org_name}:\n\n{link}\n\nThis link expires in {minutes} minutes and can be used once."
     );
-    store::insert_message(
+    messages::insert_message(
         &tx,
         &Message {
             to: &email,
@@ -328,7 +307,7 @@ async fn eml_authenticate(
     JsonBody(req): JsonBody<MlAuthReq>,
 ) -> ApiResult<Response> {
     sdk_auth(&inner, &headers)?;
-    let duration = session::duration_minutes(req.session_duration_minutes)?;
+    let duration = sessions::duration_minutes(req.session_duration_minutes)?;
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
@@ -361,7 +340,7 @@ async fn eml_authenticate(
                 "This magic link was sent with a PKCE code_challenge: pkce_code_verifier is required.",
             ));
         }
-        (Some(c), Some(v)) if !ct_eq(&crate::util::pkce_challenge(v), c) => {
+        (Some(c), Some(v)) if !ct_eq(&pkce::pkce_challenge(v), c) => {
             return Err(ApiError::new(
                 400,
                 "pkce_mismatch",
@@ -388,29 +367,29 @@ async fn eml_authenticate(
             "The magic link could not be authenticated because it was either already used or expired.",
         ));
     }
-    let mut member = store::get_member(&tx, &member_id)?.ok_or_else(|| {
+    let mut member = members::get_member(&tx, &member_id)?.ok_or_else(|| {
         ApiError::new(
             404,
             "magic_link_not_found",
             "The magic link could not be found.",
         )
     })?;
-    let org = store::get_org(&tx, &org_id)?.ok_or_else(ApiError::organization_not_found)?;
-    crate::admin::complete_email_update(&tx, &hash, &mut member, now)?;
+    let org = organizations::get_org(&tx, &org_id)?.ok_or_else(ApiError::organization_not_found)?;
+    email_updates::complete_email_update(&tx, &hash, &mut member, now)?;
     // Org auth methods, IST step-up, MFA policy: see `flow`.
-    crate::flow::check_auth_method(&org, Some(&member), "magic_link")?;
-    let mut factors = crate::flow::step_up_factors(
+    authentication::check_auth_method(&org, Some(&member), "magic_link")?;
+    let mut factors = authentication::step_up_factors(
         &tx,
         req.intermediate_session_token.as_deref(),
         &org,
         &member,
         now,
     )?;
-    crate::flow::merge_factor(
+    authentication::merge_factor(
         &mut factors,
-        session::magic_link_factor(&member.email_id, member.email(), now),
+        sessions::magic_link_factor(&member.email_id, member.email(), now),
     );
-    let grant = crate::flow::Grant {
+    let grant = authentication::Grant {
         email: member.email().to_string(),
         factors,
         email_verified: true,
@@ -418,7 +397,7 @@ async fn eml_authenticate(
     };
     let method_id = member.email_id.clone();
     let mut fields =
-        crate::flow::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
+        authentication::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
     tx.commit()?;
     if let Some(o) = fields.as_object_mut() {
         o.insert("method_id".into(), json!(method_id));
@@ -427,95 +406,141 @@ async fn eml_authenticate(
     Ok(ok(fields))
 }
 
-#[derive(Deserialize)]
-struct SessionAuthReq {
-    session_duration_minutes: Option<i64>,
-}
-
-async fn sessions_authenticate(
+async fn invite(
     State(inner): St,
     headers: HeaderMap,
-    JsonBody(req): JsonBody<SessionAuthReq>,
+    JsonBody(req): JsonBody<invites::InviteReq>,
 ) -> ApiResult<Response> {
-    let extend = req
-        .session_duration_minutes
-        .map(|m| session::duration_minutes(Some(m)))
-        .transpose()?;
-    // Only the SQL runs while holding the database: the other requests need it too.
-    let token = session_token(&inner, &headers)?;
-    let now = inner.now();
-    let conn = inner.conn();
-    let mut row = session::by_token(&conn, &token, now)?.ok_or_else(ApiError::session_not_found)?;
-    session::touch(&conn, &mut row, extend, now)?;
-    let owner = session::OwnerJson::load(&conn, &row)?;
-    drop(conn);
-    let owner = owner.parse_memo(&inner.owners, &row.member_id)?;
-    let jwt = session::mint_jwt(&inner, &row, &owner, now)?;
-    let answer = session::auth_answer(&row, &token, &jwt, &owner);
-    Ok(ok_data(&answer, answer.size_hint()))
+    with_session(&inner, &headers, |tx, actor, _, org, now| {
+        let m = invites::invite(tx, &inner.seed, actor, &org, req, now)?;
+        Ok(member_resp(&m, &org))
+    })
 }
 
-async fn sessions_revoke(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
-    let conn = inner.conn();
-    let (row, _) = require_session(&inner, &conn, &headers)?;
-    session::revoke_id(&conn, &row.member_session_id)?;
+#[derive(Deserialize)]
+struct EmlDiscoverySendReq {
+    email_address: String,
+    discovery_redirect_url: Option<String>,
+    #[allow(dead_code)]
+    login_template_id: Option<String>,
+    #[allow(dead_code)]
+    locale: Option<String>,
+    discovery_expiration_minutes: Option<i64>,
+    pkce_code_challenge: Option<String>,
+}
+
+/// `POST /sdk/v1/b2b/magic_links/email/discovery/send` → `{}`.
+async fn eml_discovery_send(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<EmlDiscoverySendReq>,
+) -> ApiResult<Response> {
+    sdk::sdk_auth(&inner, &headers)?;
+    let email = normalize_email(&req.email_address)?;
+    let url = redirects::redirect_url(
+        &inner,
+        req.discovery_redirect_url.as_deref(),
+        "no_discovery_redirect_urls_set",
+    )?;
+    let minutes = authentication::expiration(req.discovery_expiration_minutes, 60, 5, 10_080)?;
+    let challenge = pkce::pkce_challenge_param(
+        req.pkce_code_challenge,
+        inner.seed.pkce_required_for_email_magic_links,
+    )?;
+    let now = inner.now();
+    let token = random_token()?;
+    let link = redirects::link(&url, "discovery", &token);
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO discovery_magic_links (token_hash, email, pkce_challenge, expires_at, used, created_at)
+         VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+        params![hash_token(&token), email, challenge, now + minutes * 60, now],
+    )?;
+    let body = format!(
+        "Click the link below to find your organizations:\n\n{link}\n\nThis link expires in {minutes} minutes and can be used once."
+    );
+    messages::insert_message(
+        &tx,
+        &Message {
+            to: &email,
+            kind: "magic_link_discovery",
+            subject: "Log in to your organizations",
+            body: &body,
+            link: Some(&link),
+            token: Some(&token),
+            code: None,
+        },
+        now,
+    )?;
+    tx.commit()?;
     Ok(ok(json!({})))
 }
 
-async fn organizations_me(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
-    let conn = inner.conn();
-    let (row, _) = require_session(&inner, &conn, &headers)?;
-    let (_, org) = session::load_owner(&conn, &row)?;
-    Ok(ok(json!({ "organization": org })))
-}
-
-async fn members_me(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
-    let conn = inner.conn();
-    let (row, _) = require_session(&inner, &conn, &headers)?;
-    let (member, org) = session::load_owner(&conn, &row)?;
-    Ok(ok(json!({
-        "member_id": row.member_id,
-        "member": member.data,
-        "organization": org,
-    })))
-}
-
 #[derive(Deserialize)]
-struct OrgSearchReq {
-    organization_slug: String,
+struct EmlDiscoveryAuthReq {
+    discovery_magic_links_token: String,
+    pkce_code_verifier: Option<String>,
 }
 
-/// `organization.getBySlug`: `{organization: OrganizationBySlugMatch | null}` (200 with `null`
-/// when no organization has that slug). Needs only the public token.
-async fn organizations_search(
+/// `POST /sdk/v1/b2b/magic_links/discovery/authenticate` → DiscoveryAuthResp. Unknown token →
+/// 404 `magic_link_not_found`; used or expired → 401 `unable_to_auth_magic_link`; PKCE errors
+/// as for org magic links (the token is not consumed).
+async fn eml_discovery_authenticate(
     State(inner): St,
     headers: HeaderMap,
-    JsonBody(req): JsonBody<OrgSearchReq>,
+    JsonBody(req): JsonBody<EmlDiscoveryAuthReq>,
 ) -> ApiResult<Response> {
-    sdk_auth(&inner, &headers)?;
-    let conn = inner.conn();
-    let org = store::get_org_by_slug(&conn, &req.organization_slug)?;
-    let subset = org.map(|o| {
-        let keys = [
-            "organization_id",
-            "organization_name",
-            "organization_slug",
-            "organization_logo_url",
-            "sso_active_connections",
-            "sso_default_connection_id",
-            "email_jit_provisioning",
-            "email_allowed_domains",
-            "oauth_tenant_jit_provisioning",
-            "allowed_oauth_tenants",
-            "auth_methods",
-            "allowed_auth_methods",
-            "mfa_policy",
-        ];
-        Value::Object(
-            keys.iter()
-                .map(|k| (k.to_string(), o[*k].clone()))
-                .collect(),
+    sdk::sdk_auth(&inner, &headers)?;
+    let now = inner.now();
+    let hash = hash_token(&req.discovery_magic_links_token);
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let row: Option<(String, Option<String>, i64, i64)> = tx
+        .query_row(
+            "SELECT email, pkce_challenge, expires_at, used FROM discovery_magic_links WHERE token_hash = ?1",
+            [&hash],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
-    });
-    Ok(ok(json!({ "organization": subset })))
+        .optional()?;
+    let (email, challenge, expires_at, used) = row.ok_or_else(|| {
+        ApiError::new(
+            404,
+            "magic_link_not_found",
+            "The magic link could not be found.",
+        )
+    })?;
+    let unable = || {
+        ApiError::new(
+            401,
+            "unable_to_auth_magic_link",
+            "The magic link could not be authenticated because it was either already used or expired. Send another magic link to this user.",
+        )
+    };
+    if used != 0 || expires_at <= now {
+        return Err(unable());
+    }
+    pkce::pkce_verify(challenge.as_deref(), req.pkce_code_verifier.as_deref())?;
+    if tx.execute(
+        "UPDATE discovery_magic_links SET used = 1 WHERE token_hash = ?1 AND used = 0",
+        [&hash],
+    )? != 1
+    {
+        return Err(unable());
+    }
+    let grant = Grant {
+        email: email.clone(),
+        factors: vec![authentication::email_factor(
+            "magic_link",
+            "email",
+            &discovery::discovery_email_id(&email),
+            &email,
+            now,
+        )],
+        email_verified: true,
+        password_member_ids: Vec::new(),
+    };
+    let fields = discovery::discovery_response(&tx, &grant, now)?;
+    tx.commit()?;
+    Ok(ok(fields))
 }

@@ -4,20 +4,24 @@
 //! magic-link token ever appears. `GET /emulator/v1/organizations` (an addition) lists the
 //! organizations so tests and demos can find seeded ids.
 
+use crate::Inner;
+use crate::domain::messages;
+use crate::domain::organizations;
+use crate::error::ApiError;
+use crate::error::ApiResult;
+use crate::surfaces::St;
+use crate::surfaces::extract;
+use axum::Json;
+use axum::Router;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::routing::get;
+use axum::routing::post;
+use serde_json::Value;
+use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
-
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde_json::{Value, json};
-
-use crate::Inner;
-use crate::error::{ApiError, ApiResult};
-use crate::store;
-
-type St = State<Arc<Inner>>;
 
 pub fn routes() -> Router<Arc<Inner>> {
     Router::new()
@@ -42,7 +46,7 @@ async fn list_messages(
         .get("to")
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
-    let messages = store::list_messages(&conn, to.as_deref())?;
+    let messages = messages::list_messages(&conn, to.as_deref())?;
     Ok(Json(json!({ "messages": messages })))
 }
 
@@ -67,7 +71,7 @@ async fn health() -> Json<Value> {
 
 async fn organizations(State(inner): St) -> ApiResult<Json<Value>> {
     let conn = inner.conn();
-    let orgs = store::list_orgs(&conn)?;
+    let orgs = organizations::list_orgs(&conn)?;
     Ok(Json(json!({ "organizations": orgs })))
 }
 
@@ -88,10 +92,7 @@ async fn settings(State(inner): St) -> Json<Value> {
     settings_json(&inner)
 }
 
-async fn update_settings(
-    State(inner): St,
-    body: crate::extract::JsonBody<SettingsUpdate>,
-) -> Json<Value> {
+async fn update_settings(State(inner): St, body: extract::JsonBody<SettingsUpdate>) -> Json<Value> {
     if let Some(v) = body.0.http_only_cookies {
         inner
             .http_only

@@ -20,7 +20,7 @@
 //!   `pkce_code_verifier` in discovery); `pkce_required_for_password_resets` makes the challenge
 //!   mandatory at reset start.
 //! * Org reset start resolves the member like email login_or_signup (JIT-created as `pending`
-//!   when the org allows the domain, semantics §3.3 inferred).
+//!   when the org allows the domain).
 //! * Every reset (email, existing password) revokes all the member's sessions; a session reset
 //!   revokes all but the current one and needs a factor authenticated in the last 5 minutes
 //!   (else 400 `session_too_old_to_reset_password`). A reset by email verifies the email.
@@ -29,27 +29,45 @@
 //! * Discovery reset sets the password of every (non-deleted) member with that email, and the
 //!   discovery IST then counts as verified for all of them.
 
-use std::sync::Arc;
-
-use argon2::Argon2;
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use crate::Inner;
+use crate::domain::authentication;
+use crate::domain::authentication::Grant;
+use crate::domain::discovery;
+use crate::domain::members;
+use crate::domain::members::MemberRow;
+use crate::domain::messages;
+use crate::domain::messages::Message;
+use crate::domain::organizations;
+use crate::domain::passwords::require_strong;
+use crate::domain::passwords::set_password;
+use crate::domain::passwords::stored_hash;
+use crate::domain::passwords::strength;
+use crate::domain::passwords::verify_password;
+use crate::domain::pkce;
+use crate::domain::provisioning;
+use crate::domain::redirects;
+use crate::domain::sessions;
+use crate::domain::validation::normalize_email;
+use crate::error::ApiError;
+use crate::error::ApiResult;
+use crate::infra::crypto::hash_token;
+use crate::infra::crypto::random_token;
+use crate::surfaces::St;
+use crate::surfaces::extract::JsonBody;
+use crate::surfaces::sdk;
+use crate::surfaces::sdk::ok;
 use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
+use rusqlite::OptionalExtension;
+use rusqlite::params;
 use serde::Deserialize;
-use serde_json::{Value, json};
-
-use crate::Inner;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::JsonBody;
-use crate::flow::{self, Grant, St, ok};
-use crate::session;
-use crate::store::{self, MemberRow, Message};
-use crate::util::{hash_token, new_id, normalize_email, random_token, rfc3339};
+use serde_json::Value;
+use serde_json::json;
+use std::sync::Arc;
 
 pub fn routes() -> Router<Arc<Inner>> {
     Router::new()
@@ -76,150 +94,8 @@ pub fn routes() -> Router<Arc<Inner>> {
         )
 }
 
-// ------------------------------------------------------------------ hashing and policy
-
-pub fn hash_password(password: &str) -> ApiResult<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|_| ApiError::internal())
-}
-
-fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-/// Stores (or replaces) a member's password and sets `member_password_id` on the member.
-pub fn set_password(
-    conn: &Connection,
-    member: &mut MemberRow,
-    password: &str,
-    now: i64,
-) -> ApiResult<()> {
-    let hash = hash_password(password)?;
-    let existing: Option<String> = conn
-        .query_row(
-            "SELECT member_password_id FROM member_passwords WHERE member_id = ?1",
-            [member.member_id()],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let id = existing.unwrap_or_else(|| new_id("member-password"));
-    conn.execute(
-        "INSERT OR REPLACE INTO member_passwords (member_id, member_password_id, hash, created_at)
-         VALUES (?1, ?2, ?3, ?4)",
-        params![member.member_id(), id, hash, now],
-    )?;
-    if let Some(o) = member.data.as_object_mut() {
-        o.insert("member_password_id".into(), json!(id));
-        o.insert("updated_at".into(), json!(rfc3339(now)));
-    }
-    store::update_member(conn, member)
-}
-
-fn stored_hash(conn: &Connection, member_id: &str) -> ApiResult<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT hash FROM member_passwords WHERE member_id = ?1",
-            [member_id],
-            |r| r.get(0),
-        )
-        .optional()?)
-}
-
-/// The strength-check answer (protocol §4 `strengthCheck`).
-pub fn strength(inner: &Inner, password: &str, email: Option<&str>) -> Value {
-    let too_long = password.chars().count() > 256;
-    let inputs: Vec<&str> = email
-        .map(|e| {
-            let mut v = vec![e];
-            if let Some((local, domain)) = e.split_once('@') {
-                v.push(local);
-                v.push(domain);
-            }
-            v
-        })
-        .unwrap_or_default();
-    let (score, warning, suggestions) = if too_long || password.is_empty() {
-        (0u8, String::new(), Vec::new())
-    } else {
-        let e = zxcvbn::zxcvbn(password, &inputs);
-        let fb = e.feedback();
-        (
-            u8::from(e.score()),
-            fb.and_then(|f| f.warning())
-                .map(|w| w.to_string())
-                .unwrap_or_default(),
-            fb.map(|f| {
-                f.suggestions()
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default(),
-        )
-    };
-    let lower = password.chars().any(char::is_lowercase);
-    let upper = password.chars().any(char::is_uppercase);
-    let digit = password.chars().any(|c| c.is_ascii_digit());
-    let symbol = password
-        .chars()
-        .any(|c| !c.is_alphanumeric() && !c.is_whitespace());
-    let classes = [lower, upper, digit, symbol].iter().filter(|b| **b).count() as i64;
-    let (policy, valid, missing_complexity, missing_characters) = match &inner.seed.password_config
-    {
-        Some(cfg) => {
-            let mc = (i64::from(cfg.luds_complexity) - classes).max(0);
-            let mch = (i64::from(cfg.luds_minimum_count) - password.chars().count() as i64).max(0);
-            ("luds", mc == 0 && mch == 0 && !too_long, mc, mch)
-        }
-        None => ("zxcvbn", score >= 3 && !too_long, 0, 0),
-    };
-    json!({
-        "valid_password": valid,
-        "score": score,
-        "breached_password": false,
-        "breach_detection_on_create": false,
-        "strength_policy": policy,
-        "zxcvbn_feedback": {"warning": warning, "suggestions": suggestions},
-        "luds_feedback": {
-            "has_lower_case": lower,
-            "has_upper_case": upper,
-            "has_digit": digit,
-            "has_symbol": symbol,
-            "missing_complexity": missing_complexity,
-            "missing_characters": missing_characters,
-        },
-    })
-}
-
-fn require_strong(inner: &Inner, password: &str, email: &str) -> ApiResult<()> {
-    let s = strength(inner, password, Some(email));
-    if s["valid_password"] == true {
-        return Ok(());
-    }
-    Err(ApiError::new(
-        400,
-        "weak_password",
-        "The password does not meet the project's strength policy.",
-    )
-    .with_details(json!({
-        "strength_policy": s["strength_policy"],
-        "score": s["score"],
-        "zxcvbn_feedback": s["zxcvbn_feedback"],
-        "luds_feedback": s["luds_feedback"],
-    })))
-}
-
 fn password_factor(member: &MemberRow, now: i64) -> Value {
-    flow::email_factor(
+    authentication::email_factor(
         "password",
         "knowledge",
         &member.email_id,
@@ -239,7 +115,7 @@ fn check_credentials(
     email: &str,
     password: &str,
 ) -> ApiResult<MemberRow> {
-    let member = store::find_member(conn, flow::org_id(org), email)?
+    let member = members::find_member(conn, organizations::org_id(org), email)?
         .filter(|m| m.status() != "deleted")
         .ok_or_else(bad_credentials)?;
     let hash = stored_hash(conn, member.member_id())?.ok_or_else(|| {
@@ -256,7 +132,7 @@ fn check_credentials(
 }
 
 fn get_org(conn: &Connection, id: &str) -> ApiResult<Value> {
-    store::get_org(conn, id)?.ok_or_else(ApiError::organization_not_found)
+    organizations::get_org(conn, id)?.ok_or_else(ApiError::organization_not_found)
 }
 
 // ------------------------------------------------------------------ org flows
@@ -280,30 +156,31 @@ async fn authenticate(
     headers: HeaderMap,
     JsonBody(req): JsonBody<AuthenticateReq>,
 ) -> ApiResult<Response> {
-    flow::sdk_auth(&inner, &headers)?;
+    sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
-    let duration = session::duration_minutes(req.session_duration_minutes)?;
+    let duration = sessions::duration_minutes(req.session_duration_minutes)?;
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
     let org = get_org(&tx, &req.organization_id)?;
     let member = check_credentials(&tx, &org, &email, &req.password)?;
-    flow::check_auth_method(&org, Some(&member), "password")?;
-    let mut factors = flow::step_up_factors(
+    authentication::check_auth_method(&org, Some(&member), "password")?;
+    let mut factors = authentication::step_up_factors(
         &tx,
         req.intermediate_session_token.as_deref(),
         &org,
         &member,
         now,
     )?;
-    flow::merge_factor(&mut factors, password_factor(&member, now));
+    authentication::merge_factor(&mut factors, password_factor(&member, now));
     let grant = Grant {
         email: email.clone(),
         factors,
         email_verified: member.data["email_address_verified"] == true,
         password_member_ids: vec![member.member_id().to_string()],
     };
-    let fields = flow::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
+    let fields =
+        authentication::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
     tx.commit()?;
     Ok(ok(fields))
 }
@@ -342,11 +219,11 @@ fn issue_reset(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
         params![hash_token(&token), email, org, member_id, challenge, now + minutes * 60, now],
     )?;
-    let link = flow::link(url, "multi_tenant_passwords", &token);
+    let link = redirects::link(url, "multi_tenant_passwords", &token);
     let body = format!(
         "Click the link below to reset your password:\n\n{link}\n\nThis link expires in {minutes} minutes and can be used once."
     );
-    store::insert_message(
+    messages::insert_message(
         conn,
         &Message {
             to: email,
@@ -367,15 +244,15 @@ async fn reset_start(
     headers: HeaderMap,
     JsonBody(req): JsonBody<ResetStartReq>,
 ) -> ApiResult<Response> {
-    flow::sdk_auth(&inner, &headers)?;
+    sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
-    let url = flow::redirect_url(
+    let url = redirects::redirect_url(
         &inner,
         req.reset_password_redirect_url.as_deref(),
         "no_reset_password_redirect_urls_set",
     )?;
-    let minutes = flow::expiration(req.reset_password_expiration_minutes, 30, 5, 10_080)?;
-    let challenge = flow::pkce_challenge_param(
+    let minutes = authentication::expiration(req.reset_password_expiration_minutes, 30, 5, 10_080)?;
+    let challenge = pkce::pkce_challenge_param(
         req.code_challenge,
         inner.seed.pkce_required_for_password_resets,
     )?;
@@ -383,13 +260,13 @@ async fn reset_start(
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
     let org = get_org(&tx, &req.organization_id)?;
-    let existing = store::find_member(&tx, flow::org_id(&org), &email)?;
-    flow::check_auth_method(&org, existing.as_ref(), "password")?;
-    let (member, _) = flow::member_or_provision(&tx, &org, &email, now)?;
+    let existing = members::find_member(&tx, organizations::org_id(&org), &email)?;
+    authentication::check_auth_method(&org, existing.as_ref(), "password")?;
+    let (member, _) = provisioning::member_or_provision(&tx, &org, &email, now)?;
     issue_reset(
         &tx,
         &email,
-        flow::org_id(&org),
+        organizations::org_id(&org),
         member.member_id(),
         challenge.as_deref(),
         &url,
@@ -444,7 +321,7 @@ fn take_reset(
     if used != 0 || expires_at <= now || org.is_empty() != discovery {
         return Err(bad_reset_token());
     }
-    flow::pkce_verify(challenge.as_deref(), verifier)?;
+    pkce::pkce_verify(challenge.as_deref(), verifier)?;
     if conn.execute(
         "UPDATE password_resets SET used = 1 WHERE token_hash = ?1 AND used = 0",
         [&hash],
@@ -478,8 +355,8 @@ async fn reset_by_email(
     headers: HeaderMap,
     JsonBody(req): JsonBody<ResetByEmailReq>,
 ) -> ApiResult<Response> {
-    flow::sdk_auth(&inner, &headers)?;
-    let duration = session::duration_minutes(req.session_duration_minutes)?;
+    sdk::sdk_auth(&inner, &headers)?;
+    let duration = sessions::duration_minutes(req.session_duration_minutes)?;
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
@@ -492,10 +369,10 @@ async fn reset_by_email(
     )?;
     require_strong(&inner, &req.password, &email)?;
     let org = get_org(&tx, &org_id)?;
-    let mut member = store::get_member(&tx, &member_id)?
+    let mut member = members::get_member(&tx, &member_id)?
         .filter(|m| m.status() != "deleted")
         .ok_or_else(bad_reset_token)?;
-    let mut factors = flow::step_up_factors(
+    let mut factors = authentication::step_up_factors(
         &tx,
         req.intermediate_session_token.as_deref(),
         &org,
@@ -504,8 +381,8 @@ async fn reset_by_email(
     )?;
     mark_verified(&mut member);
     set_password(&tx, &mut member, &req.password, now)?;
-    session::revoke_member(&tx, member.member_id())?;
-    flow::merge_factor(&mut factors, password_factor(&member, now));
+    sessions::revoke_member(&tx, member.member_id())?;
+    authentication::merge_factor(&mut factors, password_factor(&member, now));
     let grant = Grant {
         email,
         factors,
@@ -513,7 +390,8 @@ async fn reset_by_email(
         password_member_ids: vec![member.member_id().to_string()],
     };
     let email_id = member.email_id.clone();
-    let mut fields = flow::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
+    let mut fields =
+        authentication::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
     tx.commit()?;
     if let Some(o) = fields.as_object_mut() {
         o.insert("member_email_id".into(), json!(email_id));
@@ -538,25 +416,26 @@ async fn reset_existing(
     headers: HeaderMap,
     JsonBody(req): JsonBody<ResetExistingReq>,
 ) -> ApiResult<Response> {
-    flow::sdk_auth(&inner, &headers)?;
+    sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
-    let duration = session::duration_minutes(req.session_duration_minutes)?;
+    let duration = sessions::duration_minutes(req.session_duration_minutes)?;
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
     let org = get_org(&tx, &req.organization_id)?;
     let mut member = check_credentials(&tx, &org, &email, &req.existing_password)?;
-    flow::check_auth_method(&org, Some(&member), "password")?;
+    authentication::check_auth_method(&org, Some(&member), "password")?;
     require_strong(&inner, &req.new_password, &email)?;
     set_password(&tx, &mut member, &req.new_password, now)?;
-    session::revoke_member(&tx, member.member_id())?;
+    sessions::revoke_member(&tx, member.member_id())?;
     let grant = Grant {
         email,
         factors: vec![password_factor(&member, now)],
         email_verified: member.data["email_address_verified"] == true,
         password_member_ids: vec![member.member_id().to_string()],
     };
-    let fields = flow::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
+    let fields =
+        authentication::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
     tx.commit()?;
     Ok(ok(fields))
 }
@@ -575,7 +454,7 @@ async fn reset_session(
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
-    let (mut row, token) = flow::require_session(&inner, &tx, &headers)?;
+    let (mut row, token) = sdk::require_session(&inner, &tx, &headers)?;
     let fresh = row.factor_list().iter().any(|f| {
         f["last_authenticated_at"]
             .as_str()
@@ -591,19 +470,19 @@ async fn reset_session(
             "The session must have a factor authenticated in the last 5 minutes to reset the password.",
         ));
     }
-    let (mut member, org) = session::load_owner(&tx, &row)?;
+    let (mut member, org) = sessions::load_owner(&tx, &row)?;
     require_strong(&inner, &req.password, member.email())?;
     set_password(&tx, &mut member, &req.password, now)?;
     tx.execute(
         "UPDATE sessions SET revoked = 1 WHERE member_id = ?1 AND member_session_id != ?2",
         params![member.member_id(), row.member_session_id],
     )?;
-    session::touch(&tx, &mut row, None, now)?;
-    let owner = session::Owner::from_values(&member.data, &org)?;
-    let jwt = session::mint_jwt(&inner, &row, &owner, now)?;
+    sessions::touch(&tx, &mut row, None, now)?;
+    let owner = sessions::Owner::from_values(&member.data, &org)?;
+    let jwt = sessions::mint_jwt(&inner, &row, &owner, now)?;
     tx.commit()?;
-    let answer = session::auth_answer(&row, &token, &jwt, &owner);
-    Ok(flow::ok_data(&answer, answer.size_hint()))
+    let answer = sessions::auth_answer(&row, &token, &jwt, &owner);
+    Ok(sdk::ok_data(&answer, answer.size_hint()))
 }
 
 #[derive(Deserialize)]
@@ -618,7 +497,7 @@ async fn strength_check(
     headers: HeaderMap,
     JsonBody(req): JsonBody<StrengthReq>,
 ) -> ApiResult<Response> {
-    flow::sdk_auth(&inner, &headers)?;
+    sdk::sdk_auth(&inner, &headers)?;
     let email = req
         .email_address
         .as_deref()
@@ -645,13 +524,13 @@ async fn discovery_authenticate(
     headers: HeaderMap,
     JsonBody(req): JsonBody<DiscoveryAuthReq>,
 ) -> ApiResult<Response> {
-    flow::sdk_auth(&inner, &headers)?;
+    sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
     let mut matched = Vec::new();
-    for m in flow::members_by_email(&tx, &email)? {
+    for m in members::members_by_email(&tx, &email)? {
         if let Some(h) = stored_hash(&tx, m.member_id())?
             && verify_password(&req.password, &h)
         {
@@ -663,17 +542,17 @@ async fn discovery_authenticate(
     }
     let grant = Grant {
         email: email.clone(),
-        factors: vec![flow::email_factor(
+        factors: vec![authentication::email_factor(
             "password",
             "knowledge",
-            &flow::discovery_email_id(&email),
+            &discovery::discovery_email_id(&email),
             &email,
             now,
         )],
         email_verified: false,
         password_member_ids: matched,
     };
-    let fields = flow::discovery_response(&tx, &grant, now)?;
+    let fields = discovery::discovery_response(&tx, &grant, now)?;
     tx.commit()?;
     Ok(ok(fields))
 }
@@ -700,15 +579,15 @@ async fn discovery_reset_start(
     headers: HeaderMap,
     JsonBody(req): JsonBody<DiscoveryResetStartReq>,
 ) -> ApiResult<Response> {
-    flow::sdk_auth(&inner, &headers)?;
+    sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
-    let url = flow::redirect_url(
+    let url = redirects::redirect_url(
         &inner,
         req.reset_password_redirect_url.as_deref(),
         "no_reset_password_redirect_urls_set",
     )?;
-    let minutes = flow::expiration(req.reset_password_expiration_minutes, 30, 5, 10_080)?;
-    let challenge = flow::pkce_challenge_param(
+    let minutes = authentication::expiration(req.reset_password_expiration_minutes, 30, 5, 10_080)?;
+    let challenge = pkce::pkce_challenge_param(
         req.pkce_code_challenge,
         inner.seed.pkce_required_for_password_resets,
     )?;
@@ -744,7 +623,7 @@ async fn discovery_reset(
     headers: HeaderMap,
     JsonBody(req): JsonBody<DiscoveryResetReq>,
 ) -> ApiResult<Response> {
-    flow::sdk_auth(&inner, &headers)?;
+    sdk::sdk_auth(&inner, &headers)?;
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
@@ -757,25 +636,25 @@ async fn discovery_reset(
     )?;
     require_strong(&inner, &req.password, &email)?;
     let mut ids = Vec::new();
-    for mut m in flow::members_by_email(&tx, &email)? {
+    for mut m in members::members_by_email(&tx, &email)? {
         mark_verified(&mut m);
         set_password(&tx, &mut m, &req.password, now)?;
-        session::revoke_member(&tx, m.member_id())?;
+        sessions::revoke_member(&tx, m.member_id())?;
         ids.push(m.member_id().to_string());
     }
     let grant = Grant {
         email: email.clone(),
-        factors: vec![flow::email_factor(
+        factors: vec![authentication::email_factor(
             "password",
             "knowledge",
-            &flow::discovery_email_id(&email),
+            &discovery::discovery_email_id(&email),
             &email,
             now,
         )],
         email_verified: true,
         password_member_ids: ids,
     };
-    let fields = flow::discovery_response(&tx, &grant, now)?;
+    let fields = discovery::discovery_response(&tx, &grant, now)?;
     tx.commit()?;
     Ok(ok(fields))
 }

@@ -5,17 +5,21 @@
 //! answered 204 with the allowed headers/methods. A disallowed origin gets no CORS headers (its
 //! preflight is still answered 204, without them, so the browser blocks the request).
 
-use std::sync::Arc;
-
+use crate::Inner;
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::extract::Request;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::http::HeaderValue;
+use axum::http::Method;
+use axum::http::StatusCode;
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
-
-use crate::Inner;
+use std::sync::Arc;
 
 const ALLOW_HEADERS: &str = "authorization, content-type, x-sdk-client, x-sdk-parent-host";
+
 const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE";
 
 fn add_headers(h: &mut HeaderMap, origin: HeaderValue) {

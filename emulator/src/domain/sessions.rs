@@ -1,22 +1,32 @@
 //! Member sessions: creation, lookup, refresh, revoke, the MemberSession object and JWTs.
 //!
-//! * `member_session_id` is `session-test-<uuid>` (the docs' example form, semantics §6.3).
+//! * `member_session_id` is `session-test-<uuid>` (the docs' example form).
 //! * The session token is 44 base64url CSPRNG characters; only its SHA-256 is stored.
 //!   Consequently `POST /v1/b2b/sessions/authenticate` called with a `session_jwt` only answers
 //!   `session_token: ""` (the emulator cannot recover the raw token).
 //! * The JWT lives 5 minutes (`exp = iat + 300`) whatever the session duration.
 
-use std::sync::Arc;
-
-use rusqlite::{Connection, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
-use serde_json::{Value, json};
-
 use crate::Inner;
-use crate::error::{ApiError, ApiResult};
-use crate::store::{self, MemberRow};
-use crate::util::{hash_token, new_id, random_token, request_id, rfc3339};
+use crate::domain::members;
+use crate::domain::members::MemberRow;
+use crate::domain::organizations;
+use crate::error::ApiError;
+use crate::error::ApiResult;
+use crate::infra::crypto::hash_token;
+use crate::infra::crypto::random_token;
+use crate::infra::ids::new_id;
+use crate::infra::ids::request_id;
+use crate::infra::ids::rfc3339;
+use crate::infra::memo;
+use rusqlite::Connection;
+use rusqlite::OptionalExtension;
+use rusqlite::params;
+use serde::Deserialize;
+use serde::Serialize;
+use serde_json::Value;
+use serde_json::json;
+use serde_json::value::RawValue;
+use std::sync::Arc;
 
 pub const JWT_LIFETIME_SECS: i64 = 300;
 
@@ -267,7 +277,7 @@ impl OwnerJson {
     /// The current member and organization of a session, read fresh from the database (a
     /// session whose member or organization vanished is "not found").
     pub fn load(conn: &Connection, row: &SessionRow) -> ApiResult<OwnerJson> {
-        let (member, org) = store::owner_json(conn, &row.member_id, &row.organization_id)?
+        let (member, org) = members::owner_json(conn, &row.member_id, &row.organization_id)?
             .ok_or_else(ApiError::session_not_found)?;
         Ok(OwnerJson { member, org })
     }
@@ -338,7 +348,7 @@ pub fn session_json<'a>(row: &'a SessionRow, owner: &'a Owner) -> MemberSession<
 }
 
 /// The claims of a session JWT. Keys in sorted order, so that the text serialized from this is
-/// exactly the text of the same claims as a `Value` (what [`crate::keys::SigningKey::sign`]
+/// exactly the text of the same claims as a `Value` (what [`keys::SigningKey::sign`]
 /// signs).
 #[derive(Serialize)]
 struct Claims<'a> {
@@ -378,7 +388,7 @@ struct Attributes<'a> {
 }
 
 /// The last [`Owner`] parsed for each member (see [`OwnerJson::parse_memo`]).
-pub type ParsedOwners = crate::memo::Memo<Arc<Owner>>;
+pub type ParsedOwners = memo::Memo<Arc<Owner>>;
 
 /// Mint a fresh 5-minute session JWT.
 pub fn mint_jwt(inner: &Inner, row: &SessionRow, owner: &Owner, now: i64) -> ApiResult<String> {
@@ -413,15 +423,15 @@ pub fn mint_jwt(inner: &Inner, row: &SessionRow, owner: &Owner, now: i64) -> Api
 /// Load a session's member and organization (a session whose member vanished is "not found").
 pub fn load_owner(conn: &Connection, row: &SessionRow) -> ApiResult<(MemberRow, Value)> {
     let member =
-        store::get_member(conn, &row.member_id)?.ok_or_else(ApiError::session_not_found)?;
-    let org =
-        store::get_org(conn, &row.organization_id)?.ok_or_else(ApiError::session_not_found)?;
+        members::get_member(conn, &row.member_id)?.ok_or_else(ApiError::session_not_found)?;
+    let org = organizations::get_org(conn, &row.organization_id)?
+        .ok_or_else(ApiError::session_not_found)?;
     Ok((member, org))
 }
 
 /// The answer of a session authentication: `{member, member_id, member_session, organization,
 /// request_id, session_jwt, session_token, status_code: 200}`, keys in the (sorted) order the
-/// other answers have. The SDK surface wraps it as `{"data": …}` ([`crate::flow::ok_data`]).
+/// other answers have. The SDK surface wraps it as `{"data": …}` ([`sdk::ok_data`]).
 #[derive(Serialize)]
 pub struct AuthAnswer<'a> {
     member: &'a RawValue,

@@ -1,4 +1,4 @@
-//! SDK surface for organizations, members, self-service and invites (`/sdk/v1/b2b/...`), with
+//! SDK members and self-service, organizations and invites (`/sdk/v1/b2b/...`), with RBAC
 //! RBAC enforced server-side (see `rbac` and `admin`). Every call needs a live session (401
 //! `unauthorized_credentials` without one, 404 `session_not_found` for a dead token); a denied
 //! permission is 403 `session_authorization_error`.
@@ -22,34 +22,39 @@
 //! | self.unlinkRetiredEmail / startEmailUpdate | POST `/b2b/organizations/members/unlink_retired_email` / `start_email_update` | `stytch.self` |
 //! | magicLinks.email.invite | POST `/b2b/magic_links/email/invite` | `stytch.member` / `create` |
 
-use std::sync::Arc;
-
+use crate::Inner;
+use crate::domain::email_updates;
+use crate::domain::members;
+use crate::domain::members::Factor;
+use crate::domain::members::MemberRow;
+use crate::domain::members::Surface;
+use crate::domain::organizations;
+use crate::domain::rbac;
+use crate::domain::rbac::Actor;
+use crate::domain::search;
+use crate::domain::sessions;
+use crate::error::ApiResult;
+use crate::surfaces::St;
+use crate::surfaces::extract::JsonBody;
+use crate::surfaces::sdk::ok;
+use crate::surfaces::sdk::require_session;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::routing::{delete, post, put};
-use serde_json::{Value, json};
-
-use crate::Inner;
-use crate::admin::{self, Factor, Surface};
-use crate::error::ApiResult;
-use crate::extract::JsonBody;
-use crate::flow::{ok, require_session};
-use crate::rbac::Actor;
-use crate::store::MemberRow;
-
-type St = State<Arc<Inner>>;
-
-const M: &str = "/sdk/v1/b2b/organizations/members";
+use axum::routing::delete;
+use axum::routing::get;
+use axum::routing::post;
+use axum::routing::put;
+use serde_json::Value;
+use serde_json::json;
+use std::sync::Arc;
 
 pub fn routes() -> Router<Arc<Inner>> {
     Router::new()
-        .route(
-            "/sdk/v1/b2b/organizations/me",
-            put(org_update).delete(org_delete),
-        )
         .route(M, post(member_create))
+        .route(&format!("{M}/me"), get(members_me))
         .route(
             "/sdk/v1/b2b/organizations/me/members/search",
             post(member_search),
@@ -90,16 +95,28 @@ pub fn routes() -> Router<Arc<Inner>> {
             &format!("{M}/{{member_id}}/start_email_update"),
             post(member_start_email_update),
         )
-        .route("/sdk/v1/b2b/magic_links/email/invite", post(invite))
 }
 
+async fn members_me(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
+    let conn = inner.conn();
+    let (row, _) = require_session(&inner, &conn, &headers)?;
+    let (member, org) = sessions::load_owner(&conn, &row)?;
+    Ok(ok(json!({
+        "member_id": row.member_id,
+        "member": member.data,
+        "organization": org,
+    })))
+}
+
+const M: &str = "/sdk/v1/b2b/organizations/members";
+
 /// `{member_id, member, organization}`.
-fn member_resp(m: &MemberRow, org: &Value) -> Response {
+pub fn member_resp(m: &MemberRow, org: &Value) -> Response {
     ok(json!({"member_id": m.member_id(), "member": m.data, "organization": org}))
 }
 
 /// Runs `f` in a transaction with the caller's Actor, own Member and organization.
-fn with_session<T>(
+pub fn with_session<T>(
     inner: &Inner,
     headers: &HeaderMap,
     f: impl FnOnce(&rusqlite::Transaction<'_>, &Actor, MemberRow, Value, i64) -> ApiResult<T>,
@@ -108,41 +125,22 @@ fn with_session<T>(
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
     let (row, _) = require_session(inner, &tx, headers)?;
-    let (actor, me, org) = admin::actor_of(&tx, &row)?;
+    let (actor, me, org) = rbac::actor_of(&tx, &row)?;
     let out = f(&tx, &actor, me, org, now)?;
     tx.commit()?;
     Ok(out)
 }
 
-async fn org_update(
-    State(inner): St,
-    headers: HeaderMap,
-    JsonBody(patch): JsonBody<admin::OrgPatch>,
-) -> ApiResult<Response> {
-    let org = with_session(&inner, &headers, |tx, actor, _, org, now| {
-        admin::update_org(tx, &inner.seed, Some(actor), org, patch, true, now)
-    })?;
-    Ok(ok(json!({ "organization": org })))
-}
-
-async fn org_delete(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
-    let id = with_session(&inner, &headers, |tx, actor, _, org, _| {
-        admin::delete_org(tx, &inner.seed, Some(actor), &org)?;
-        Ok(admin::org_id(&org).to_string())
-    })?;
-    Ok(ok(json!({ "organization_id": id })))
-}
-
 async fn member_create(
     State(inner): St,
     headers: HeaderMap,
-    JsonBody(mut req): JsonBody<admin::MemberCreate>,
+    JsonBody(mut req): JsonBody<members::MemberCreate>,
 ) -> ApiResult<Response> {
     // Backend-only fields are not accepted from the SDK.
     req.trusted_metadata = None;
     req.external_id = None;
     with_session(&inner, &headers, |tx, actor, _, org, now| {
-        let m = admin::create_member(tx, &inner.seed, Some(actor), &org, req, now)?;
+        let m = members::create_member(tx, &inner.seed, Some(actor), &org, req, now)?;
         Ok(member_resp(&m, &org))
     })
 }
@@ -151,11 +149,11 @@ async fn member_update(
     State(inner): St,
     headers: HeaderMap,
     Path(member_id): Path<String>,
-    JsonBody(patch): JsonBody<admin::MemberPatch>,
+    JsonBody(patch): JsonBody<members::MemberPatch>,
 ) -> ApiResult<Response> {
     with_session(&inner, &headers, |tx, actor, _, org, now| {
-        let target = admin::live_member_in_org(tx, &org, &member_id)?;
-        let m = admin::update_member(
+        let target = members::live_member_in_org(tx, &org, &member_id)?;
+        let m = members::update_member(
             tx,
             &inner.seed,
             Some(actor),
@@ -172,10 +170,10 @@ async fn member_update(
 async fn self_update(
     State(inner): St,
     headers: HeaderMap,
-    JsonBody(patch): JsonBody<admin::MemberPatch>,
+    JsonBody(patch): JsonBody<members::MemberPatch>,
 ) -> ApiResult<Response> {
     with_session(&inner, &headers, |tx, actor, me, org, now| {
-        let m = admin::update_member(
+        let m = members::update_member(
             tx,
             &inner.seed,
             Some(actor),
@@ -192,12 +190,12 @@ async fn self_update(
 async fn member_search(
     State(inner): St,
     headers: HeaderMap,
-    JsonBody(req): JsonBody<admin::SearchReq>,
+    JsonBody(req): JsonBody<search::SearchReq>,
 ) -> ApiResult<Response> {
     with_session(&inner, &headers, |tx, actor, _, org, _| {
         let orgs = [org];
-        admin::check_search(&inner.seed, Some(actor), &orgs)?;
-        Ok(ok(admin::search(tx, &orgs, &req)?))
+        search::check_search(&inner.seed, Some(actor), &orgs)?;
+        Ok(ok(search::search(tx, &orgs, &req)?))
     })
 }
 
@@ -207,8 +205,8 @@ async fn member_delete(
     Path(member_id): Path<String>,
 ) -> ApiResult<Response> {
     with_session(&inner, &headers, |tx, actor, _, org, now| {
-        let target = admin::live_member_in_org(tx, &org, &member_id)?;
-        let m = admin::delete_member(tx, &inner.seed, Some(actor), &org, target, now)?;
+        let target = members::live_member_in_org(tx, &org, &member_id)?;
+        let m = members::delete_member(tx, &inner.seed, Some(actor), &org, target, now)?;
         Ok(ok(json!({ "member_id": m.member_id() })))
     })
 }
@@ -219,8 +217,8 @@ async fn member_reactivate(
     Path(member_id): Path<String>,
 ) -> ApiResult<Response> {
     with_session(&inner, &headers, |tx, actor, _, org, now| {
-        let target = admin::member_in_org(tx, &org, &member_id)?;
-        let m = admin::reactivate_member(tx, &inner.seed, Some(actor), &org, target, now)?;
+        let target = members::member_in_org(tx, &org, &member_id)?;
+        let m = members::reactivate_member(tx, &inner.seed, Some(actor), &org, target, now)?;
         Ok(member_resp(&m, &org))
     })
 }
@@ -233,8 +231,8 @@ async fn delete_password(
     Path(password_id): Path<String>,
 ) -> ApiResult<Response> {
     with_session(&inner, &headers, |tx, actor, _, org, now| {
-        let target = admin::member_by_password(tx, &org, &password_id)?;
-        let m = admin::delete_factor(
+        let target = members::member_by_password(tx, &org, &password_id)?;
+        let m = members::delete_factor(
             tx,
             &inner.seed,
             Some(actor),
@@ -256,10 +254,10 @@ fn delete_factor_of(
 ) -> ApiResult<Response> {
     with_session(inner, headers, |tx, actor, me, org, now| {
         let (target, self_path) = match member_id {
-            Some(id) => (admin::live_member_in_org(tx, &org, id)?, false),
+            Some(id) => (members::live_member_in_org(tx, &org, id)?, false),
             None => (me, true),
         };
-        let m = admin::delete_factor(
+        let m = members::delete_factor(
             tx,
             &inner.seed,
             Some(actor),
@@ -301,14 +299,14 @@ fn unlink(
     inner: &Inner,
     headers: &HeaderMap,
     member_id: Option<&str>,
-    req: admin::UnlinkReq,
+    req: members::UnlinkReq,
 ) -> ApiResult<Response> {
     with_session(inner, headers, |tx, actor, me, org, now| {
         let (target, self_path) = match member_id {
-            Some(id) => (admin::live_member_in_org(tx, &org, id)?, false),
+            Some(id) => (members::live_member_in_org(tx, &org, id)?, false),
             None => (me, true),
         };
-        let m = admin::unlink_retired_email(
+        let m = members::unlink_retired_email(
             tx,
             &inner.seed,
             Some(actor),
@@ -320,7 +318,7 @@ fn unlink(
         )?;
         Ok(ok(json!({
             "member_id": m.member_id(),
-            "organization_id": admin::org_id(&org),
+            "organization_id": organizations::org_id(&org),
             "member": m.data,
             "organization": org,
         })))
@@ -331,7 +329,7 @@ async fn member_unlink(
     State(inner): St,
     headers: HeaderMap,
     Path(member_id): Path<String>,
-    JsonBody(req): JsonBody<admin::UnlinkReq>,
+    JsonBody(req): JsonBody<members::UnlinkReq>,
 ) -> ApiResult<Response> {
     unlink(&inner, &headers, Some(&member_id), req)
 }
@@ -339,7 +337,7 @@ async fn member_unlink(
 async fn self_unlink(
     State(inner): St,
     headers: HeaderMap,
-    JsonBody(req): JsonBody<admin::UnlinkReq>,
+    JsonBody(req): JsonBody<members::UnlinkReq>,
 ) -> ApiResult<Response> {
     unlink(&inner, &headers, None, req)
 }
@@ -348,14 +346,14 @@ fn start_email_update(
     inner: &Inner,
     headers: &HeaderMap,
     member_id: Option<&str>,
-    req: admin::StartEmailUpdateReq,
+    req: email_updates::StartEmailUpdateReq,
 ) -> ApiResult<Response> {
     with_session(inner, headers, |tx, actor, me, org, now| {
         let (target, self_path) = match member_id {
-            Some(id) => (admin::live_member_in_org(tx, &org, id)?, false),
+            Some(id) => (members::live_member_in_org(tx, &org, id)?, false),
             None => (me, true),
         };
-        admin::start_email_update(
+        email_updates::start_email_update(
             tx,
             &inner.seed,
             Some(actor),
@@ -373,7 +371,7 @@ async fn member_start_email_update(
     State(inner): St,
     headers: HeaderMap,
     Path(member_id): Path<String>,
-    JsonBody(req): JsonBody<admin::StartEmailUpdateReq>,
+    JsonBody(req): JsonBody<email_updates::StartEmailUpdateReq>,
 ) -> ApiResult<Response> {
     start_email_update(&inner, &headers, Some(&member_id), req)
 }
@@ -381,18 +379,7 @@ async fn member_start_email_update(
 async fn self_start_email_update(
     State(inner): St,
     headers: HeaderMap,
-    JsonBody(req): JsonBody<admin::StartEmailUpdateReq>,
+    JsonBody(req): JsonBody<email_updates::StartEmailUpdateReq>,
 ) -> ApiResult<Response> {
     start_email_update(&inner, &headers, None, req)
-}
-
-async fn invite(
-    State(inner): St,
-    headers: HeaderMap,
-    JsonBody(req): JsonBody<admin::InviteReq>,
-) -> ApiResult<Response> {
-    with_session(&inner, &headers, |tx, actor, _, org, now| {
-        let m = admin::invite(tx, &inner.seed, actor, &org, req, now)?;
-        Ok(member_resp(&m, &org))
-    })
 }

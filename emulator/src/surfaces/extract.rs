@@ -10,14 +10,14 @@
 //! * unknown fields are ignored (the SDK adds `dfp_telemetry_id`, `captcha_token`, …);
 //! * `null` is accepted for optional fields.
 
+use crate::error::ApiError;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::FromRequest;
+use axum::extract::Request;
 use axum::http::HeaderMap;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::de::DeserializeOwned;
-
-use crate::error::ApiError;
 
 /// JSON body extractor with Stytch-style rejections.
 pub struct JsonBody<T>(pub T);

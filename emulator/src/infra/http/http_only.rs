@@ -1,7 +1,7 @@
 //! HttpOnly session cookies, a project setting (seed `http_only_cookies`, or at run time
 //! `POST /emulator/v1/settings {"http_only_cookies": true}`), for the SDK surface only.
 //!
-//! Stytch's HttpOnly mode (protocol §6): the API sets the session in `HttpOnly` cookies and returns the
+//! Stytch's HttpOnly mode: the API sets the session in `HttpOnly` cookies and returns the
 //! tokens as `""`, so browser code never sees them; the SDK then keeps its state, removes its own cookies and
 //! relies on `credentials: 'include'`. This layer does exactly that around the ordinary handlers:
 //! * request: when the Basic header carries no session (`public_token:public_token`), the session token is
@@ -15,27 +15,33 @@
 //! here, since it cannot read them anyway. No `Domain` (host-only) and no `Secure`, which suits
 //! `http://127.0.0.1` (cookies ignore ports, so a page on :8080 and the emulator on :4010 share them).
 
+use crate::Inner;
+use crate::error::ApiError;
+use crate::surfaces::extract::basic_auth;
+use axum::body::Body;
+use axum::body::to_bytes;
+use axum::extract::Request;
+use axum::extract::State;
+use axum::http::HeaderValue;
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use serde_json::Value;
-
-use crate::Inner;
-use crate::error::ApiError;
-use crate::extract::basic_auth;
-
 const SESSION_COOKIE: &str = "stytch_session";
+
 const JWT_COOKIE: &str = "stytch_session_jwt";
+
 const IST_COOKIE: &str = "stytch_intermediate_session_token";
+
 const IST_LIFETIME_SECS: i64 = 600;
+
 /// SDK bodies are small; anything larger is passed through untouched.
 const BODY_LIMIT: usize = 1 << 20;
 

@@ -1,0 +1,23 @@
+//! What Stytch's server does, independent of how it is called: organizations, members, sessions,
+//! intermediate sessions, one-time tokens, factors (passwords, OTP), RBAC and provisioning. Functions
+//! here take a database connection and plain values, and answer `ApiResult`; they know nothing of
+//! HTTP headers, envelopes or which surface called them.
+
+pub mod authentication;
+pub mod discovery;
+pub mod email_updates;
+pub mod intermediate_sessions;
+pub mod invites;
+pub mod members;
+pub mod messages;
+pub mod organizations;
+pub mod otp;
+pub mod passwords;
+pub mod pkce;
+pub mod project;
+pub mod provisioning;
+pub mod rbac;
+pub mod redirects;
+pub mod search;
+pub mod sessions;
+pub mod validation;

@@ -1,0 +1,4 @@
+//! HTTP layers around the whole router: CORS and the HttpOnly session-cookie mode.
+
+pub mod cors;
+pub mod http_only;

@@ -1,0 +1,31 @@
+//! The emulator's HTTP surfaces, one folder each: the SDK API (`/sdk/v1/...`, as the JS SDK calls
+//! it), the backend API (`/v1/b2b/...`, as Stytch's server SDKs call it) and the control API
+//! (`/emulator/v1/...`, for tests and demos). Handlers parse and authenticate the request, call into
+//! [`crate::domain`], and shape the answer for their surface.
+
+pub mod backend;
+pub mod control;
+pub mod extract;
+pub mod sdk;
+
+use crate::Inner;
+use axum::extract::State;
+use std::sync::Arc;
+
+pub type St = State<Arc<Inner>>;
+
+pub async fn fallback_404(uri: axum::http::Uri) -> crate::error::ApiError {
+    crate::error::ApiError::new(
+        404,
+        "route_not_found",
+        format!("Route not found: {}", uri.path()),
+    )
+}
+
+pub async fn fallback_405() -> crate::error::ApiError {
+    crate::error::ApiError::new(
+        405,
+        "method_not_allowed",
+        "The HTTP method is not allowed for this route.",
+    )
+}

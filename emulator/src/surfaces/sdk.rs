@@ -1,0 +1,125 @@
+//! Surface 1: the SDK API `/sdk/v1/...`, exactly as `@stytch/vanilla-js` calls it: one file per
+//! method family. Success: HTTP 200 `{"data": {request_id, status_code: 200, ...}}`; errors:
+//! top-level Stytch error JSON; auth: Basic `public_token:(session_token | public_token)`.
+
+pub mod bootstrap;
+pub mod discovery;
+pub mod magic_links;
+pub mod members;
+pub mod organizations;
+pub mod otps;
+pub mod passwords;
+pub mod sessions;
+
+use crate::Inner;
+use crate::domain::sessions::SessionRow;
+use crate::error::ApiError;
+use crate::error::ApiResult;
+use crate::infra::crypto::ct_eq;
+use crate::infra::ids::request_id;
+use crate::surfaces::extract::basic_auth;
+use axum::http::HeaderMap;
+use axum::http::HeaderValue;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use rusqlite::Connection;
+use serde::Serialize;
+use serde_json::Value;
+use serde_json::json;
+use std::sync::Arc;
+
+// ------------------------------------------------------------------ request helpers
+
+/// `{"data": {request_id, status_code: 200, ...fields}}`.
+pub fn ok(mut fields: Value) -> Response {
+    if let Some(o) = fields.as_object_mut() {
+        o.insert("request_id".into(), json!(request_id()));
+        o.insert("status_code".into(), json!(200));
+    }
+    ok_data(fields, 1024)
+}
+
+/// The SDK surface's success envelope.
+#[derive(Serialize)]
+struct Data<T> {
+    data: T,
+}
+
+/// `{"data": answer}`, for a typed answer that carries its own `request_id` and `status_code`
+/// (e.g. [`crate::domain::sessions::AuthAnswer`]); `capacity`: the expected size of the body.
+pub fn ok_data<T: Serialize>(answer: T, capacity: usize) -> Response {
+    json_response(&Data { data: answer }, capacity)
+}
+
+/// `200`, `content-type: application/json`, `body` (what axum's `Json` answers), serialized
+/// into a buffer of `capacity` bytes instead of regrowing one from 128 bytes.
+pub fn json_response<T: Serialize>(body: &T, capacity: usize) -> Response {
+    let mut buf = Vec::with_capacity(capacity);
+    match serde_json::to_writer(&mut buf, body) {
+        Ok(()) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            buf,
+        )
+            .into_response(),
+        Err(e) => {
+            eprintln!("stytch-emulator: cannot serialize an answer: {e}");
+            ApiError::internal().into_response()
+        }
+    }
+}
+
+/// Checks the public token; returns the session token part when it is not the public token.
+pub fn sdk_auth(inner: &Inner, headers: &HeaderMap) -> ApiResult<Option<String>> {
+    let (user, pass) = basic_auth(headers).ok_or_else(ApiError::unauthorized)?;
+    if !ct_eq(&user, &inner.project.public_token) {
+        return Err(ApiError::unauthorized());
+    }
+    if pass.is_empty() || pass == user {
+        Ok(None)
+    } else {
+        Ok(Some(pass))
+    }
+}
+
+/// The header's session token (401 when it carries none).
+pub fn session_token(inner: &Inner, headers: &HeaderMap) -> ApiResult<String> {
+    sdk_auth(inner, headers)?.ok_or_else(ApiError::unauthorized)
+}
+
+/// The header's live session and its raw token.
+pub fn require_session(
+    inner: &Inner,
+    conn: &Connection,
+    headers: &HeaderMap,
+) -> ApiResult<(SessionRow, String)> {
+    let token = session_token(inner, headers)?;
+    let row = crate::domain::sessions::by_token(conn, &token, inner.now())?
+        .ok_or_else(ApiError::session_not_found)?;
+    Ok((row, token))
+}
+
+pub fn user_agent(headers: &HeaderMap) -> String {
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(512)
+        .collect()
+}
+
+/// Every SDK route.
+pub fn routes() -> axum::Router<Arc<Inner>> {
+    bootstrap::routes()
+        .merge(magic_links::routes())
+        .merge(sessions::routes())
+        .merge(organizations::routes())
+        .merge(members::routes())
+        .merge(otps::routes())
+        .merge(passwords::routes())
+        .merge(discovery::routes())
+}
