@@ -221,7 +221,12 @@ impl Harness {
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
-        let req = b.body(Body::from(body)).expect("request");
+        self.request(b.body(Body::from(body)).expect("request"))
+            .await
+    }
+
+    /// Any prepared request, answered like [`send`](Harness::send).
+    pub async fn request(&self, req: Request<Body>) -> Resp {
         let resp = self.app.clone().oneshot(req).await.expect("infallible");
         let status = resp.status();
         let headers = resp.headers().clone();
