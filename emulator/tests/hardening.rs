@@ -375,6 +375,9 @@ async fn state_is_intact(h: &Harness) -> Result<(), String> {
     Ok(())
 }
 
+/// (method, path, headers, body) of one control-API write.
+type ControlWrite<'a> = (Method, &'a str, &'a [(&'a str, &'a str)], &'a [u8]);
+
 #[tokio::test]
 async fn cross_site_control_writes_are_refused_same_site_ones_work() {
     let h = Harness::new();
@@ -425,7 +428,7 @@ async fn cross_site_control_writes_are_refused_same_site_ones_work() {
         }
     }
     // Same-site writes and writes without Origin (curl, tests) still work.
-    let allowed: [(Method, &str, &[(&str, &str)], &[u8]); 3] = [
+    let allowed: [ControlWrite; 3] = [
         (
             Method::POST,
             "/emulator/v1/settings",
@@ -468,7 +471,7 @@ async fn malformed_paths_unknown_routes_and_wrong_methods_answer_error_json() {
     let sdk_session = basic(&h.project.public_token, &session);
     let public = h.sdk_public_auth();
     let backend = h.backend_auth();
-    // (method, path, auth, expected status or 0 for "any 4xx", expected error_type or "")
+    // (method, path, auth, expected status, expected error_type or "" for any)
     let cases: Vec<(Method, &str, &str, u16, &str)> = vec![
         (
             Method::GET,
