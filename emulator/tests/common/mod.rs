@@ -201,3 +201,92 @@ impl Harness {
         )
     }
 }
+
+pub mod tcp;
+
+impl Harness {
+    /// A request with exactly these headers (nothing added) and raw body bytes. Unlike [`raw`],
+    /// a body that is not JSON does not panic: `body` is then `Null` and `text` keeps it, so a
+    /// test can assert that the answer *should* have been JSON.
+    ///
+    /// [`raw`]: Harness::raw
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Resp {
+        let mut b = Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        self.request(b.body(Body::from(body)).expect("request"))
+            .await
+    }
+
+    /// Any prepared request, answered like [`send`](Harness::send).
+    pub async fn request(&self, req: Request<Body>) -> Resp {
+        let resp = self.app.clone().oneshot(req).await.expect("infallible");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        Resp {
+            status,
+            headers,
+            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// Basic auth for the SDK with the public token as both halves.
+    pub fn sdk_public_auth(&self) -> String {
+        basic(&self.project.public_token, &self.project.public_token)
+    }
+
+    /// Basic auth for the backend API.
+    pub fn backend_auth(&self) -> String {
+        basic(&self.project.project_id, &self.project.secret)
+    }
+}
+
+/// Whether `r` is Stytch error JSON for its own status: `application/json`, `status_code`
+/// equal to the HTTP status, a non-empty `error_type`. `Err` says what is wrong.
+pub fn check_error_json(r: &Resp) -> Result<(), String> {
+    let ct = r
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !ct.starts_with("application/json") {
+        return Err(format!("content-type {ct:?}, body {:?}", r.text));
+    }
+    if r.body["status_code"].as_u64() != Some(u64::from(r.status.as_u16())) {
+        return Err(format!(
+            "status_code {} != HTTP {}",
+            r.body["status_code"], r.status
+        ));
+    }
+    match r.body["error_type"].as_str() {
+        Some(t) if !t.is_empty() => Ok(()),
+        _ => Err(format!("no error_type in {:?}", r.text)),
+    }
+}
+
+/// `Seed::default()` with extra active, verified members of `acme` that have passwords (built
+/// through the seed's JSON form, the one seed files use).
+pub fn seed_with_passwords(members: &[(&str, &str)]) -> Seed {
+    let mut v = serde_json::to_value(Seed::default()).expect("seed json");
+    let list = v["organizations"][0]["members"]
+        .as_array_mut()
+        .expect("members");
+    for (email, password) in members {
+        list.push(json!({
+            "email_address": email,
+            "password": password,
+            "email_address_verified": true,
+            "status": "active",
+        }));
+    }
+    serde_json::from_value(v).expect("seed")
+}
