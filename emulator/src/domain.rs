@@ -8,6 +8,7 @@ pub mod discovery;
 pub mod email_updates;
 pub mod intermediate_sessions;
 pub mod invites;
+pub mod lockouts;
 pub mod members;
 pub mod messages;
 pub mod organizations;

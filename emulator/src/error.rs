@@ -28,28 +28,442 @@ pub enum EmulatorError {
     /// The seed parsed but is not acceptable (bad slug, duplicate email, unknown role...).
     #[error("invalid seed: {0}")]
     Seed(String),
+    /// The database could not be brought to the current schema.
+    #[error("database migration failed: {0}")]
+    Migration(String),
     /// RSA key generation / encoding failed.
     #[error("signing key error: {0}")]
     Key(String),
 }
 
-/// A Stytch API error (status + `error_type` + message, optional `error_details`).
+/// Every `error_type` the emulator answers, with its HTTP status: one catalogue, so a type can never
+/// be sent with two statuses, and `tests/error_catalogue.rs` can hold it against the client's
+/// `ErrorType`. Names and statuses follow Stytch's API error reference
+/// (<https://stytch.com/docs/b2b/api/errors>); the emulator-only ones (`host_not_allowed`,
+/// `cross_site_request_forbidden`, `route_not_found`) guard the local surfaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorType {
+    ActionAvailableOnlyForActiveMembers,
+    AllowedAuthMethodsRequiredForRestricted,
+    AllowedMfaMethodsRequiredForRestricted,
+    BadRequest,
+    CannotAssignDefaultRbacRoleId,
+    DuplicateMemberEmail,
+    EmailUnverifiedForReactivation,
+    InvalidArgument,
+    InvalidConnectionForJitProvisioning,
+    InvalidEmail,
+    InvalidEmailForInvites,
+    InvalidExpiration,
+    InvalidIntermediateSessionTokenForOrganization,
+    InvalidMemberGetFields,
+    InvalidMfaDefaultMethod,
+    InvalidOauthAllowedTenantsFormat,
+    InvalidOrganizationAuthFactorSetting,
+    InvalidOrganizationExternalId,
+    InvalidOrganizationName,
+    InvalidOrganizationSlug,
+    InvalidPhoneNumber,
+    InvalidPkceCodeChallenge,
+    InvalidRbacRoleId,
+    InvalidSessionDurationMinutes,
+    InvalidSsoDefaultConnectionId,
+    MemberSearchExpectedArrayOfStrings,
+    MemberSearchExpectedBoolean,
+    MemberSearchExpectedString,
+    MemberSearchFilterNameMustBeString,
+    MemberSearchFilterNameNotRecognized,
+    MemberSearchMissingFilterName,
+    MemberSearchMemberEmailFuzzyTooShort,
+    MemberSearchMemberMfaPhoneNumberFuzzyTooShort,
+    MemberSearchMissingFilterValue,
+    MemberSearchOrganizationIdsEmpty,
+    NoDiscoveryRedirectUrlsSet,
+    NoInviteRedirectUrlsSet,
+    NoLoginRedirectUrlsSet,
+    NoMatchForProvidedMagicLinkUrl,
+    NoResetPasswordRedirectUrlsSet,
+    NoSessionArguments,
+    NoSessionRevokeArguments,
+    NoSignupRedirectUrlsSet,
+    OrganizationNameMissing,
+    OrganizationSettingsDomainTooCommon,
+    OrganizationSettingsDuplicateDomain,
+    OrganizationSettingsInvalidDomain,
+    OrganizationSlugAlreadyUsed,
+    PkceDidNotExpectCodeVerifier,
+    PkceExpectedCodeVerifier,
+    PkceMismatch,
+    RbacInvalidDomain,
+    RetiredEmailMissingEmailIdentifiers,
+    RetiredMemberEmail,
+    SearchInvalidStatusFilter,
+    SessionTooOldToResetPassword,
+    TooManySessionArguments,
+    TooManySessionRevokeArguments,
+    WeakPassword,
+    CannotUpdateTrustedMetadata,
+    JwtInvalidAudience,
+    JwtInvalidClaims,
+    JwtInvalidIssuer,
+    UnableToAuthMagicLink,
+    UnableToAuthOtpCode,
+    UnableToAuthPasswordResetToken,
+    UnableToParseSessionJwt,
+    UnauthorizedCredentials,
+    CrossSiteRequestForbidden,
+    EmailJitProvisioningNotAllowed,
+    HostNotAllowed,
+    InvalidEmailForJitProvisioning,
+    OperationRestrictedByOrganizationAuthMethods,
+    SessionAuthorizationError,
+    SessionAuthorizationTenancyError,
+    EmailNotFound,
+    IntermediateSessionNotFound,
+    MagicLinkNotFound,
+    MemberNotFound,
+    MemberPasswordNotFound,
+    NoDeletedMemberFoundForReactivation,
+    OrganizationNotFound,
+    OtpCodeNotFound,
+    ProjectNotFound,
+    RouteNotFound,
+    SessionNotFound,
+    MethodNotAllowed,
+    RequestTooLarge,
+    UserLockLimitReached,
+    InternalServerError,
+}
+
+impl ErrorType {
+    /// Every variant, for tests and docs.
+    pub const ALL: &[ErrorType] = &[
+        Self::ActionAvailableOnlyForActiveMembers,
+        Self::AllowedAuthMethodsRequiredForRestricted,
+        Self::AllowedMfaMethodsRequiredForRestricted,
+        Self::BadRequest,
+        Self::CannotAssignDefaultRbacRoleId,
+        Self::DuplicateMemberEmail,
+        Self::EmailUnverifiedForReactivation,
+        Self::InvalidArgument,
+        Self::InvalidConnectionForJitProvisioning,
+        Self::InvalidEmail,
+        Self::InvalidEmailForInvites,
+        Self::InvalidExpiration,
+        Self::InvalidIntermediateSessionTokenForOrganization,
+        Self::InvalidMemberGetFields,
+        Self::InvalidMfaDefaultMethod,
+        Self::InvalidOauthAllowedTenantsFormat,
+        Self::InvalidOrganizationAuthFactorSetting,
+        Self::InvalidOrganizationExternalId,
+        Self::InvalidOrganizationName,
+        Self::InvalidOrganizationSlug,
+        Self::InvalidPhoneNumber,
+        Self::InvalidPkceCodeChallenge,
+        Self::InvalidRbacRoleId,
+        Self::InvalidSessionDurationMinutes,
+        Self::InvalidSsoDefaultConnectionId,
+        Self::MemberSearchExpectedArrayOfStrings,
+        Self::MemberSearchExpectedBoolean,
+        Self::MemberSearchExpectedString,
+        Self::MemberSearchFilterNameMustBeString,
+        Self::MemberSearchFilterNameNotRecognized,
+        Self::MemberSearchMissingFilterName,
+        Self::MemberSearchMemberEmailFuzzyTooShort,
+        Self::MemberSearchMemberMfaPhoneNumberFuzzyTooShort,
+        Self::MemberSearchMissingFilterValue,
+        Self::MemberSearchOrganizationIdsEmpty,
+        Self::NoDiscoveryRedirectUrlsSet,
+        Self::NoInviteRedirectUrlsSet,
+        Self::NoLoginRedirectUrlsSet,
+        Self::NoMatchForProvidedMagicLinkUrl,
+        Self::NoResetPasswordRedirectUrlsSet,
+        Self::NoSessionArguments,
+        Self::NoSessionRevokeArguments,
+        Self::NoSignupRedirectUrlsSet,
+        Self::OrganizationNameMissing,
+        Self::OrganizationSettingsDomainTooCommon,
+        Self::OrganizationSettingsDuplicateDomain,
+        Self::OrganizationSettingsInvalidDomain,
+        Self::OrganizationSlugAlreadyUsed,
+        Self::PkceDidNotExpectCodeVerifier,
+        Self::PkceExpectedCodeVerifier,
+        Self::PkceMismatch,
+        Self::RbacInvalidDomain,
+        Self::RetiredEmailMissingEmailIdentifiers,
+        Self::RetiredMemberEmail,
+        Self::SearchInvalidStatusFilter,
+        Self::SessionTooOldToResetPassword,
+        Self::TooManySessionArguments,
+        Self::TooManySessionRevokeArguments,
+        Self::WeakPassword,
+        Self::CannotUpdateTrustedMetadata,
+        Self::JwtInvalidAudience,
+        Self::JwtInvalidClaims,
+        Self::JwtInvalidIssuer,
+        Self::UnableToAuthMagicLink,
+        Self::UnableToAuthOtpCode,
+        Self::UnableToAuthPasswordResetToken,
+        Self::UnableToParseSessionJwt,
+        Self::UnauthorizedCredentials,
+        Self::CrossSiteRequestForbidden,
+        Self::EmailJitProvisioningNotAllowed,
+        Self::HostNotAllowed,
+        Self::InvalidEmailForJitProvisioning,
+        Self::OperationRestrictedByOrganizationAuthMethods,
+        Self::SessionAuthorizationError,
+        Self::SessionAuthorizationTenancyError,
+        Self::EmailNotFound,
+        Self::IntermediateSessionNotFound,
+        Self::MagicLinkNotFound,
+        Self::MemberNotFound,
+        Self::MemberPasswordNotFound,
+        Self::NoDeletedMemberFoundForReactivation,
+        Self::OrganizationNotFound,
+        Self::OtpCodeNotFound,
+        Self::ProjectNotFound,
+        Self::RouteNotFound,
+        Self::SessionNotFound,
+        Self::MethodNotAllowed,
+        Self::RequestTooLarge,
+        Self::UserLockLimitReached,
+        Self::InternalServerError,
+    ];
+
+    /// The wire string (`error_type`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ActionAvailableOnlyForActiveMembers => "action_available_only_for_active_members",
+            Self::AllowedAuthMethodsRequiredForRestricted => {
+                "allowed_auth_methods_required_for_restricted"
+            }
+            Self::AllowedMfaMethodsRequiredForRestricted => {
+                "allowed_mfa_methods_required_for_restricted"
+            }
+            Self::BadRequest => "bad_request",
+            Self::CannotAssignDefaultRbacRoleId => "cannot_assign_default_rbac_role_id",
+            Self::DuplicateMemberEmail => "duplicate_member_email",
+            Self::EmailUnverifiedForReactivation => "email_unverified_for_reactivation",
+            Self::InvalidArgument => "invalid_argument",
+            Self::InvalidConnectionForJitProvisioning => "invalid_connection_for_jit_provisioning",
+            Self::InvalidEmail => "invalid_email",
+            Self::InvalidEmailForInvites => "invalid_email_for_invites",
+            Self::InvalidExpiration => "invalid_expiration",
+            Self::InvalidIntermediateSessionTokenForOrganization => {
+                "invalid_intermediate_session_token_for_organization"
+            }
+            Self::InvalidMemberGetFields => "invalid_member_get_fields",
+            Self::InvalidMfaDefaultMethod => "invalid_mfa_default_method",
+            Self::InvalidOauthAllowedTenantsFormat => "invalid_oauth_allowed_tenants_format",
+            Self::InvalidOrganizationAuthFactorSetting => {
+                "invalid_organization_auth_factor_setting"
+            }
+            Self::InvalidOrganizationExternalId => "invalid_organization_external_id",
+            Self::InvalidOrganizationName => "invalid_organization_name",
+            Self::InvalidOrganizationSlug => "invalid_organization_slug",
+            Self::InvalidPhoneNumber => "invalid_phone_number",
+            Self::InvalidPkceCodeChallenge => "invalid_pkce_code_challenge",
+            Self::InvalidRbacRoleId => "invalid_rbac_role_id",
+            Self::InvalidSessionDurationMinutes => "invalid_session_duration_minutes",
+            Self::InvalidSsoDefaultConnectionId => "invalid_sso_default_connection_id",
+            Self::MemberSearchExpectedArrayOfStrings => "member_search_expected_array_of_strings",
+            Self::MemberSearchExpectedBoolean => "member_search_expected_boolean",
+            Self::MemberSearchExpectedString => "member_search_expected_string",
+            Self::MemberSearchFilterNameMustBeString => "member_search_filter_name_must_be_string",
+            Self::MemberSearchFilterNameNotRecognized => "member_search_filter_name_not_recognized",
+            Self::MemberSearchMissingFilterName => "member_search_missing_filter_name",
+            Self::MemberSearchMemberEmailFuzzyTooShort => {
+                "member_search_member_email_fuzzy_too_short"
+            }
+            Self::MemberSearchMemberMfaPhoneNumberFuzzyTooShort => {
+                "member_search_member_mfa_phone_number_fuzzy_too_short"
+            }
+            Self::MemberSearchMissingFilterValue => "member_search_missing_filter_value",
+            Self::MemberSearchOrganizationIdsEmpty => "member_search_organization_ids_empty",
+            Self::NoDiscoveryRedirectUrlsSet => "no_discovery_redirect_urls_set",
+            Self::NoInviteRedirectUrlsSet => "no_invite_redirect_urls_set",
+            Self::NoLoginRedirectUrlsSet => "no_login_redirect_urls_set",
+            Self::NoMatchForProvidedMagicLinkUrl => "no_match_for_provided_magic_link_url",
+            Self::NoResetPasswordRedirectUrlsSet => "no_reset_password_redirect_urls_set",
+            Self::NoSessionArguments => "no_session_arguments",
+            Self::NoSessionRevokeArguments => "no_session_revoke_arguments",
+            Self::NoSignupRedirectUrlsSet => "no_signup_redirect_urls_set",
+            Self::OrganizationNameMissing => "organization_name_missing",
+            Self::OrganizationSettingsDomainTooCommon => "organization_settings_domain_too_common",
+            Self::OrganizationSettingsDuplicateDomain => "organization_settings_duplicate_domain",
+            Self::OrganizationSettingsInvalidDomain => "organization_settings_invalid_domain",
+            Self::OrganizationSlugAlreadyUsed => "organization_slug_already_used",
+            Self::PkceDidNotExpectCodeVerifier => "pkce_did_not_expect_code_verifier",
+            Self::PkceExpectedCodeVerifier => "pkce_expected_code_verifier",
+            Self::PkceMismatch => "pkce_mismatch",
+            Self::RbacInvalidDomain => "rbac_invalid_domain",
+            Self::RetiredEmailMissingEmailIdentifiers => "retired_email_missing_email_identifiers",
+            Self::RetiredMemberEmail => "retired_member_email",
+            Self::SearchInvalidStatusFilter => "search_invalid_status_filter",
+            Self::SessionTooOldToResetPassword => "session_too_old_to_reset_password",
+            Self::TooManySessionArguments => "too_many_session_arguments",
+            Self::TooManySessionRevokeArguments => "too_many_session_revoke_arguments",
+            Self::WeakPassword => "weak_password",
+            Self::CannotUpdateTrustedMetadata => "cannot_update_trusted_metadata",
+            Self::JwtInvalidAudience => "jwt_invalid_audience",
+            Self::JwtInvalidClaims => "jwt_invalid_claims",
+            Self::JwtInvalidIssuer => "jwt_invalid_issuer",
+            Self::UnableToAuthMagicLink => "unable_to_auth_magic_link",
+            Self::UnableToAuthOtpCode => "unable_to_auth_otp_code",
+            Self::UnableToAuthPasswordResetToken => "unable_to_auth_password_reset_token",
+            Self::UnableToParseSessionJwt => "unable_to_parse_session_jwt",
+            Self::UnauthorizedCredentials => "unauthorized_credentials",
+            Self::CrossSiteRequestForbidden => "cross_site_request_forbidden",
+            Self::EmailJitProvisioningNotAllowed => "email_jit_provisioning_not_allowed",
+            Self::HostNotAllowed => "host_not_allowed",
+            Self::InvalidEmailForJitProvisioning => "invalid_email_for_jit_provisioning",
+            Self::OperationRestrictedByOrganizationAuthMethods => {
+                "operation_restricted_by_organization_auth_methods"
+            }
+            Self::SessionAuthorizationError => "session_authorization_error",
+            Self::SessionAuthorizationTenancyError => "session_authorization_tenancy_error",
+            Self::EmailNotFound => "email_not_found",
+            Self::IntermediateSessionNotFound => "intermediate_session_not_found",
+            Self::MagicLinkNotFound => "magic_link_not_found",
+            Self::MemberNotFound => "member_not_found",
+            Self::MemberPasswordNotFound => "member_password_not_found",
+            Self::NoDeletedMemberFoundForReactivation => "no_deleted_member_found_for_reactivation",
+            Self::OrganizationNotFound => "organization_not_found",
+            Self::OtpCodeNotFound => "otp_code_not_found",
+            Self::ProjectNotFound => "project_not_found",
+            Self::RouteNotFound => "route_not_found",
+            Self::SessionNotFound => "session_not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::RequestTooLarge => "request_too_large",
+            Self::UserLockLimitReached => "user_lock_limit_reached",
+            Self::InternalServerError => "internal_server_error",
+        }
+    }
+
+    /// The HTTP status Stytch answers with.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::ActionAvailableOnlyForActiveMembers
+            | Self::AllowedAuthMethodsRequiredForRestricted
+            | Self::AllowedMfaMethodsRequiredForRestricted
+            | Self::BadRequest
+            | Self::CannotAssignDefaultRbacRoleId
+            | Self::DuplicateMemberEmail
+            | Self::EmailUnverifiedForReactivation
+            | Self::InvalidArgument
+            | Self::InvalidConnectionForJitProvisioning
+            | Self::InvalidEmail
+            | Self::InvalidEmailForInvites
+            | Self::InvalidExpiration
+            | Self::InvalidIntermediateSessionTokenForOrganization
+            | Self::InvalidMemberGetFields
+            | Self::InvalidMfaDefaultMethod
+            | Self::InvalidOauthAllowedTenantsFormat
+            | Self::InvalidOrganizationAuthFactorSetting
+            | Self::InvalidOrganizationExternalId
+            | Self::InvalidOrganizationName
+            | Self::InvalidOrganizationSlug
+            | Self::InvalidPhoneNumber
+            | Self::InvalidPkceCodeChallenge
+            | Self::InvalidRbacRoleId
+            | Self::InvalidSessionDurationMinutes
+            | Self::InvalidSsoDefaultConnectionId
+            | Self::MemberSearchExpectedArrayOfStrings
+            | Self::MemberSearchExpectedBoolean
+            | Self::MemberSearchExpectedString
+            | Self::MemberSearchFilterNameMustBeString
+            | Self::MemberSearchFilterNameNotRecognized
+            | Self::MemberSearchMissingFilterName
+            | Self::MemberSearchMemberEmailFuzzyTooShort
+            | Self::MemberSearchMemberMfaPhoneNumberFuzzyTooShort
+            | Self::MemberSearchMissingFilterValue
+            | Self::MemberSearchOrganizationIdsEmpty
+            | Self::NoDiscoveryRedirectUrlsSet
+            | Self::NoInviteRedirectUrlsSet
+            | Self::NoLoginRedirectUrlsSet
+            | Self::NoMatchForProvidedMagicLinkUrl
+            | Self::NoResetPasswordRedirectUrlsSet
+            | Self::NoSessionArguments
+            | Self::NoSessionRevokeArguments
+            | Self::NoSignupRedirectUrlsSet
+            | Self::OrganizationNameMissing
+            | Self::OrganizationSettingsDomainTooCommon
+            | Self::OrganizationSettingsDuplicateDomain
+            | Self::OrganizationSettingsInvalidDomain
+            | Self::OrganizationSlugAlreadyUsed
+            | Self::PkceDidNotExpectCodeVerifier
+            | Self::PkceExpectedCodeVerifier
+            | Self::PkceMismatch
+            | Self::RbacInvalidDomain
+            | Self::RetiredEmailMissingEmailIdentifiers
+            | Self::RetiredMemberEmail
+            | Self::SearchInvalidStatusFilter
+            | Self::SessionTooOldToResetPassword
+            | Self::TooManySessionArguments
+            | Self::TooManySessionRevokeArguments
+            | Self::WeakPassword => 400,
+            Self::CannotUpdateTrustedMetadata
+            | Self::JwtInvalidAudience
+            | Self::JwtInvalidClaims
+            | Self::JwtInvalidIssuer
+            | Self::UnableToAuthMagicLink
+            | Self::UnableToAuthOtpCode
+            | Self::UnableToAuthPasswordResetToken
+            | Self::UnableToParseSessionJwt
+            | Self::UnauthorizedCredentials => 401,
+            Self::CrossSiteRequestForbidden
+            | Self::EmailJitProvisioningNotAllowed
+            | Self::HostNotAllowed
+            | Self::InvalidEmailForJitProvisioning
+            | Self::OperationRestrictedByOrganizationAuthMethods
+            | Self::SessionAuthorizationError
+            | Self::SessionAuthorizationTenancyError => 403,
+            Self::EmailNotFound
+            | Self::IntermediateSessionNotFound
+            | Self::MagicLinkNotFound
+            | Self::MemberNotFound
+            | Self::MemberPasswordNotFound
+            | Self::NoDeletedMemberFoundForReactivation
+            | Self::OrganizationNotFound
+            | Self::OtpCodeNotFound
+            | Self::ProjectNotFound
+            | Self::RouteNotFound
+            | Self::SessionNotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::RequestTooLarge => 413,
+            Self::UserLockLimitReached => 429,
+            Self::InternalServerError => 500,
+        }
+    }
+}
+
+/// A Stytch API error (`error_type` with its status, a message, optional `error_details`).
 #[derive(Debug, Clone)]
 pub struct ApiError {
-    pub status: StatusCode,
-    pub error_type: &'static str,
+    pub error_type: ErrorType,
     pub message: String,
     pub details: Option<Value>,
 }
 
 impl ApiError {
-    pub fn new(status: u16, error_type: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(error_type: ErrorType, message: impl Into<String>) -> Self {
         ApiError {
-            status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             error_type,
             message: message.into(),
             details: None,
         }
+    }
+
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.error_type.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    pub fn too_large() -> Self {
+        Self::new(
+            ErrorType::RequestTooLarge,
+            "The request body is larger than the emulator accepts (1 MiB).",
+        )
     }
 
     pub fn with_details(mut self, details: Value) -> Self {
@@ -58,48 +472,49 @@ impl ApiError {
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(400, "bad_request", message)
+        Self::new(ErrorType::BadRequest, message)
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(401, "unauthorized_credentials", "Unauthorized credentials.")
+        Self::new(
+            ErrorType::UnauthorizedCredentials,
+            "Unauthorized credentials.",
+        )
     }
 
     pub fn session_not_found() -> Self {
-        Self::new(404, "session_not_found", "Session could not be found.")
+        Self::new(ErrorType::SessionNotFound, "Session could not be found.")
     }
 
     pub fn internal() -> Self {
         Self::new(
-            500,
-            "internal_server_error",
+            ErrorType::InternalServerError,
             "Oops, something seems to have gone wrong, please reach out to support@stytch.com to let us know what went wrong.",
         )
     }
 
     pub fn organization_not_found() -> Self {
         Self::new(
-            404,
-            "organization_not_found",
+            ErrorType::OrganizationNotFound,
             "Organization could not be found.",
         )
     }
 
     pub fn member_not_found() -> Self {
-        Self::new(404, "member_not_found", "Member could not be found.")
+        Self::new(ErrorType::MemberNotFound, "Member could not be found.")
     }
 
     /// The JSON body of this error.
     pub fn body(&self) -> Value {
-        let status = self.status.as_u16();
+        let status = self.error_type.status();
         let mut v = json!({
             "status_code": status,
             "request_id": request_id(),
-            "error_type": self.error_type,
+            "error_type": self.error_type.as_str(),
             "error_message": self.message,
             "error_url": format!(
                 "https://stytch.com/docs/api-reference/b2b/api/errors/{status}#{}",
-                self.error_type
+                self.error_type.as_str()
             ),
         });
         if let (Some(d), Some(obj)) = (&self.details, v.as_object_mut()) {
@@ -111,7 +526,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, axum::Json(self.body())).into_response()
+        (self.status(), axum::Json(self.body())).into_response()
     }
 }
 

@@ -43,7 +43,7 @@ use rusqlite::OptionalExtension;
 use rusqlite::params;
 use serde::Serialize;
 
-pub use error::EmulatorError;
+pub use error::{EmulatorError, ErrorType};
 pub use seed::Seed;
 
 use error::ApiError;
@@ -55,6 +55,18 @@ pub struct ProjectInfo {
     pub project_id: String,
     pub public_token: String,
     pub secret: String,
+}
+
+/// What a start adds to the project, every time, without storing it in the database: the binary's
+/// `--allow-origin`, `--redirect-url` and `--host` flags.
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    /// Origins allowed for CORS (and control-API writes) besides the seed's.
+    pub allowed_origins: Vec<String>,
+    /// Redirect URLs allowed for every redirect type besides the seed's.
+    pub redirect_urls: Vec<String>,
+    /// Host names served besides loopback names (e.g. the address given to `--host`).
+    pub hosts: Vec<String>,
 }
 
 /// A running emulator's state. Cheap to clone (shared `Arc`).
@@ -77,58 +89,46 @@ pub(crate) struct Inner {
     clock_offset: AtomicI64,
     /// HttpOnly session cookies (see `http_only`): from the seed, switchable at run time.
     pub(crate) http_only: AtomicBool,
+    /// Host names served besides loopback names (see `infra::http::guard`).
+    pub(crate) hosts: Vec<String>,
 }
-
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS organizations (
-    organization_id TEXT PRIMARY KEY, slug TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS members (
-    member_id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, email TEXT NOT NULL,
-    email_id TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (organization_id, email));
-CREATE TABLE IF NOT EXISTS magic_links (
-    token_hash TEXT PRIMARY KEY, member_id TEXT NOT NULL, organization_id TEXT NOT NULL,
-    pkce_challenge TEXT, expires_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0,
-    created_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS sessions (
-    member_session_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,
-    member_id TEXT NOT NULL, organization_id TEXT NOT NULL, factors TEXT NOT NULL,
-    started_at INTEGER NOT NULL, last_accessed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
-    revoked INTEGER NOT NULL DEFAULT 0, ip_address TEXT NOT NULL DEFAULT '',
-    user_agent TEXT NOT NULL DEFAULT '');
-CREATE TABLE IF NOT EXISTS messages (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL, to_addr TEXT NOT NULL,
-    channel TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,
-    link TEXT, token TEXT, code TEXT, created_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS email_updates (
-    token_hash TEXT PRIMARY KEY, member_id TEXT NOT NULL, organization_id TEXT NOT NULL,
-    new_email TEXT NOT NULL);
-";
 
 impl Emulator {
     /// A fresh in-memory emulator. The RSA key is shared process-wide between in-memory
     /// instances (generated once).
     pub fn in_memory(seed: Seed) -> Result<Emulator, EmulatorError> {
-        let conn = Connection::open_in_memory()?;
-        conn.execute_batch(SCHEMA)?;
-        conn.execute_batch(infra::db::FLOW_SCHEMA)?;
+        Self::in_memory_with(seed, Access::default())
+    }
+
+    /// [`Emulator::in_memory`] with [`Access`] additions.
+    pub fn in_memory_with(seed: Seed, access: Access) -> Result<Emulator, EmulatorError> {
+        let mut conn = Connection::open_in_memory()?;
+        infra::db::migrate(&mut conn)?;
         let seed = seed.resolved()?;
         let key = SigningKey::shared()?;
-        Self::finish(conn, seed, key, true)
+        Self::finish(conn, seed, key, true, access)
     }
 
     /// A file-backed emulator. On a new DB the seed is resolved (credentials generated when
     /// missing), stored together with a freshly generated signing key, and applied. On an
     /// existing DB the stored seed, credentials and key are used and `seed` is ignored.
     pub fn open(db_path: &Path, seed: Seed) -> Result<Emulator, EmulatorError> {
+        Self::open_with(db_path, seed, Access::default())
+    }
+
+    /// [`Emulator::open`] with [`Access`] additions (applied on every start, never stored).
+    pub fn open_with(
+        db_path: &Path,
+        seed: Seed,
+        access: Access,
+    ) -> Result<Emulator, EmulatorError> {
         if let Some(dir) = db_path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        let conn = Connection::open(db_path)?;
+        let mut conn = Connection::open(db_path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "busy_timeout", 5000)?;
-        conn.execute_batch(SCHEMA)?;
-        conn.execute_batch(infra::db::FLOW_SCHEMA)?;
+        infra::db::migrate(&mut conn)?;
         let stored: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'seed'", [], |r| {
                 r.get(0)
@@ -144,12 +144,12 @@ impl Emulator {
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )?;
                 let key = Arc::new(SigningKey::from_der(kid, der)?);
-                Self::finish(conn, seed, key, false)
+                Self::finish(conn, seed, key, false, access)
             }
             None => {
                 let seed = seed.resolved()?;
                 let key = Arc::new(SigningKey::generate()?);
-                Self::finish(conn, seed, key, true)
+                Self::finish(conn, seed, key, true, access)
             }
         }
     }
@@ -159,7 +159,13 @@ impl Emulator {
         seed: Seed,
         key: Arc<SigningKey>,
         fresh: bool,
+        access: Access,
     ) -> Result<Emulator, EmulatorError> {
+        // What is stored is the seed alone: the additions come from this start's flags.
+        let stored_seed = serde_json::to_string(&seed)?;
+        let mut seed = seed;
+        seed.allowed_origins.extend(access.allowed_origins);
+        seed.redirect_urls.extend(access.redirect_urls);
         let p = &seed.project;
         let project = ProjectInfo {
             project_id: p.project_id.clone().unwrap_or_default(),
@@ -177,23 +183,24 @@ impl Emulator {
                 verified_jwts: Default::default(),
                 clock_offset: AtomicI64::new(0),
                 http_only: AtomicBool::new(http_only),
+                hosts: access.hosts,
             }),
         };
         if fresh {
             let inner = &emu.inner;
             let mut conn = inner.conn();
             let tx = conn.transaction()?;
-            let seed_json = serde_json::to_string(&inner.seed)?;
             tx.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('seed', ?1), ('jwk_kid', ?2)",
-                params![seed_json, inner.key.kid],
+                params![stored_seed, inner.key.kid],
             )?;
             tx.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('jwk_der', ?1)",
                 params![inner.key.der],
             )?;
-            domain::project::apply_seed(&tx, &inner.seed, inner.now())
-                .map_err(|e| EmulatorError::Seed(format!("{}: {}", e.error_type, e.message)))?;
+            domain::project::apply_seed(&tx, &inner.seed, inner.now()).map_err(|e| {
+                EmulatorError::Seed(format!("{}: {}", e.error_type.as_str(), e.message))
+            })?;
             tx.commit()?;
         }
         Ok(emu)
@@ -210,6 +217,13 @@ impl Emulator {
             .layer(axum::middleware::from_fn_with_state(
                 inner.clone(),
                 infra::http::http_only::layer,
+            ))
+            .layer(axum::extract::DefaultBodyLimit::max(
+                infra::http::guard::REQUEST_BODY_LIMIT,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                inner.clone(),
+                infra::http::guard::guard,
             ))
             .with_state(inner.clone());
         api.layer(axum::middleware::from_fn_with_state(
@@ -244,6 +258,14 @@ impl Inner {
         self.db.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Is `origin` (no trailing slash) one of the project's allowed origins?
+    pub(crate) fn origin_allowed(&self, origin: &str) -> bool {
+        self.seed
+            .allowed_origins
+            .iter()
+            .any(|a| a.trim_end_matches('/') == origin)
+    }
+
     /// Unix seconds on the emulator clock.
     pub(crate) fn now(&self) -> i64 {
         time::OffsetDateTime::now_utc().unix_timestamp() + self.clock_offset.load(Ordering::SeqCst)
@@ -253,11 +275,7 @@ impl Inner {
     pub(crate) fn reset(&self) -> Result<(), ApiError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        tx.execute_batch(
-            "DELETE FROM organizations; DELETE FROM members; DELETE FROM magic_links;
-             DELETE FROM sessions; DELETE FROM messages; DELETE FROM email_updates;",
-        )?;
-        tx.execute_batch(infra::db::FLOW_RESET)?;
+        tx.execute_batch(infra::db::RESET)?;
         domain::project::apply_seed(&tx, &self.seed, self.now())?;
         tx.commit()?;
         self.http_only

@@ -8,8 +8,8 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use clap::Parser;
-use stytch_emulator::Emulator;
 use stytch_emulator::Seed;
+use stytch_emulator::{Access, Emulator};
 
 /// Local, Stytch-compatible B2B API emulator.
 #[derive(Parser, Debug)]
@@ -32,9 +32,17 @@ struct Cli {
     /// Keep all state in memory (lost on exit).
     #[arg(long)]
     memory: bool,
-    /// Seed JSON file (applied only when the database is new).
+    /// Seed JSON file: project credentials, settings, organizations and members. Applied only when
+    /// the database is new; an existing database keeps the seed it was made with (delete the file,
+    /// or use --memory, to start from a changed seed).
     #[arg(long, value_name = "FILE")]
     seed: Option<PathBuf>,
+    /// Also allow this origin for CORS and control-API writes (repeatable; not stored).
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origins: Vec<String>,
+    /// Also allow this redirect URL for every redirect type (repeatable; not stored).
+    #[arg(long = "redirect-url", value_name = "URL")]
+    redirect_urls: Vec<String>,
 }
 
 /// Log method, path and status to stderr. Never tokens, secrets, codes, queries or bodies.
@@ -94,10 +102,21 @@ async fn main() -> ExitCode {
         },
         None => Seed::default(),
     };
+    // Binding a specific name or address means requests will name it in `Host`: serve it too
+    // (loopback names are always served; a wildcard address names nothing).
+    let hosts = match cli.host.parse::<std::net::IpAddr>() {
+        Ok(ip) if ip.is_unspecified() => Vec::new(),
+        _ => vec![cli.host.trim_matches(['[', ']']).to_owned()],
+    };
+    let access = Access {
+        allowed_origins: cli.allow_origins.clone(),
+        redirect_urls: cli.redirect_urls.clone(),
+        hosts,
+    };
     let emu = if cli.memory {
-        Emulator::in_memory(seed)
+        Emulator::in_memory_with(seed, access)
     } else {
-        Emulator::open(&cli.db, seed)
+        Emulator::open_with(&cli.db, seed, access)
     };
     let emu = match emu {
         Ok(e) => e,

@@ -155,7 +155,10 @@ impl Default for SeedMember {
 
 impl Default for Seed {
     /// A usable local project: generated credentials, origins/redirects for
-    /// `http://127.0.0.1:8080` and `http://localhost:8080`, and the "Acme" organization
+    /// `http://127.0.0.1:8080` and `http://localhost:8080` (the demo's), plus the defaults of
+    /// Stytch's own test projects (origin `http://localhost:3000`, redirect
+    /// `http://localhost:3000/authenticate` for every type), so an app written against Stytch
+    /// runs here unchanged; and the "Acme" organization
     /// (slug `acme`, domain `example.com`, JIT RESTRICTED) with `admin@example.com` (stytch_admin).
     fn default() -> Self {
         Seed {
@@ -163,10 +166,12 @@ impl Default for Seed {
             allowed_origins: vec![
                 "http://127.0.0.1:8080".into(),
                 "http://localhost:8080".into(),
+                "http://localhost:3000".into(),
             ],
             redirect_urls: vec![
                 "http://127.0.0.1:8080/".into(),
                 "http://localhost:8080/".into(),
+                "http://localhost:3000/authenticate".into(),
             ],
             pkce_required_for_email_magic_links: false,
             pkce_required_for_password_resets: false,

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod sdk;
 
 use crate::Inner;
+use crate::error::ErrorType;
 use axum::extract::State;
 use std::sync::Arc;
 
@@ -16,16 +17,14 @@ pub type St = State<Arc<Inner>>;
 
 pub async fn fallback_404(uri: axum::http::Uri) -> crate::error::ApiError {
     crate::error::ApiError::new(
-        404,
-        "route_not_found",
+        ErrorType::RouteNotFound,
         format!("Route not found: {}", uri.path()),
     )
 }
 
 pub async fn fallback_405() -> crate::error::ApiError {
     crate::error::ApiError::new(
-        405,
-        "method_not_allowed",
+        ErrorType::MethodNotAllowed,
         "The HTTP method is not allowed for this route.",
     )
 }

@@ -44,7 +44,7 @@ fn binary_starts_serves_logs_and_stops() {
 
     let resp = http(
         &addr,
-        "GET /emulator/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET /emulator/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
     );
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
     assert!(resp.ends_with(r#"{"status":"ok"}"#), "{resp}");
@@ -52,7 +52,7 @@ fn binary_starts_serves_logs_and_stops() {
     let resp = http(
         &addr,
         &format!(
-            "GET /sdk/v1/projects/bootstrap/{pt} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            "GET /sdk/v1/projects/bootstrap/{pt} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
         ),
     );
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");

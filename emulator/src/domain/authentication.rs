@@ -43,6 +43,7 @@ use crate::domain::sessions;
 use crate::domain::sessions::SessionRow;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::infra::ids::rfc3339;
 use crate::surfaces::sdk::user_agent;
 use axum::http::HeaderMap;
@@ -56,8 +57,7 @@ pub fn expiration(v: Option<i64>, default: i64, min: i64, max: i64) -> ApiResult
     let m = v.unwrap_or(default);
     if !(min..=max).contains(&m) {
         return Err(ApiError::new(
-            400,
-            "invalid_expiration",
+            ErrorType::InvalidExpiration,
             format!("Expiration minutes must be between {min} and {max}."),
         ));
     }
@@ -131,8 +131,7 @@ pub fn check_auth_method(org: &Value, member: Option<&MemberRow>, method: &str) 
     match restricted_methods(org) {
         Some(allowed) if !is_breakglass(member) && !allowed.iter().any(|m| m == method) => {
             Err(ApiError::new(
-                403,
-                "operation_restricted_by_organization_auth_methods",
+                ErrorType::OperationRestrictedByOrganizationAuthMethods,
                 format!("This organization does not allow the {method} authentication method."),
             )
             .with_details(json!({"allowed_auth_methods": allowed})))

@@ -11,11 +11,12 @@ use crate::domain::messages::Message;
 use crate::domain::organizations::org_id;
 use crate::domain::rbac;
 use crate::domain::rbac::Actor;
-use crate::domain::redirects::redirect;
+use crate::domain::redirects::redirect_url;
 use crate::domain::redirects::with_token;
 use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::infra::crypto::hash_token;
 use crate::infra::crypto::random_token;
 use crate::seed::Seed;
@@ -68,8 +69,7 @@ pub fn start_email_update(
         None | Some("EMAIL_MAGIC_LINK") => {}
         Some(_) => {
             return Err(ApiError::new(
-                400,
-                "invalid_argument",
+                ErrorType::InvalidArgument,
                 "delivery_method must be EMAIL_MAGIC_LINK (EMAIL_OTP is not emulated).",
             ));
         }
@@ -77,13 +77,16 @@ pub fn start_email_update(
     let email = normalize_email(&req.email_address)?;
     if email == member.email() {
         return Err(ApiError::new(
-            400,
-            "duplicate_member_email",
+            ErrorType::DuplicateMemberEmail,
             "That is already the Member's email address.",
         ));
     }
     check_email_free(conn, org_id(org), &email, Some(member.member_id()))?;
-    let url = redirect(seed, req.login_redirect_url.as_deref(), "login")?;
+    let url = redirect_url(
+        seed,
+        req.login_redirect_url.as_deref(),
+        ErrorType::NoLoginRedirectUrlsSet,
+    )?;
     let token = random_token()?;
     let hash = hash_token(&token);
     conn.execute(

@@ -12,6 +12,7 @@
 use crate::domain::authentication::Grant;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::infra::crypto::hash_token;
 use crate::infra::crypto::random_token;
 use rusqlite::Connection;
@@ -60,16 +61,14 @@ pub fn create_ist(
 
 fn ist_not_found() -> ApiError {
     ApiError::new(
-        404,
-        "intermediate_session_not_found",
+        ErrorType::IntermediateSessionNotFound,
         "The intermediate session token could not be found, has expired or was already used.",
     )
 }
 
 pub fn wrong_org_ist() -> ApiError {
     ApiError::new(
-        400,
-        "invalid_intermediate_session_token_for_organization",
+        ErrorType::InvalidIntermediateSessionTokenForOrganization,
         "The intermediate session token cannot be used for this organization.",
     )
 }

@@ -17,12 +17,13 @@ use crate::domain::messages::Message;
 use crate::domain::organizations::org_id;
 use crate::domain::rbac;
 use crate::domain::rbac::Actor;
-use crate::domain::redirects::redirect;
+use crate::domain::redirects::redirect_url;
 use crate::domain::redirects::with_token;
 use crate::domain::validation::email_domain;
 use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::infra::crypto::hash_token;
 use crate::infra::crypto::random_token;
 use crate::infra::ids::new_id;
@@ -67,8 +68,7 @@ pub fn invite(
     let minutes = req.invite_expiration_minutes.unwrap_or(10_080);
     if !(5..=10_080).contains(&minutes) {
         return Err(ApiError::new(
-            400,
-            "invalid_expiration",
+            ErrorType::InvalidExpiration,
             "invite_expiration_minutes must be between 5 and 10080.",
         ));
     }
@@ -78,18 +78,20 @@ pub fn invite(
         .is_some_and(|a| a.iter().any(|d| d.as_str() == Some(email_domain(&email))));
     if policy == "NOT_ALLOWED" || (policy == "RESTRICTED" && !domain_ok) {
         return Err(ApiError::new(
-            400,
-            "invalid_email_for_invites",
+            ErrorType::InvalidEmailForInvites,
             "This organization's email_invites setting does not allow inviting this email address.",
         ));
     }
-    let url = redirect(seed, req.invite_redirect_url.as_deref(), "invite")?;
+    let url = redirect_url(
+        seed,
+        req.invite_redirect_url.as_deref(),
+        ErrorType::NoInviteRedirectUrlsSet,
+    )?;
     let oid = org_id(org).to_string();
     let member = match members::find_member(conn, &oid, &email)? {
         Some(m) if m.status() == "active" => {
             return Err(ApiError::new(
-                400,
-                "duplicate_member_email",
+                ErrorType::DuplicateMemberEmail,
                 "An active Member with that email address already exists in this organization.",
             ));
         }

@@ -14,12 +14,14 @@
 //! * invite of a `deleted` Member makes it `invited` again (it needs `stytch.member`/`create`, the
 
 use crate::domain::organizations::org_id;
+use crate::domain::passwords;
 use crate::domain::rbac;
 use crate::domain::rbac::Actor;
 use crate::domain::sessions;
 use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::infra::db::parse_stored;
 use crate::infra::ids::new_id;
 use crate::infra::ids::rfc3339;
@@ -86,8 +88,7 @@ pub fn insert_row(conn: &Connection, m: &MemberRow) -> ApiResult<()> {
     let org_id = m.data["organization_id"].as_str().unwrap_or("");
     if find_member(conn, org_id, m.email())?.is_some() {
         return Err(ApiError::new(
-            400,
-            "duplicate_member_email",
+            ErrorType::DuplicateMemberEmail,
             "A Member with that email address already exists in this organization.",
         ));
     }
@@ -223,15 +224,13 @@ pub fn validate_roles(seed: &Seed, roles: &[String]) -> ApiResult<()> {
     for r in roles {
         if r == "stytch_member" {
             return Err(ApiError::new(
-                400,
-                "cannot_assign_default_rbac_role_id",
+                ErrorType::CannotAssignDefaultRbacRoleId,
                 "stytch_member is granted to every Member and cannot be assigned explicitly.",
             ));
         }
         if !policy.roles.iter().any(|x| &x.role_id == r) {
             return Err(ApiError::new(
-                400,
-                "invalid_rbac_role_id",
+                ErrorType::InvalidRbacRoleId,
                 format!("Role {r} does not exist in the project's RBAC policy."),
             ));
         }
@@ -337,8 +336,7 @@ pub fn check_phone(p: &str) -> ApiResult<()> {
         Ok(())
     } else {
         Err(ApiError::new(
-            400,
-            "invalid_phone_number",
+            ErrorType::InvalidPhoneNumber,
             "mfa_phone_number must be an E.164 phone number, e.g. +15555550100.",
         ))
     }
@@ -355,8 +353,7 @@ pub fn check_email_free(
         && Some(other.member_id()) != me
     {
         return Err(ApiError::new(
-            400,
-            "duplicate_member_email",
+            ErrorType::DuplicateMemberEmail,
             "A Member with that email address already exists in this organization.",
         ));
     }
@@ -372,8 +369,7 @@ pub fn check_email_free(
             .is_some_and(|a| a.iter().any(|e| e["email_address"].as_str() == Some(email)));
         if retired {
             return Err(ApiError::new(
-                400,
-                "retired_member_email",
+                ErrorType::RetiredMemberEmail,
                 "That email address was retired by another Member of this organization; unlink it first.",
             ));
         }
@@ -429,8 +425,7 @@ pub fn check_roles(seed: &Seed, org: &Value, roles: &[String]) -> ApiResult<()> 
     validate_roles(seed, &project_roles)?;
     if roles.iter().any(|r| r == "stytch_member") {
         return Err(ApiError::new(
-            400,
-            "cannot_assign_default_rbac_role_id",
+            ErrorType::CannotAssignDefaultRbacRoleId,
             "stytch_member is granted to every Member and cannot be assigned explicitly.",
         ));
     }
@@ -587,8 +582,7 @@ pub fn update_member(
         && !["sms_otp", "totp"].contains(&m)
     {
         return Err(ApiError::new(
-            400,
-            "invalid_mfa_default_method",
+            ErrorType::InvalidMfaDefaultMethod,
             "default_mfa_method must be sms_otp or totp.",
         ));
     }
@@ -602,8 +596,7 @@ pub fn update_member(
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '|' | '-')))
     {
         return Err(ApiError::new(
-            400,
-            "invalid_argument",
+            ErrorType::InvalidArgument,
             "external_id may contain only A-Z a-z 0-9 . _ | - and be at most 128 characters.",
         ));
     }
@@ -690,15 +683,13 @@ pub fn reactivate_member(
     rbac::check(seed, org, actor, rbac::MEMBER, "create", false)?;
     if member.status() != "deleted" {
         return Err(ApiError::new(
-            404,
-            "no_deleted_member_found_for_reactivation",
+            ErrorType::NoDeletedMemberFoundForReactivation,
             "No deleted Member with that member_id was found for reactivation.",
         ));
     }
     if member.data["email_address_verified"] != json!(true) {
         return Err(ApiError::new(
-            400,
-            "email_unverified_for_reactivation",
+            ErrorType::EmailUnverifiedForReactivation,
             "Only a Member with a verified email address can be reactivated.",
         ));
     }
@@ -749,6 +740,7 @@ pub fn delete_factor(
     match factor {
         Factor::Password => {
             set(&mut member, "member_password_id", json!(""));
+            passwords::delete(conn, member.member_id())?;
         }
         Factor::MfaPhone => {
             set(&mut member, "mfa_phone_number", json!(""));
@@ -777,8 +769,7 @@ pub fn member_by_password(
 ) -> ApiResult<MemberRow> {
     let not_found = || {
         ApiError::new(
-            404,
-            "member_password_not_found",
+            ErrorType::MemberPasswordNotFound,
             "Member password could not be found.",
         )
     };
@@ -838,8 +829,7 @@ pub fn unlink_retired_email(
         .map(|a| a.trim().to_ascii_lowercase());
     if id.is_none() && addr.is_none() {
         return Err(ApiError::new(
-            400,
-            "retired_email_missing_email_identifiers",
+            ErrorType::RetiredEmailMissingEmailIdentifiers,
             "Pass email_id or email_address.",
         ));
     }
@@ -856,8 +846,7 @@ pub fn unlink_retired_email(
     };
     if !list.iter().any(matches) {
         return Err(ApiError::new(
-            404,
-            "email_not_found",
+            ErrorType::EmailNotFound,
             "No retired email of this Member matches.",
         ));
     }

@@ -16,6 +16,7 @@ use crate::domain::validation::slugify;
 use crate::domain::validation::valid_slug;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::infra::db::parse_stored;
 use crate::infra::ids::rfc3339;
 use crate::seed::OrgSettings;
@@ -33,8 +34,7 @@ fn check_enum(field: &str, value: &str, allowed: &[&str]) -> ApiResult<()> {
         Ok(())
     } else {
         Err(ApiError::new(
-            400,
-            "invalid_argument",
+            ErrorType::InvalidArgument,
             format!("{field} must be one of {}.", allowed.join(", ")),
         ))
     }
@@ -46,15 +46,13 @@ pub fn new_organization(s: &OrgSettings, organization_id: &str, now: i64) -> Api
     let name = s.organization_name.as_deref().map(str::trim).unwrap_or("");
     if name.is_empty() {
         return Err(ApiError::new(
-            400,
-            "organization_name_missing",
+            ErrorType::OrganizationNameMissing,
             "organization_name is required.",
         ));
     }
     if name.chars().count() > 128 {
         return Err(ApiError::new(
-            400,
-            "invalid_organization_name",
+            ErrorType::InvalidOrganizationName,
             "organization_name must be at most 128 characters.",
         ));
     }
@@ -64,8 +62,7 @@ pub fn new_organization(s: &OrgSettings, organization_id: &str, now: i64) -> Api
     };
     if !valid_slug(&slug) {
         return Err(ApiError::new(
-            400,
-            "invalid_organization_slug",
+            ErrorType::InvalidOrganizationSlug,
             "organization_slug must be 2 to 128 characters of letters, digits and -._~",
         ));
     }
@@ -76,8 +73,7 @@ pub fn new_organization(s: &OrgSettings, organization_id: &str, now: i64) -> Api
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '|' | '-')))
     {
         return Err(ApiError::new(
-            400,
-            "invalid_organization_external_id",
+            ErrorType::InvalidOrganizationExternalId,
             "organization_external_id may contain only A-Z a-z 0-9 . _ | - and be at most 128 characters.",
         ));
     }
@@ -86,8 +82,7 @@ pub fn new_organization(s: &OrgSettings, organization_id: &str, now: i64) -> Api
         let d = d.trim().to_ascii_lowercase();
         if COMMON_DOMAINS.contains(&d.as_str()) {
             return Err(ApiError::new(
-                400,
-                "organization_settings_domain_too_common",
+                ErrorType::OrganizationSettingsDomainTooCommon,
                 format!("{d} is too common to be an allowed domain."),
             ));
         }
@@ -99,15 +94,13 @@ pub fn new_organization(s: &OrgSettings, organization_id: &str, now: i64) -> Api
                 .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
         if !ok {
             return Err(ApiError::new(
-                400,
-                "organization_settings_invalid_domain",
+                ErrorType::OrganizationSettingsInvalidDomain,
                 format!("{d} is not a valid domain."),
             ));
         }
         if domains.contains(&d) {
             return Err(ApiError::new(
-                400,
-                "organization_settings_duplicate_domain",
+                ErrorType::OrganizationSettingsDuplicateDomain,
                 format!("{d} is listed twice."),
             ));
         }
@@ -178,8 +171,7 @@ pub fn new_organization(s: &OrgSettings, organization_id: &str, now: i64) -> Api
     }
     if auth_methods == "RESTRICTED" && allowed_auth.is_empty() {
         return Err(ApiError::new(
-            400,
-            "allowed_auth_methods_required_for_restricted",
+            ErrorType::AllowedAuthMethodsRequiredForRestricted,
             "allowed_auth_methods must be non-empty when auth_methods is RESTRICTED.",
         ));
     }
@@ -191,8 +183,7 @@ pub fn new_organization(s: &OrgSettings, organization_id: &str, now: i64) -> Api
     }
     if mfa_methods == "RESTRICTED" && allowed_mfa.is_empty() {
         return Err(ApiError::new(
-            400,
-            "allowed_mfa_methods_required_for_restricted",
+            ErrorType::AllowedMfaMethodsRequiredForRestricted,
             "allowed_mfa_methods must be non-empty when mfa_methods is RESTRICTED.",
         ));
     }
@@ -209,8 +200,7 @@ pub fn new_organization(s: &OrgSettings, organization_id: &str, now: i64) -> Api
     )?;
     if email_jit == "NOT_ALLOWED" && email_invites == "NOT_ALLOWED" && sso_jit == "NOT_ALLOWED" {
         return Err(ApiError::new(
-            400,
-            "invalid_organization_auth_factor_setting",
+            ErrorType::InvalidOrganizationAuthFactorSetting,
             "sso_jit_provisioning, email_jit_provisioning and email_invites cannot all be NOT_ALLOWED.",
         ));
     }
@@ -293,8 +283,7 @@ pub fn insert_org(conn: &Connection, org: &Value) -> ApiResult<()> {
     )?;
     if taken {
         return Err(ApiError::new(
-            400,
-            "organization_slug_already_used",
+            ErrorType::OrganizationSlugAlreadyUsed,
             "The organization_slug is already used by another organization in this project.",
         ));
     }
@@ -417,8 +406,7 @@ pub fn update_org(
 ) -> ApiResult<Value> {
     if sdk && patch.trusted_metadata.is_some() {
         return Err(ApiError::new(
-            401,
-            "cannot_update_trusted_metadata",
+            ErrorType::CannotUpdateTrustedMetadata,
             "trusted_metadata cannot be updated from the SDK.",
         ));
     }
@@ -507,8 +495,7 @@ pub fn update_org(
     )?;
     if taken {
         return Err(ApiError::new(
-            400,
-            "organization_slug_already_used",
+            ErrorType::OrganizationSlugAlreadyUsed,
             "The organization_slug is already used by another organization in this project.",
         ));
     }
@@ -518,8 +505,7 @@ pub fn update_org(
         .filter(|c| !c.is_empty())
     {
         return Err(ApiError::new(
-            400,
-            "invalid_sso_default_connection_id",
+            ErrorType::InvalidSsoDefaultConnectionId,
             format!("{c} is not an active SSO connection of this organization."),
         ));
     }
@@ -529,8 +515,7 @@ pub fn update_org(
         .is_some_and(|c| !c.is_empty())
     {
         return Err(ApiError::new(
-            400,
-            "invalid_connection_for_jit_provisioning",
+            ErrorType::InvalidConnectionForJitProvisioning,
             "sso_jit_provisioning_allowed_connections may list only active SSO connections of this organization.",
         ));
     }
@@ -541,8 +526,7 @@ pub fn update_org(
             let d = a.domain.trim();
             if !d.contains('.') || d.starts_with('.') || d.ends_with('.') || d.contains('@') {
                 return Err(ApiError::new(
-                    400,
-                    "rbac_invalid_domain",
+                    ErrorType::RbacInvalidDomain,
                     format!("{d} is not a valid domain."),
                 ));
             }
@@ -555,8 +539,7 @@ pub fn update_org(
         });
         if !ok {
             return Err(ApiError::new(
-                400,
-                "invalid_oauth_allowed_tenants_format",
+                ErrorType::InvalidOauthAllowedTenantsFormat,
                 "allowed_oauth_tenants must map slack, hubspot or github to arrays of tenant ids.",
             ));
         }
@@ -570,8 +553,7 @@ pub fn update_org(
     {
         if !["ALL_ALLOWED", "RESTRICTED", "NOT_ALLOWED"].contains(&t.as_str()) {
             return Err(ApiError::new(
-                400,
-                "invalid_argument",
+                ErrorType::InvalidArgument,
                 "connected_apps_allowed_type must be one of ALL_ALLOWED, RESTRICTED, NOT_ALLOWED.",
             ));
         }

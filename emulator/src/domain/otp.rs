@@ -20,6 +20,7 @@ use crate::domain::messages;
 use crate::domain::messages::Message;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::infra::crypto::ct_eq;
 use crate::infra::crypto::hash_token;
 use crate::infra::crypto::random_token;
@@ -60,8 +61,7 @@ pub fn issue(
 
 pub fn bad_code() -> ApiError {
     ApiError::new(
-        401,
-        "unable_to_auth_otp_code",
+        ErrorType::UnableToAuthOtpCode,
         "The passcode is incorrect, expired or was already used. Request a new one.",
     )
 }
@@ -89,8 +89,7 @@ pub fn verify(inner: &Inner, email: &str, org: &str, code: &str, now: i64) -> Ap
         .optional()?;
     let (id, salt, hash, expires_at, attempts, used) = row.ok_or_else(|| {
         ApiError::new(
-            404,
-            "otp_code_not_found",
+            ErrorType::OtpCodeNotFound,
             "No passcode was sent to this email address.",
         )
     })?;

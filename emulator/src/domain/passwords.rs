@@ -15,6 +15,7 @@ use crate::domain::members;
 use crate::domain::members::MemberRow;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::infra::ids::new_id;
 use crate::infra::ids::rfc3339;
 use argon2::Argon2;
@@ -23,13 +24,18 @@ use argon2::password_hash::PasswordHasher;
 use argon2::password_hash::PasswordVerifier;
 use argon2::password_hash::SaltString;
 use argon2::password_hash::rand_core::OsRng;
+use std::sync::LazyLock;
+
 use rusqlite::Connection;
 use rusqlite::OptionalExtension;
 use rusqlite::params;
 use serde_json::Value;
 use serde_json::json;
 
-// ------------------------------------------------------------------ hashing and policy
+// ------------------------------------------------------------------ hashing
+
+/// An argon2id PHC string of `password` with a fresh random salt. Deliberately slow: call it
+/// through [`hash_off_thread`] from request handlers.
 pub fn hash_password(password: &str) -> ApiResult<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -38,7 +44,7 @@ pub fn hash_password(password: &str) -> ApiResult<String> {
         .map_err(|_| ApiError::internal())
 }
 
-pub fn verify_password(password: &str, phc: &str) -> bool {
+fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
         .map(|h| {
             Argon2::default()
@@ -48,14 +54,43 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Stores (or replaces) a member's password and sets `member_password_id` on the member.
-pub fn set_password(
+/// A hash of nothing anyone knows: what an unknown email is checked against, so that the answer
+/// takes as long as for a real member and does not reveal who is one.
+static DUMMY_HASH: LazyLock<Option<String>> = LazyLock::new(|| {
+    let secret = crate::infra::crypto::random_token().ok()?;
+    hash_password(&secret).ok()
+});
+
+/// Hashes on a blocking thread, so no async worker (and no lock) waits for argon2.
+pub async fn hash_off_thread(password: String) -> ApiResult<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| ApiError::internal())?
+}
+
+/// Checks `password` against `phc` on a blocking thread; with no hash (an unknown email) it checks
+/// against [`DUMMY_HASH`] and answers `false`.
+pub async fn verify_off_thread(password: String, phc: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || match phc {
+        Some(phc) => verify_password(&password, &phc),
+        None => {
+            if let Some(dummy) = DUMMY_HASH.as_deref() {
+                verify_password(&password, dummy);
+            }
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Stores (or replaces) a member's password hash and sets `member_password_id` on the member.
+pub fn store_hash(
     conn: &Connection,
     member: &mut MemberRow,
-    password: &str,
+    hash: &str,
     now: i64,
 ) -> ApiResult<()> {
-    let hash = hash_password(password)?;
     let existing: Option<String> = conn
         .query_row(
             "SELECT member_password_id FROM member_passwords WHERE member_id = ?1",
@@ -74,6 +109,15 @@ pub fn set_password(
         o.insert("updated_at".into(), json!(rfc3339(now)));
     }
     members::write_row(conn, member)
+}
+
+/// Removes a member's password: it no longer logs in.
+pub fn delete(conn: &Connection, member_id: &str) -> ApiResult<()> {
+    conn.execute(
+        "DELETE FROM member_passwords WHERE member_id = ?1",
+        [member_id],
+    )?;
+    Ok(())
 }
 
 pub fn stored_hash(conn: &Connection, member_id: &str) -> ApiResult<Option<String>> {
@@ -158,8 +202,7 @@ pub fn require_strong(inner: &Inner, password: &str, email: &str) -> ApiResult<(
         return Ok(());
     }
     Err(ApiError::new(
-        400,
-        "weak_password",
+        ErrorType::WeakPassword,
         "The password does not meet the project's strength policy.",
     )
     .with_details(json!({

@@ -4,6 +4,7 @@
 
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::infra::crypto::ct_eq;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -21,15 +22,13 @@ pub fn pkce_challenge_param(c: Option<String>, required: bool) -> ApiResult<Opti
                 .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'))
     {
         return Err(ApiError::new(
-            400,
-            "invalid_pkce_code_challenge",
+            ErrorType::InvalidPkceCodeChallenge,
             "The PKCE code challenge must be base64url(SHA-256(verifier)) without padding.",
         ));
     }
     if required && c.is_none() {
         return Err(ApiError::new(
-            400,
-            "invalid_pkce_code_challenge",
+            ErrorType::InvalidPkceCodeChallenge,
             "This project requires PKCE for this flow: a code challenge is required.",
         ));
     }
@@ -43,18 +42,15 @@ pub fn pkce_verify(challenge: Option<&str>, verifier: Option<&str>) -> ApiResult
     let verifier = verifier.filter(|v| !v.is_empty());
     match (challenge, verifier) {
         (Some(_), None) => Err(ApiError::new(
-            400,
-            "pkce_expected_code_verifier",
+            ErrorType::PkceExpectedCodeVerifier,
             "This token was issued with a PKCE code challenge: a pkce code verifier is required.",
         )),
         (Some(c), Some(v)) if !ct_eq(&pkce_challenge(v), c) => Err(ApiError::new(
-            400,
-            "pkce_mismatch",
+            ErrorType::PkceMismatch,
             "The PKCE code verifier does not match the code challenge.",
         )),
         (None, Some(_)) => Err(ApiError::new(
-            400,
-            "pkce_did_not_expect_code_verifier",
+            ErrorType::PkceDidNotExpectCodeVerifier,
             "A PKCE code verifier was sent but the token was issued without a code challenge.",
         )),
         _ => Ok(()),

@@ -72,7 +72,7 @@ pub fn apply_seed(conn: &Connection, seed: &Seed, now: i64) -> ApiResult<()> {
             let mut row = MemberRow { data, email_id };
             insert_row(conn, &row)?;
             if let Some(pw) = &m.password {
-                passwords::set_password(conn, &mut row, pw, now)?;
+                passwords::store_hash(conn, &mut row, &passwords::hash_password(pw)?, now)?;
             }
         }
     }

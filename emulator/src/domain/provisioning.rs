@@ -11,6 +11,7 @@ use crate::domain::organizations::org_id;
 use crate::domain::validation::email_domain;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use rusqlite::Connection;
 use rusqlite::params;
 use serde_json::Value;
@@ -31,8 +32,7 @@ pub fn member_or_provision(
     if let Some(m) = members::find_member(conn, oid, email)? {
         if m.status() == "deleted" {
             return Err(ApiError::new(
-                400,
-                "action_available_only_for_active_members",
+                ErrorType::ActionAvailableOnlyForActiveMembers,
                 "This Member has been deleted.",
             ));
         }
@@ -40,15 +40,13 @@ pub fn member_or_provision(
     }
     if org["email_jit_provisioning"] != "RESTRICTED" {
         return Err(ApiError::new(
-            403,
-            "email_jit_provisioning_not_allowed",
+            ErrorType::EmailJitProvisioningNotAllowed,
             "This organization does not allow JIT provisioning by email.",
         ));
     }
     if !domain_allowed(org, email) {
         return Err(ApiError::new(
-            403,
-            "invalid_email_for_jit_provisioning",
+    ErrorType::InvalidEmailForJitProvisioning,
             "The email domain is not one of the organization's allowed domains for JIT provisioning.",
         )
         .with_details(json!({

@@ -17,6 +17,7 @@ use crate::domain::sessions;
 use crate::domain::sessions::SessionRow;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::seed::RbacPermission;
 use crate::seed::RbacPolicy;
 use crate::seed::RbacResource;
@@ -146,8 +147,7 @@ pub fn allows(
 
 fn denied() -> ApiError {
     ApiError::new(
-        403,
-        "session_authorization_error",
+        ErrorType::SessionAuthorizationError,
         "The Member is not authorized to perform the requested action on that resource.",
     )
 }
@@ -167,8 +167,7 @@ pub fn check(
     };
     if org["organization_id"].as_str() != Some(actor.organization_id.as_str()) {
         return Err(ApiError::new(
-            403,
-            "session_authorization_tenancy_error",
+            ErrorType::SessionAuthorizationTenancyError,
             "OrganizationID in AuthorizationCheck request does not match session's Organization ID",
         ));
     }
@@ -365,12 +364,12 @@ mod tests {
         assert!(check(&seed, &org, Some(&actor), "docs", "read", false).is_ok());
         let e = check(&seed, &org, Some(&actor), "docs", "write", false).unwrap_err();
         assert_eq!(
-            (e.status.as_u16(), e.error_type),
+            (e.status().as_u16(), e.error_type.as_str()),
             (403, "session_authorization_error")
         );
         let other = serde_json::json!({"organization_id": "x"});
         let e = check(&seed, &other, Some(&actor), "docs", "read", false).unwrap_err();
-        assert_eq!(e.error_type, "session_authorization_tenancy_error");
+        assert_eq!(e.error_type.as_str(), "session_authorization_tenancy_error");
         assert!(check(&seed, &other, None, "docs", "read", false).is_ok());
     }
 

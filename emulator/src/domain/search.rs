@@ -33,6 +33,7 @@ use crate::domain::rbac;
 use crate::domain::rbac::Actor;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::seed::Seed;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -73,22 +74,22 @@ enum Filter {
     Roles(Vec<String>),
 }
 
-fn search_err(t: &'static str, m: impl Into<String>) -> ApiError {
-    ApiError::new(400, t, m)
+fn search_err(t: ErrorType, m: impl Into<String>) -> ApiError {
+    ApiError::new(t, m)
 }
 
 fn parse_filter(op: &Value) -> ApiResult<Filter> {
     let name = match op.get("filter_name") {
         None | Some(Value::Null) => {
             return Err(search_err(
-                "member_search_missing_filter_name",
+                ErrorType::MemberSearchMissingFilterName,
                 "Each operand needs a filter_name.",
             ));
         }
         Some(Value::String(s)) => s.as_str(),
         Some(_) => {
             return Err(search_err(
-                "member_search_filter_name_must_be_string",
+                ErrorType::MemberSearchFilterNameMustBeString,
                 "filter_name must be a string.",
             ));
         }
@@ -96,7 +97,7 @@ fn parse_filter(op: &Value) -> ApiResult<Filter> {
     let value = match op.get("filter_value") {
         None | Some(Value::Null) => {
             return Err(search_err(
-                "member_search_missing_filter_value",
+                ErrorType::MemberSearchMissingFilterValue,
                 format!("The {name} filter needs a filter_value."),
             ));
         }
@@ -112,7 +113,7 @@ fn parse_filter(op: &Value) -> ApiResult<Filter> {
             })
             .ok_or_else(|| {
                 search_err(
-                    "member_search_expected_array_of_strings",
+                    ErrorType::MemberSearchExpectedArrayOfStrings,
                     format!("The {name} filter expects an array of strings."),
                 )
             })
@@ -120,15 +121,15 @@ fn parse_filter(op: &Value) -> ApiResult<Filter> {
     let boolean = || -> ApiResult<bool> {
         value.as_bool().ok_or_else(|| {
             search_err(
-                "member_search_expected_boolean",
+                ErrorType::MemberSearchExpectedBoolean,
                 format!("The {name} filter expects a boolean."),
             )
         })
     };
-    let fuzzy = |too_short: &'static str| -> ApiResult<String> {
+    let fuzzy = |too_short: ErrorType| -> ApiResult<String> {
         let s = value.as_str().ok_or_else(|| {
             search_err(
-                "member_search_expected_string",
+                ErrorType::MemberSearchExpectedString,
                 format!("The {name} filter expects a string."),
             )
         })?;
@@ -149,7 +150,7 @@ fn parse_filter(op: &Value) -> ApiResult<Filter> {
                 .collect(),
         ),
         "member_email_fuzzy" => {
-            Filter::EmailFuzzy(fuzzy("member_search_member_email_fuzzy_too_short")?)
+            Filter::EmailFuzzy(fuzzy(ErrorType::MemberSearchMemberEmailFuzzyTooShort)?)
         }
         "member_is_breakglass" => Filter::Breakglass(boolean()?),
         "statuses" => {
@@ -159,7 +160,7 @@ fn parse_filter(op: &Value) -> ApiResult<Filter> {
                 .find(|x| !["active", "pending", "invited", "deleted"].contains(&x.as_str()))
             {
                 return Err(search_err(
-                    "search_invalid_status_filter",
+                    ErrorType::SearchInvalidStatusFilter,
                     format!("{bad} is not a Member status (active, pending, invited, deleted)."),
                 ));
             }
@@ -167,13 +168,13 @@ fn parse_filter(op: &Value) -> ApiResult<Filter> {
         }
         "member_mfa_phone_numbers" => Filter::Phones(strings()?),
         "member_mfa_phone_number_fuzzy" => Filter::PhoneFuzzy(fuzzy(
-            "member_search_member_mfa_phone_number_fuzzy_too_short",
+            ErrorType::MemberSearchMemberMfaPhoneNumberFuzzyTooShort,
         )?),
         "member_password_exists" => Filter::PasswordExists(boolean()?),
         "member_roles" => Filter::Roles(strings()?),
         other => {
             return Err(search_err(
-                "member_search_filter_name_not_recognized",
+                ErrorType::MemberSearchFilterNameNotRecognized,
                 format!("{other} is not a member search filter."),
             ));
         }
@@ -214,8 +215,7 @@ pub fn search(conn: &Connection, orgs: &[Value], req: &SearchReq) -> ApiResult<V
     let limit = req.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::new(
-            400,
-            "invalid_argument",
+            ErrorType::InvalidArgument,
             "limit must be between 1 and 1000.",
         ));
     }
@@ -233,8 +233,7 @@ pub fn search(conn: &Connection, orgs: &[Value], req: &SearchReq) -> ApiResult<V
                 "OR" => false,
                 _ => {
                     return Err(ApiError::new(
-                        400,
-                        "invalid_argument",
+                        ErrorType::InvalidArgument,
                         "query.operator must be AND or OR.",
                     ));
                 }

@@ -12,6 +12,7 @@ use crate::domain::members::MemberRow;
 use crate::domain::organizations;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::infra::crypto::hash_token;
 use crate::infra::crypto::random_token;
 use crate::infra::ids::new_id;
@@ -57,8 +58,7 @@ pub fn duration_minutes(v: Option<i64>) -> ApiResult<i64> {
     let m = v.unwrap_or(60);
     if !(5..=527_040).contains(&m) {
         return Err(ApiError::new(
-            400,
-            "invalid_session_duration_minutes",
+            ErrorType::InvalidSessionDurationMinutes,
             "session_duration_minutes must be between 5 and 527040.",
         ));
     }

@@ -2,12 +2,13 @@
 
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 
 /// Syntactic email check (Stytch answers `invalid_email` 400 "Email format is invalid.").
 /// Returns the normalised (trimmed, lowercased) address.
 pub fn normalize_email(raw: &str) -> ApiResult<String> {
     let e = raw.trim().to_ascii_lowercase();
-    let bad = || ApiError::new(400, "invalid_email", "Email format is invalid.");
+    let bad = || ApiError::new(ErrorType::InvalidEmail, "Email format is invalid.");
     if e.is_empty() || e.len() > 254 || e.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad());
     }

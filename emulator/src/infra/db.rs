@@ -1,11 +1,47 @@
-//! The SQLite schema. Organizations and members are stored as their JSON objects plus indexed key
-//! columns; tokens are stored only as SHA-256 hashes.
+//! The SQLite schema and its migrations. Organizations and members are stored as their JSON
+//! objects plus indexed key columns; tokens are stored only as SHA-256 hashes.
+//!
+//! Migrations run through `rusqlite_migration` (the version lives in SQLite's `user_version`), so a
+//! database made by an older emulator opens in a newer one. Migration 1 is the schema emulators
+//! before versioning created (`IF NOT EXISTS`, so their databases, at `user_version` 0, pass it
+//! unchanged); each later change is a new migration appended to [`MIGRATIONS`], never an edit.
 
-use crate::error::ApiResult;
+use std::sync::LazyLock;
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+use crate::error::{ApiResult, EmulatorError};
 use serde_json::Value;
 
-/// Tables of the login factors (appended to the crate schema).
-pub const FLOW_SCHEMA: &str = "
+pub fn parse_stored(s: String) -> ApiResult<Value> {
+    Ok(serde_json::from_str(&s)?)
+}
+
+const V1_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS organizations (
+    organization_id TEXT PRIMARY KEY, slug TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS members (
+    member_id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, email TEXT NOT NULL,
+    email_id TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (organization_id, email));
+CREATE TABLE IF NOT EXISTS magic_links (
+    token_hash TEXT PRIMARY KEY, member_id TEXT NOT NULL, organization_id TEXT NOT NULL,
+    pkce_challenge TEXT, expires_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    member_session_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,
+    member_id TEXT NOT NULL, organization_id TEXT NOT NULL, factors TEXT NOT NULL,
+    started_at INTEGER NOT NULL, last_accessed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0, ip_address TEXT NOT NULL DEFAULT '',
+    user_agent TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL, to_addr TEXT NOT NULL,
+    channel TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,
+    link TEXT, token TEXT, code TEXT, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS email_updates (
+    token_hash TEXT PRIMARY KEY, member_id TEXT NOT NULL, organization_id TEXT NOT NULL,
+    new_email TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS email_otps (
     id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL, organization_id TEXT NOT NULL,
     salt TEXT NOT NULL, code_hash TEXT NOT NULL, expires_at INTEGER NOT NULL,
@@ -26,11 +62,35 @@ CREATE TABLE IF NOT EXISTS intermediate_sessions (
     expires_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
 ";
 
-/// Statements that wipe these tables (for `POST /emulator/v1/reset`).
-pub const FLOW_RESET: &str = "DELETE FROM email_otps; DELETE FROM member_passwords;
-    DELETE FROM password_resets; DELETE FROM discovery_magic_links;
-    DELETE FROM intermediate_sessions;";
+const V2_LOCKOUTS: &str = "
+CREATE TABLE member_lockouts (
+    member_id TEXT PRIMARY KEY, failures INTEGER NOT NULL,
+    locked_at INTEGER, lock_expires_at INTEGER);
+";
 
-pub fn parse_stored(s: String) -> ApiResult<Value> {
-    Ok(serde_json::from_str(&s)?)
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(vec![M::up(V1_SCHEMA), M::up(V2_LOCKOUTS)]));
+
+/// Brings `conn` to the newest schema.
+pub fn migrate(conn: &mut Connection) -> Result<(), EmulatorError> {
+    MIGRATIONS
+        .to_latest(conn)
+        .map_err(|e| EmulatorError::Migration(e.to_string()))
+}
+
+/// Wipes every table but `meta` (for `POST /emulator/v1/reset`).
+pub const RESET: &str = "
+DELETE FROM organizations; DELETE FROM members; DELETE FROM magic_links; DELETE FROM sessions;
+DELETE FROM messages; DELETE FROM email_updates; DELETE FROM email_otps; DELETE FROM member_passwords;
+DELETE FROM password_resets; DELETE FROM discovery_magic_links; DELETE FROM intermediate_sessions;
+DELETE FROM member_lockouts;";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(MIGRATIONS.validate().is_ok());
+    }
 }

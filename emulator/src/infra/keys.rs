@@ -3,6 +3,7 @@
 
 use crate::error::ApiError;
 use crate::error::EmulatorError;
+use crate::error::ErrorType;
 use crate::infra::ids;
 use crate::infra::memo::Memo;
 use base64::Engine;
@@ -138,8 +139,7 @@ impl SigningKey {
         use jsonwebtoken::errors::ErrorKind;
         let unparsable = || {
             ApiError::new(
-                401,
-                "unable_to_parse_session_jwt",
+                ErrorType::UnableToParseSessionJwt,
                 "The session JWT could not be parsed or its signature is invalid.",
             )
         };
@@ -157,18 +157,15 @@ impl SigningKey {
             Ok(d) => Ok(d.claims),
             Err(e) => Err(match e.kind() {
                 ErrorKind::InvalidAudience => ApiError::new(
-                    401,
-                    "jwt_invalid_audience",
+                    ErrorType::JwtInvalidAudience,
                     "The session JWT's audience is not this project.",
                 ),
                 ErrorKind::InvalidIssuer => ApiError::new(
-                    401,
-                    "jwt_invalid_issuer",
+                    ErrorType::JwtInvalidIssuer,
                     "The session JWT's issuer is not this project.",
                 ),
                 ErrorKind::MissingRequiredClaim(_) => ApiError::new(
-                    401,
-                    "jwt_invalid_claims",
+                    ErrorType::JwtInvalidClaims,
                     "The session JWT lacks a required claim.",
                 ),
                 _ => unparsable(),

@@ -33,15 +33,9 @@ fn add_headers(h: &mut HeaderMap, origin: HeaderValue) {
 
 pub async fn cors(State(inner): State<Arc<Inner>>, req: Request, next: Next) -> Response {
     let origin = req.headers().get(header::ORIGIN).cloned();
-    let allowed = origin.clone().filter(|o| {
-        o.to_str().is_ok_and(|o| {
-            inner
-                .seed
-                .allowed_origins
-                .iter()
-                .any(|a| a.trim_end_matches('/') == o)
-        })
-    });
+    let allowed = origin
+        .clone()
+        .filter(|o| o.to_str().is_ok_and(|o| inner.origin_allowed(o)));
     let is_preflight = req.method() == Method::OPTIONS
         && req
             .headers()

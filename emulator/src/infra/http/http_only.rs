@@ -17,6 +17,7 @@
 
 use crate::Inner;
 use crate::error::ApiError;
+use crate::infra::http::guard::REQUEST_BODY_LIMIT;
 use crate::surfaces::extract::basic_auth;
 use axum::body::Body;
 use axum::body::to_bytes;
@@ -41,9 +42,6 @@ const JWT_COOKIE: &str = "stytch_session_jwt";
 const IST_COOKIE: &str = "stytch_intermediate_session_token";
 
 const IST_LIFETIME_SECS: i64 = 600;
-
-/// SDK bodies are small; anything larger is passed through untouched.
-const BODY_LIMIT: usize = 1 << 20;
 
 fn request_cookies(req: &Request) -> HashMap<String, String> {
     req.headers()
@@ -86,9 +84,8 @@ pub async fn layer(State(inner): State<Arc<Inner>>, mut req: Request, next: Next
 
     if let Some(ist) = cookies.get(IST_COOKIE) {
         let (parts, body) = req.into_parts();
-        let bytes = match to_bytes(body, BODY_LIMIT).await {
-            Ok(b) => b,
-            Err(_) => return ApiError::bad_request("Request body too large.").into_response(),
+        let Ok(bytes) = to_bytes(body, REQUEST_BODY_LIMIT).await else {
+            return ApiError::too_large().into_response();
         };
         let body = match serde_json::from_slice::<Value>(&bytes) {
             Ok(Value::Object(mut map)) if !map.contains_key("intermediate_session_token") => {
@@ -109,8 +106,11 @@ pub async fn layer(State(inner): State<Arc<Inner>>, mut req: Request, next: Next
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
-        return Response::from_parts(parts, Body::empty());
+    // The answer is the emulator's own (bounded by what it stores), so it is read whole: a limit
+    // here could only turn a large success into a broken one.
+    let bytes = match to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(_) => return ApiError::internal().into_response(),
     };
     let mut json: Value = match serde_json::from_slice(&bytes) {
         Ok(v) => v,

@@ -14,6 +14,7 @@ use crate::domain::search;
 use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::surfaces::St;
 use crate::surfaces::backend::backend_actor;
 use crate::surfaces::backend::ok;
@@ -104,8 +105,7 @@ async fn member_get(
         }
         (None, None) => {
             return Err(ApiError::new(
-                400,
-                "invalid_member_get_fields",
+                ErrorType::InvalidMemberGetFields,
                 "Pass member_id or email_address.",
             ));
         }
@@ -130,8 +130,7 @@ async fn member_search(
     let ids = req.organization_ids.clone().unwrap_or_default();
     if ids.is_empty() {
         return Err(ApiError::new(
-            400,
-            "member_search_organization_ids_empty",
+            ErrorType::MemberSearchOrganizationIdsEmpty,
             "organization_ids must list at least one organization.",
         ));
     }

@@ -23,6 +23,7 @@ use crate::domain::sessions;
 use crate::domain::sessions::SessionRow;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::surfaces::St;
 use crate::surfaces::backend::ok;
 use crate::surfaces::backend::secret_auth;
@@ -98,15 +99,13 @@ async fn sessions_authenticate(
     let (mut row, token) = match (nonempty(req.session_token), nonempty(req.session_jwt)) {
         (Some(_), Some(_)) => {
             return Err(ApiError::new(
-                400,
-                "too_many_session_arguments",
+                ErrorType::TooManySessionArguments,
                 "Pass either session_token or session_jwt, not both.",
             ));
         }
         (None, None) => {
             return Err(ApiError::new(
-                400,
-                "no_session_arguments",
+                ErrorType::NoSessionArguments,
                 "One of session_token or session_jwt is required.",
             ));
         }
@@ -149,15 +148,13 @@ async fn sessions_revoke(
     let count = sel.iter().filter(|s| s.is_some()).count();
     if count == 0 {
         return Err(ApiError::new(
-            400,
-            "no_session_revoke_arguments",
+            ErrorType::NoSessionRevokeArguments,
             "One of member_session_id, session_token, session_jwt or member_id is required.",
         ));
     }
     if count > 1 {
         return Err(ApiError::new(
-            400,
-            "too_many_session_revoke_arguments",
+            ErrorType::TooManySessionRevokeArguments,
             "Pass exactly one of member_session_id, session_token, session_jwt or member_id.",
         ));
     }
@@ -183,8 +180,7 @@ async fn sessions_revoke(
 async fn jwks(State(inner): St, Path(project_id): Path<String>) -> ApiResult<Response> {
     if project_id != inner.project.project_id {
         return Err(ApiError::new(
-            404,
-            "project_not_found",
+            ErrorType::ProjectNotFound,
             "Project could not be found.",
         ));
     }

@@ -42,6 +42,7 @@ use crate::domain::validation::email_domain;
 use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::infra::crypto::ct_eq;
 use crate::infra::crypto::hash_token;
 use crate::infra::crypto::random_token;
@@ -102,39 +103,11 @@ struct LoginOrSignupReq {
     pkce_code_challenge: Option<String>,
 }
 
-fn check_redirect(inner: &Inner, url: Option<&str>, signup: bool) -> ApiResult<String> {
-    let urls = &inner.seed.redirect_urls;
-    match url {
-        Some(u) if urls.iter().any(|x| x == u) => Ok(u.to_string()),
-        Some(_) => Err(ApiError::new(
-            400,
-            "no_match_for_provided_magic_link_url",
-            "The redirect URL is not one of the project's allowed redirect URLs.",
-        )),
-        None => urls.first().cloned().ok_or_else(|| {
-            if signup {
-                ApiError::new(
-                    400,
-                    "no_signup_redirect_urls_set",
-                    "No signup redirect URL is configured.",
-                )
-            } else {
-                ApiError::new(
-                    400,
-                    "no_login_redirect_urls_set",
-                    "No login redirect URL is configured.",
-                )
-            }
-        }),
-    }
-}
-
 fn check_expiration(v: Option<i64>) -> ApiResult<i64> {
     let m = v.unwrap_or(60);
     if !(5..=10_080).contains(&m) {
         return Err(ApiError::new(
-            400,
-            "invalid_expiration",
+            ErrorType::InvalidExpiration,
             "Expiration minutes must be between 5 and 10080.",
         ));
     }
@@ -157,8 +130,7 @@ async fn eml_login_or_signup(
     let existing = members::find_member(&tx, &org_id, &email)?;
     if existing.as_ref().is_some_and(|m| m.status() == "deleted") {
         return Err(ApiError::new(
-            400,
-            "action_available_only_for_active_members",
+            ErrorType::ActionAvailableOnlyForActiveMembers,
             "This Member has been deleted.",
         ));
     }
@@ -166,8 +138,7 @@ async fn eml_login_or_signup(
     if existing.is_none() {
         if org["email_jit_provisioning"] != "RESTRICTED" {
             return Err(ApiError::new(
-                403,
-                "email_jit_provisioning_not_allowed",
+                ErrorType::EmailJitProvisioningNotAllowed,
                 "This organization does not allow JIT provisioning by email.",
             ));
         }
@@ -177,8 +148,7 @@ async fn eml_login_or_signup(
             .is_some_and(|a| a.iter().any(|d| d.as_str() == Some(domain)));
         if !allowed {
             return Err(ApiError::new(
-                403,
-                "invalid_email_for_jit_provisioning",
+    ErrorType::InvalidEmailForJitProvisioning,
                 "The email domain is not one of the organization's allowed domains for JIT provisioning.",
             )
             .with_details(json!({
@@ -191,8 +161,16 @@ async fn eml_login_or_signup(
     let signup = existing
         .as_ref()
         .is_none_or(|m| matches!(m.status(), "pending" | "invited"));
-    let login_url = check_redirect(&inner, req.login_redirect_url.as_deref(), false)?;
-    let signup_url = check_redirect(&inner, req.signup_redirect_url.as_deref(), true)?;
+    let login_url = redirects::redirect_url(
+        &inner.seed,
+        req.login_redirect_url.as_deref(),
+        ErrorType::NoLoginRedirectUrlsSet,
+    )?;
+    let signup_url = redirects::redirect_url(
+        &inner.seed,
+        req.signup_redirect_url.as_deref(),
+        ErrorType::NoSignupRedirectUrlsSet,
+    )?;
     let login_exp = check_expiration(req.login_expiration_minutes)?;
     let signup_exp = check_expiration(req.signup_expiration_minutes)?;
     let challenge = req.pkce_code_challenge.filter(|c| !c.is_empty());
@@ -203,15 +181,13 @@ async fn eml_login_or_signup(
                 .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'))
     {
         return Err(ApiError::new(
-            400,
-            "invalid_pkce_code_challenge",
+            ErrorType::InvalidPkceCodeChallenge,
             "pkce_code_challenge must be base64url(SHA-256(verifier)) without padding.",
         ));
     }
     if inner.seed.pkce_required_for_email_magic_links && challenge.is_none() {
         return Err(ApiError::new(
-            400,
-            "invalid_pkce_code_challenge",
+            ErrorType::InvalidPkceCodeChallenge,
             "This project requires PKCE for email magic links: pkce_code_challenge is required.",
         ));
     }
@@ -319,15 +295,13 @@ async fn eml_authenticate(
     ))?;
     let (member_id, org_id, challenge, expires_at, used) = link.ok_or_else(|| {
         ApiError::new(
-            404,
-            "magic_link_not_found",
+            ErrorType::MagicLinkNotFound,
             "The magic link could not be found.",
         )
     })?;
     if used != 0 || expires_at <= now {
         return Err(ApiError::new(
-            401,
-            "unable_to_auth_magic_link",
+            ErrorType::UnableToAuthMagicLink,
             "The magic link could not be authenticated because it was either already used or expired. Send another magic link to this user.",
         ));
     }
@@ -335,22 +309,19 @@ async fn eml_authenticate(
     match (&challenge, &verifier) {
         (Some(_), None) => {
             return Err(ApiError::new(
-                400,
-                "pkce_expected_code_verifier",
+                ErrorType::PkceExpectedCodeVerifier,
                 "This magic link was sent with a PKCE code_challenge: pkce_code_verifier is required.",
             ));
         }
         (Some(c), Some(v)) if !ct_eq(&pkce::pkce_challenge(v), c) => {
             return Err(ApiError::new(
-                400,
-                "pkce_mismatch",
+                ErrorType::PkceMismatch,
                 "The PKCE code_verifier does not match the code_challenge.",
             ));
         }
         (None, Some(_)) => {
             return Err(ApiError::new(
-                400,
-                "pkce_did_not_expect_code_verifier",
+                ErrorType::PkceDidNotExpectCodeVerifier,
                 "A PKCE code_verifier was sent but the magic link was sent without a PKCE code_challenge.",
             ));
         }
@@ -362,15 +333,13 @@ async fn eml_authenticate(
     )?;
     if changed != 1 {
         return Err(ApiError::new(
-            401,
-            "unable_to_auth_magic_link",
+            ErrorType::UnableToAuthMagicLink,
             "The magic link could not be authenticated because it was either already used or expired.",
         ));
     }
     let mut member = members::get_member(&tx, &member_id)?.ok_or_else(|| {
         ApiError::new(
-            404,
-            "magic_link_not_found",
+            ErrorType::MagicLinkNotFound,
             "The magic link could not be found.",
         )
     })?;
@@ -438,9 +407,9 @@ async fn eml_discovery_send(
     sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let url = redirects::redirect_url(
-        &inner,
+        &inner.seed,
         req.discovery_redirect_url.as_deref(),
-        "no_discovery_redirect_urls_set",
+        ErrorType::NoDiscoveryRedirectUrlsSet,
     )?;
     let minutes = authentication::expiration(req.discovery_expiration_minutes, 60, 5, 10_080)?;
     let challenge = pkce::pkce_challenge_param(
@@ -505,15 +474,13 @@ async fn eml_discovery_authenticate(
         .optional()?;
     let (email, challenge, expires_at, used) = row.ok_or_else(|| {
         ApiError::new(
-            404,
-            "magic_link_not_found",
+            ErrorType::MagicLinkNotFound,
             "The magic link could not be found.",
         )
     })?;
     let unable = || {
         ApiError::new(
-            401,
-            "unable_to_auth_magic_link",
+            ErrorType::UnableToAuthMagicLink,
             "The magic link could not be authenticated because it was either already used or expired. Send another magic link to this user.",
         )
     };

@@ -33,16 +33,16 @@ use crate::Inner;
 use crate::domain::authentication;
 use crate::domain::authentication::Grant;
 use crate::domain::discovery;
+use crate::domain::lockouts;
 use crate::domain::members;
 use crate::domain::members::MemberRow;
 use crate::domain::messages;
 use crate::domain::messages::Message;
 use crate::domain::organizations;
+use crate::domain::passwords;
 use crate::domain::passwords::require_strong;
-use crate::domain::passwords::set_password;
 use crate::domain::passwords::stored_hash;
 use crate::domain::passwords::strength;
-use crate::domain::passwords::verify_password;
 use crate::domain::pkce;
 use crate::domain::provisioning;
 use crate::domain::redirects;
@@ -50,6 +50,7 @@ use crate::domain::sessions;
 use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::infra::crypto::hash_token;
 use crate::infra::crypto::random_token;
 use crate::surfaces::St;
@@ -108,27 +109,56 @@ fn bad_credentials() -> ApiError {
     ApiError::unauthorized()
 }
 
-/// Verifies `password` for `email` in `org` → the member.
-fn check_credentials(
-    conn: &Connection,
-    org: &Value,
+/// Verifies `password` for `email` in the organization `org_id` (id or slug) → the organization's
+/// id and the member's id. The member and hash are read under the database lock, argon2 runs on a
+/// blocking thread with no lock held, and the outcome is recorded for the user lock (committed
+/// even when the call fails). An unknown email is checked against a dummy hash (same timing).
+async fn check_credentials(
+    inner: &Inner,
+    org_id: &str,
     email: &str,
     password: &str,
-) -> ApiResult<MemberRow> {
-    let member = members::find_member(conn, organizations::org_id(org), email)?
-        .filter(|m| m.status() != "deleted")
-        .ok_or_else(bad_credentials)?;
-    let hash = stored_hash(conn, member.member_id())?.ok_or_else(|| {
-        ApiError::new(
-            404,
-            "member_password_not_found",
-            "This Member has no password. Reset it by email to set one.",
-        )
-    })?;
-    if !verify_password(password, &hash) {
+) -> ApiResult<(String, String)> {
+    let now = inner.now();
+    let (org_id, member, hash) = {
+        let conn = inner.conn();
+        let org = get_org(&conn, org_id)?;
+        let member = members::find_member(&conn, organizations::org_id(&org), email)?
+            .filter(|m| m.status() != "deleted");
+        let hash = match &member {
+            Some(m) => Some(stored_hash(&conn, m.member_id())?.ok_or_else(|| {
+                ApiError::new(
+                    ErrorType::MemberPasswordNotFound,
+                    "This Member has no password. Reset it by email to set one.",
+                )
+            })?),
+            None => None,
+        };
+        (organizations::org_id(&org).to_owned(), member, hash)
+    };
+    let verified = passwords::verify_off_thread(password.to_owned(), hash).await;
+    let Some(mut member) = member else {
+        return Err(bad_credentials());
+    };
+    let conn = inner.conn();
+    lockouts::check(&conn, &mut member, now)?;
+    if !verified {
+        lockouts::record_failure(&conn, &mut member, now)?;
         return Err(bad_credentials());
     }
-    Ok(member)
+    lockouts::record_success(&conn, &mut member)?;
+    Ok((org_id, member.member_id().to_owned()))
+}
+
+/// The organization and member [`check_credentials`] vouched for, read again inside `conn`'s
+/// transaction.
+fn vouched(
+    conn: &Connection,
+    (org_id, member_id): &(String, String),
+) -> ApiResult<(Value, MemberRow)> {
+    let org = get_org(conn, org_id)?;
+    let member = members::get_member(conn, member_id)?.ok_or_else(bad_credentials)?;
+    Ok((org, member))
 }
 
 fn get_org(conn: &Connection, id: &str) -> ApiResult<Value> {
@@ -159,11 +189,11 @@ async fn authenticate(
     sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let duration = sessions::duration_minutes(req.session_duration_minutes)?;
+    let checked = check_credentials(&inner, &req.organization_id, &email, &req.password).await?;
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
-    let org = get_org(&tx, &req.organization_id)?;
-    let member = check_credentials(&tx, &org, &email, &req.password)?;
+    let (org, member) = vouched(&tx, &checked)?;
     authentication::check_auth_method(&org, Some(&member), "password")?;
     let mut factors = authentication::step_up_factors(
         &tx,
@@ -247,9 +277,9 @@ async fn reset_start(
     sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let url = redirects::redirect_url(
-        &inner,
+        &inner.seed,
         req.reset_password_redirect_url.as_deref(),
-        "no_reset_password_redirect_urls_set",
+        ErrorType::NoResetPasswordRedirectUrlsSet,
     )?;
     let minutes = authentication::expiration(req.reset_password_expiration_minutes, 30, 5, 10_080)?;
     let challenge = pkce::pkce_challenge_param(
@@ -284,8 +314,7 @@ async fn reset_start(
 
 fn bad_reset_token() -> ApiError {
     ApiError::new(
-        401,
-        "unable_to_auth_password_reset_token",
+        ErrorType::UnableToAuthPasswordResetToken,
         "The password reset token is invalid, expired or was already used.",
     )
 }
@@ -357,6 +386,8 @@ async fn reset_by_email(
 ) -> ApiResult<Response> {
     sdk::sdk_auth(&inner, &headers)?;
     let duration = sessions::duration_minutes(req.session_duration_minutes)?;
+    // Hashed before the lock is taken (argon2 is deliberately slow).
+    let hash = passwords::hash_off_thread(req.password.clone()).await?;
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
@@ -380,7 +411,7 @@ async fn reset_by_email(
         now,
     )?;
     mark_verified(&mut member);
-    set_password(&tx, &mut member, &req.password, now)?;
+    passwords::store_hash(&tx, &mut member, &hash, now)?;
     sessions::revoke_member(&tx, member.member_id())?;
     authentication::merge_factor(&mut factors, password_factor(&member, now));
     let grant = Grant {
@@ -419,14 +450,16 @@ async fn reset_existing(
     sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let duration = sessions::duration_minutes(req.session_duration_minutes)?;
+    let checked =
+        check_credentials(&inner, &req.organization_id, &email, &req.existing_password).await?;
+    require_strong(&inner, &req.new_password, &email)?;
+    let hash = passwords::hash_off_thread(req.new_password.clone()).await?;
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
-    let org = get_org(&tx, &req.organization_id)?;
-    let mut member = check_credentials(&tx, &org, &email, &req.existing_password)?;
+    let (org, mut member) = vouched(&tx, &checked)?;
     authentication::check_auth_method(&org, Some(&member), "password")?;
-    require_strong(&inner, &req.new_password, &email)?;
-    set_password(&tx, &mut member, &req.new_password, now)?;
+    passwords::store_hash(&tx, &mut member, &hash, now)?;
     sessions::revoke_member(&tx, member.member_id())?;
     let grant = Grant {
         email,
@@ -451,6 +484,7 @@ async fn reset_session(
     headers: HeaderMap,
     JsonBody(req): JsonBody<ResetSessionReq>,
 ) -> ApiResult<Response> {
+    let hash = passwords::hash_off_thread(req.password.clone()).await?;
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
@@ -465,14 +499,13 @@ async fn reset_session(
     });
     if !fresh {
         return Err(ApiError::new(
-            400,
-            "session_too_old_to_reset_password",
+            ErrorType::SessionTooOldToResetPassword,
             "The session must have a factor authenticated in the last 5 minutes to reset the password.",
         ));
     }
     let (mut member, org) = sessions::load_owner(&tx, &row)?;
     require_strong(&inner, &req.password, member.email())?;
-    set_password(&tx, &mut member, &req.password, now)?;
+    passwords::store_hash(&tx, &mut member, &hash, now)?;
     tx.execute(
         "UPDATE sessions SET revoked = 1 WHERE member_id = ?1 AND member_session_id != ?2",
         params![member.member_id(), row.member_session_id],
@@ -526,17 +559,25 @@ async fn discovery_authenticate(
 ) -> ApiResult<Response> {
     sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
+    let candidates = {
+        let conn = inner.conn();
+        let mut out = Vec::new();
+        for m in members::members_by_email(&conn, &email)? {
+            if let Some(h) = stored_hash(&conn, m.member_id())? {
+                out.push((m.member_id().to_string(), h));
+            }
+        }
+        out
+    };
+    let mut matched = Vec::new();
+    for (member_id, hash) in candidates {
+        if passwords::verify_off_thread(req.password.clone(), Some(hash)).await {
+            matched.push(member_id);
+        }
+    }
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
-    let mut matched = Vec::new();
-    for m in members::members_by_email(&tx, &email)? {
-        if let Some(h) = stored_hash(&tx, m.member_id())?
-            && verify_password(&req.password, &h)
-        {
-            matched.push(m.member_id().to_string());
-        }
-    }
     if matched.is_empty() {
         return Err(bad_credentials());
     }
@@ -582,9 +623,9 @@ async fn discovery_reset_start(
     sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let url = redirects::redirect_url(
-        &inner,
+        &inner.seed,
         req.reset_password_redirect_url.as_deref(),
-        "no_reset_password_redirect_urls_set",
+        ErrorType::NoResetPasswordRedirectUrlsSet,
     )?;
     let minutes = authentication::expiration(req.reset_password_expiration_minutes, 30, 5, 10_080)?;
     let challenge = pkce::pkce_challenge_param(
@@ -624,6 +665,7 @@ async fn discovery_reset(
     JsonBody(req): JsonBody<DiscoveryResetReq>,
 ) -> ApiResult<Response> {
     sdk::sdk_auth(&inner, &headers)?;
+    let hash = passwords::hash_off_thread(req.password.clone()).await?;
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
@@ -638,7 +680,7 @@ async fn discovery_reset(
     let mut ids = Vec::new();
     for mut m in members::members_by_email(&tx, &email)? {
         mark_verified(&mut m);
-        set_password(&tx, &mut m, &req.password, now)?;
+        passwords::store_hash(&tx, &mut m, &hash, now)?;
         sessions::revoke_member(&tx, m.member_id())?;
         ids.push(m.member_id().to_string());
     }
