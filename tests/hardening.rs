@@ -1,0 +1,296 @@
+//! The client under careless logging: no `Debug` output shows a secret.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use leptos_stytch::core::platform::{HttpRequest, HttpResponse, Method};
+use leptos_stytch::{
+    AuthenticateByUrlResult, AuthenticateResponse, DiscoveryAuthenticateResponse,
+    MagicLinksAuthenticateRequest, MagicLinksDiscoveryAuthenticateRequest,
+    OtpEmailAuthenticateRequest, OtpEmailDiscoveryAuthenticateRequest, PasswordAuthenticateRequest,
+    PasswordDiscoveryAuthenticateRequest, PasswordDiscoveryResetByEmailRequest,
+    PasswordResetByEmailRequest, PasswordResetByExistingPasswordRequest,
+    PasswordResetBySessionRequest, PasswordStrengthCheckRequest, SessionTokens,
+    UpdateSessionOptions,
+};
+use support::*;
+
+const AUTHENTICATE: &str = "/sdk/v1/b2b/sessions/authenticate";
+
+/// Asserts `shown` (a `{:?}`) has none of `secrets`, says `[redacted]`, and still has `visible`.
+fn assert_redacted(shown: &str, secrets: &[&str], visible: &str) {
+    for secret in secrets {
+        assert!(!shown.contains(secret), "secret {secret:?} in {shown}");
+    }
+    assert!(shown.contains("[redacted]"), "{shown}");
+    assert!(shown.contains(visible), "{visible:?} missing from {shown}");
+}
+
+#[test]
+fn no_debug_output_shows_a_secret() {
+    let s = "s3cret-value";
+    let s2 = "s3cret-other";
+    // Each case: the `{:?}` of a value holding `s` (and `s2`, where it has two secrets), and a
+    // non-secret part that must still show.
+    let cases: Vec<(String, &str)> = vec![
+        (
+            format!(
+                "{:?}",
+                SessionTokens {
+                    session_token: s.into(),
+                    session_jwt: s2.into(),
+                }
+            ),
+            "SessionTokens",
+        ),
+        (
+            format!(
+                "{:?}",
+                AuthenticateResponse {
+                    request_id: "request-id-1".into(),
+                    session_token: s.into(),
+                    session_jwt: s2.into(),
+                    intermediate_session_token: s.into(),
+                    ..Default::default()
+                }
+            ),
+            "request-id-1",
+        ),
+        (
+            format!(
+                "{:?}",
+                DiscoveryAuthenticateResponse {
+                    intermediate_session_token: s.into(),
+                    email_address: "ada@example.com".into(),
+                    ..Default::default()
+                }
+            ),
+            "ada@example.com",
+        ),
+        (
+            format!(
+                "{:?}",
+                UpdateSessionOptions {
+                    session_token: s.into(),
+                    session_jwt: Some(s2.into()),
+                }
+            ),
+            "Some([redacted])",
+        ),
+        (
+            format!(
+                "{:?}",
+                MagicLinksAuthenticateRequest {
+                    magic_links_token: s.into(),
+                    ..Default::default()
+                }
+            ),
+            "session_duration_minutes: 60",
+        ),
+        (
+            format!(
+                "{:?}",
+                MagicLinksDiscoveryAuthenticateRequest {
+                    discovery_magic_links_token: s.into(),
+                }
+            ),
+            "discovery_magic_links_token",
+        ),
+        (
+            format!(
+                "{:?}",
+                OtpEmailAuthenticateRequest {
+                    code: s.into(),
+                    email_address: "ada@example.com".into(),
+                    ..Default::default()
+                }
+            ),
+            "ada@example.com",
+        ),
+        (
+            format!(
+                "{:?}",
+                OtpEmailDiscoveryAuthenticateRequest {
+                    code: s.into(),
+                    email_address: "ada@example.com".into(),
+                }
+            ),
+            "ada@example.com",
+        ),
+        (
+            format!(
+                "{:?}",
+                PasswordAuthenticateRequest {
+                    password: s.into(),
+                    email_address: "ada@example.com".into(),
+                    ..Default::default()
+                }
+            ),
+            "ada@example.com",
+        ),
+        (
+            format!(
+                "{:?}",
+                PasswordResetByEmailRequest {
+                    password_reset_token: s.into(),
+                    password: s2.into(),
+                    ..Default::default()
+                }
+            ),
+            "session_duration_minutes: 60",
+        ),
+        (
+            format!(
+                "{:?}",
+                PasswordResetByExistingPasswordRequest {
+                    existing_password: s.into(),
+                    new_password: s2.into(),
+                    email_address: "ada@example.com".into(),
+                    ..Default::default()
+                }
+            ),
+            "ada@example.com",
+        ),
+        (
+            format!("{:?}", PasswordResetBySessionRequest { password: s.into() }),
+            "PasswordResetBySessionRequest",
+        ),
+        (
+            format!(
+                "{:?}",
+                PasswordStrengthCheckRequest {
+                    password: s.into(),
+                    email_address: Some("ada@example.com".into()),
+                }
+            ),
+            "ada@example.com",
+        ),
+        (
+            format!(
+                "{:?}",
+                PasswordDiscoveryAuthenticateRequest {
+                    email_address: "ada@example.com".into(),
+                    password: s.into(),
+                }
+            ),
+            "ada@example.com",
+        ),
+        (
+            format!(
+                "{:?}",
+                PasswordDiscoveryResetByEmailRequest {
+                    password_reset_token: s.into(),
+                    password: s2.into(),
+                }
+            ),
+            "PasswordDiscoveryResetByEmailRequest",
+        ),
+        (
+            format!(
+                "{:?}",
+                AuthenticateByUrlResult::NotHandled {
+                    token_type: "multi_tenant_passwords".into(),
+                    token: s.into(),
+                }
+            ),
+            "multi_tenant_passwords",
+        ),
+        (
+            format!(
+                "{:?}",
+                HttpRequest {
+                    method: Method::Post,
+                    url: "http://api.test/sdk/v1/b2b/passwords/authenticate".into(),
+                    headers: vec![
+                        ("Authorization".into(), format!("Basic {s}")),
+                        ("Cookie".into(), format!("stytch_session={s2}")),
+                        ("Content-Type".into(), "application/json".into()),
+                    ],
+                    body: Some(format!(
+                        r#"{{"password":"{s}","email_address":"ada@example.com"}}"#
+                    )),
+                }
+            ),
+            "ada@example.com",
+        ),
+        (
+            format!(
+                "{:?}",
+                HttpResponse {
+                    status: 200,
+                    content_type: Some("application/json".into()),
+                    body: format!(
+                        r#"{{"data":{{"session_token":"{s}","session_jwt":"{s2}","member_id":"member-1"}}}}"#
+                    ),
+                }
+            ),
+            "member-1",
+        ),
+    ];
+    for (shown, visible) in cases {
+        assert_redacted(&shown, &[s, s2], visible);
+    }
+}
+
+#[test]
+fn a_real_login_leaves_no_token_in_any_debug_output() {
+    run(async {
+        let h = Harness::new().await;
+        let response = h.login("admin@example.com").await;
+        let tokens = h.client.session().get_tokens().expect("readable cookies");
+        assert!(!tokens.session_token.is_empty() && !tokens.session_jwt.is_empty());
+        let request = h
+            .transport
+            .last_to("/sdk/v1/b2b/magic_links/authenticate")
+            .expect("sent");
+        let magic_links_token =
+            serde_json::from_str::<serde_json::Value>(request.body.as_deref().expect("a body"))
+                .expect("JSON body")["magic_links_token"]
+                .as_str()
+                .expect("the token was sent")
+                .to_owned();
+        // A call made with the session: its Authorization header carries the session token.
+        h.client.session().authenticate(None).await.expect("valid");
+        let with_session = h.transport.last_to(AUTHENTICATE).expect("sent");
+        let authorization = with_session
+            .header("Authorization")
+            .expect("Basic auth")
+            .to_owned();
+        let answer = send_raw(&h.emulator.router(), with_session.clone())
+            .await
+            .expect("in-process");
+        assert_eq!(answer.status, 200);
+        assert!(
+            answer.body.contains(&tokens.session_token),
+            "the answer holds the token"
+        );
+        let fresh_jwt = serde_json::from_str::<serde_json::Value>(&answer.body).expect("JSON")
+            ["data"]["session_jwt"]
+            .as_str()
+            .expect("a JWT")
+            .to_owned();
+        let secrets = [
+            tokens.session_token.as_str(),
+            tokens.session_jwt.as_str(),
+            fresh_jwt.as_str(),
+            magic_links_token.as_str(),
+            authorization.trim_start_matches("Basic "),
+        ];
+        let shown = [
+            format!("{response:?}"),
+            format!("{tokens:?}"),
+            format!("{request:?}"),
+            format!("{with_session:?}"),
+            format!("{answer:?}"),
+            format!("{:?}", h.client),
+            format!("{:?}", h.client.snapshot()),
+        ];
+        for text in &shown {
+            for secret in secrets {
+                assert!(!text.contains(secret), "a secret in {text}");
+            }
+        }
+        assert!(shown[0].contains(&response.member_id), "{}", shown[0]);
+    });
+}
