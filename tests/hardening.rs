@@ -1,8 +1,13 @@
-//! The client under careless logging: no `Debug` output shows a secret.
+//! The client under a hostile runtime and careless logging: a dropped bootstrap loader strands no
+//! waiter, and no `Debug` output shows a secret.
 
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::task::Poll;
 
 use leptos_stytch::core::platform::{HttpRequest, HttpResponse, Method};
 use leptos_stytch::{
@@ -11,8 +16,8 @@ use leptos_stytch::{
     OtpEmailAuthenticateRequest, OtpEmailDiscoveryAuthenticateRequest, PasswordAuthenticateRequest,
     PasswordDiscoveryAuthenticateRequest, PasswordDiscoveryResetByEmailRequest,
     PasswordResetByEmailRequest, PasswordResetByExistingPasswordRequest,
-    PasswordResetBySessionRequest, PasswordStrengthCheckRequest, SessionTokens,
-    UpdateSessionOptions,
+    PasswordResetBySessionRequest, PasswordStrengthCheckRequest, SessionTokens, StytchB2BClient,
+    StytchB2BOptions, UpdateSessionOptions,
 };
 use support::*;
 
@@ -292,5 +297,64 @@ fn a_real_login_leaves_no_token_in_any_debug_output() {
             }
         }
         assert!(shown[0].contains(&response.member_id), "{}", shown[0]);
+    });
+}
+
+/// Polls `future` once, so that it starts (and here: becomes the bootstrap's loader) before any task.
+async fn poll_once<F: Future + Unpin>(future: &mut F) {
+    std::future::poll_fn(|cx| {
+        let _ = std::pin::Pin::new(&mut *future).poll(cx);
+        Poll::Ready(())
+    })
+    .await;
+}
+
+#[test]
+fn a_dropped_bootstrap_loader_does_not_strand_its_waiters() {
+    run(async {
+        let emulator = stytch_emulator::Emulator::in_memory(seed()).expect("emulator starts");
+        let transport = InProcessTransport::new(emulator.router());
+        let runtime = ManualRuntime::new();
+        let public_token = emulator.project().public_token;
+        let bootstrap_path = format!("/sdk/v1/projects/bootstrap/{public_token}");
+        let release = transport.hold(&bootstrap_path);
+        let client = StytchB2BClient::with_platform(
+            public_token,
+            StytchB2BOptions {
+                base_url: Some(BASE_URL.to_owned()),
+                ..Default::default()
+            },
+            transport.clone(),
+            Arc::new(MemoryStore::default()),
+            runtime.clone(),
+        );
+        // Ours starts before the constructor's own task runs, so ours is the loader, stuck on the network.
+        let mut loader = Box::pin(client.bootstrap_config());
+        poll_once(&mut loader).await;
+        assert_eq!(transport.count(&bootstrap_path), 1);
+        let waiter = {
+            let client = client.clone();
+            tokio::task::spawn_local(async move { client.bootstrap_config().await })
+        };
+        settle().await;
+        assert!(!waiter.is_finished(), "waiting for the loader");
+
+        // The loader is cancelled mid-fetch (its task dropped, its component unmounted).
+        drop(loader);
+        drop(release);
+        settle().await;
+        assert!(waiter.is_finished(), "a waiter took over the fetch");
+        let bootstrap = waiter.await.expect("the task ran");
+        assert!(
+            bootstrap.rbac_policy.is_some(),
+            "the project's real bootstrap, not the fallback: {bootstrap:?}"
+        );
+        assert_eq!(transport.count(&bootstrap_path), 2, "fetched once more");
+        assert_eq!(client.bootstrap_config().await, bootstrap);
+        assert_eq!(
+            transport.count(&bootstrap_path),
+            2,
+            "then shared, not refetched"
+        );
     });
 }
