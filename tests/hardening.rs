@@ -1,5 +1,6 @@
-//! The client under a hostile runtime and careless logging: a dropped bootstrap loader strands no
-//! waiter, and no `Debug` output shows a secret.
+//! The client under a hostile network and careless logging: a request that never answers times out and
+//! gives the cross-tab refresh lock back, a dropped bootstrap loader strands no waiter, a transport's
+//! error text survives into `StytchError::Unreachable`, and no `Debug` output shows a secret.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -17,8 +18,9 @@ use leptos_stytch::{
     PasswordDiscoveryAuthenticateRequest, PasswordDiscoveryResetByEmailRequest,
     PasswordResetByEmailRequest, PasswordResetByExistingPasswordRequest,
     PasswordResetBySessionRequest, PasswordStrengthCheckRequest, SessionTokens, StytchB2BClient,
-    StytchB2BOptions, UpdateSessionOptions,
+    StytchB2BOptions, StytchError, UpdateSessionOptions,
 };
+use support::tabs::Browser;
 use support::*;
 
 const AUTHENTICATE: &str = "/sdk/v1/b2b/sessions/authenticate";
@@ -356,5 +358,173 @@ fn a_dropped_bootstrap_loader_does_not_strand_its_waiters() {
             2,
             "then shared, not refetched"
         );
+    });
+}
+
+fn unreachable_message(result: Result<impl std::fmt::Debug, StytchError>) -> String {
+    match result {
+        Err(StytchError::Unreachable { message }) => message,
+        other => panic!("expected Unreachable, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_request_that_never_answers_fails_as_unreachable_after_the_timeout() {
+    run(async {
+        let h = Harness::new().await;
+        h.login("admin@example.com").await;
+        // The network swallows the request: no answer, no error, ever (the sender is kept).
+        let _never = h.transport.hold(AUTHENTICATE);
+        let client = h.client.clone();
+        let call =
+            tokio::task::spawn_local(async move { client.session().authenticate(None).await });
+        settle().await;
+        h.runtime.advance(29_999).await;
+        assert!(!call.is_finished(), "still inside the default 30 s");
+        h.runtime.advance(1).await;
+        assert!(call.is_finished(), "given up at 30 s");
+        let message = unreachable_message(call.await.expect("the task ran"));
+        assert!(message.contains("timed out"), "{message}");
+        assert!(message.contains("/b2b/sessions/authenticate"), "{message}");
+        assert!(
+            h.client.session().get_sync().is_some(),
+            "a timeout is a network failure: the session stays"
+        );
+    });
+}
+
+#[test]
+fn the_timeout_is_configurable() {
+    run(async {
+        let h = Harness::with_seed(
+            seed(),
+            StytchB2BOptions {
+                request_timeout: Some(std::time::Duration::from_secs(2)),
+                ..Default::default()
+            },
+        )
+        .await;
+        h.login("admin@example.com").await;
+        let _never = h.transport.hold(AUTHENTICATE);
+        let client = h.client.clone();
+        let call =
+            tokio::task::spawn_local(async move { client.session().authenticate(None).await });
+        settle().await;
+        h.runtime.advance(1_999).await;
+        assert!(!call.is_finished());
+        h.runtime.advance(1).await;
+        let message = unreachable_message(call.await.expect("the task ran"));
+        assert!(message.contains("timed out"), "{message}");
+    });
+}
+
+#[test]
+fn a_hung_refresh_gives_the_cross_tab_lock_back_so_the_next_refresh_runs() {
+    run(async {
+        let emulator = stytch_emulator::Emulator::in_memory(seed()).expect("emulator starts");
+        let transport = InProcessTransport::new(emulator.router());
+        let runtime = ManualRuntime::new();
+        let browser = Browser::new();
+        let open = || {
+            StytchB2BClient::with_platform(
+                emulator.project().public_token,
+                StytchB2BOptions {
+                    base_url: Some(BASE_URL.to_owned()),
+                    ..Default::default()
+                },
+                transport.clone(),
+                browser.tab(),
+                runtime.clone(),
+            )
+        };
+        let (a, b) = (open(), open());
+        settle().await;
+        let token = {
+            a.magic_links()
+                .email()
+                .login_or_signup(leptos_stytch::EmailLoginOrSignupRequest {
+                    email_address: "admin@example.com".to_owned(),
+                    organization_id: ORG_ID.to_owned(),
+                    ..Default::default()
+                })
+                .await
+                .expect("login_or_signup");
+            let inbox = send_raw(
+                &emulator.router(),
+                HttpRequest {
+                    method: Method::Get,
+                    url: format!("{BASE_URL}/emulator/v1/messages?to=admin@example.com"),
+                    headers: vec![],
+                    body: None,
+                },
+            )
+            .await
+            .expect("control API");
+            let inbox: serde_json::Value = serde_json::from_str(&inbox.body).expect("JSON");
+            inbox["messages"][0]["token"]
+                .as_str()
+                .expect("a token")
+                .to_owned()
+        };
+        a.magic_links()
+            .authenticate(MagicLinksAuthenticateRequest {
+                magic_links_token: token,
+                ..Default::default()
+            })
+            .await
+            .expect("logged in");
+        settle().await;
+        let jwt_before = b
+            .session()
+            .get_tokens()
+            .expect("shared cookies")
+            .session_jwt;
+
+        // The first refresh of the interval hangs while holding the lock; the other tab queues behind it.
+        let _never = transport.hold(AUTHENTICATE);
+        runtime.advance(180_000).await;
+        assert_eq!(transport.count(AUTHENTICATE), 1);
+        runtime.advance(29_000).await;
+        assert_eq!(
+            transport.count(AUTHENTICATE),
+            1,
+            "the other tab waits for the lock"
+        );
+
+        // The hung request times out, the lock is released, and the waiting tab refreshes.
+        emulator.advance_clock(std::time::Duration::from_secs(210));
+        runtime.advance(1_000).await;
+        assert_eq!(transport.count(AUTHENTICATE), 2, "the next refresh ran");
+        for tab in [&a, &b] {
+            assert!(tab.session().get_sync().is_some());
+            let jwt = tab.session().get_tokens().expect("tokens").session_jwt;
+            assert_ne!(jwt, jwt_before, "a fresh JWT reached every tab");
+        }
+        // And no tab is stuck: the next interval refreshes once more.
+        runtime.advance(180_000).await;
+        assert_eq!(transport.count(AUTHENTICATE), 3);
+    });
+}
+
+#[test]
+fn the_transport_error_text_is_kept_in_unreachable() {
+    run(async {
+        let h = Harness::new().await;
+        h.login("admin@example.com").await;
+        // The test transport fails like a browser's fetch does: `Failed to fetch`.
+        h.transport.set_offline(true);
+        let error = h
+            .client
+            .session()
+            .authenticate(None)
+            .await
+            .expect_err("offline");
+        let message = unreachable_message(Err::<(), _>(error.clone()));
+        assert!(message.contains("Failed to fetch"), "{message}");
+        assert!(
+            message.contains("POST /b2b/sessions/authenticate"),
+            "{message}"
+        );
+        assert!(error.to_string().contains("Failed to fetch"), "{error}");
     });
 }

@@ -132,8 +132,10 @@ pub enum StytchError {
         request_id: Option<String>,
         error_details: Option<serde_json::Value>,
     },
-    /// The request never got a usable answer: network failure, CORS refusal, or a body that is not the
-    /// JSON the API promises (`StytchAPIUnreachableError`).
+    /// The request never got a usable answer: network failure, CORS refusal, no answer within
+    /// [`StytchB2BOptions::request_timeout`](crate::StytchB2BOptions::request_timeout), or a body that is
+    /// not the JSON the API promises (`StytchAPIUnreachableError`). `message` keeps the transport's own
+    /// text (e.g. the browser's `TypeError: Failed to fetch`).
     Unreachable { message: String },
     /// The API rejected the request's shape (`StytchAPISchemaError`), or a success body did not have
     /// the shape this SDK expects.
