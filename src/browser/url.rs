@@ -1,9 +1,15 @@
 /// `?stytch_token_type=…&token=…` as found in a redirect back from Stytch (a magic link, OAuth, SSO…).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Debug` does not show the token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct AuthenticateUrlParams {
     pub token_type: String,
     pub token: String,
 }
+
+crate::core::redact::debug_redacted!(AuthenticateUrlParams {
+    token_type,
+    token: secret
+});
 
 /// Reads `stytch_token_type` and `token` from the current URL. With `clear_params`, removes both from the
 /// address bar with `history.replaceState` (before any request is made, like the JS SDK), so a reload or

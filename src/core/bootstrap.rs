@@ -125,6 +125,24 @@ pub(crate) struct BootstrapCell {
     phase: Mutex<Phase>,
 }
 
+/// Held by the caller that fetches. If that caller's future is dropped mid-fetch (a cancelled task, an
+/// unmounted component), the cell goes back to idle and its waiters' senders are dropped: each waiter
+/// wakes, looks again, and one of them fetches. Without this they would wait for ever. After a finished
+/// fetch the cell is `Ready` and is left alone.
+struct Loading<'a>(&'a BootstrapCell);
+
+impl Drop for Loading<'_> {
+    fn drop(&mut self) {
+        let mut phase = lock(&self.0.phase);
+        if matches!(*phase, Phase::Loading(_)) {
+            let abandoned = std::mem::take(&mut *phase);
+            // Wake the waiters outside the lock: each of them takes it again at once.
+            drop(phase);
+            drop(abandoned);
+        }
+    }
+}
+
 impl StytchB2BClient {
     /// The project bootstrap, fetched on first use (the constructor starts that fetch). Concurrent callers
     /// share one request. On failure the JS SDK's defaults are used for this page load.
@@ -151,6 +169,7 @@ impl StytchB2BClient {
                     let _ = rx.await;
                 }
                 None => {
+                    let _loading = Loading(&self.inner.bootstrap);
                     let fetched = self.fetch_bootstrap().await;
                     let waiters = {
                         let mut phase = lock(&self.inner.bootstrap.phase);

@@ -2,6 +2,7 @@
 //! state machine of protocol §6 (`withUpdateSession`, cookies, localStorage, notifications).
 
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::Poll;
 
 use base64::Engine as _;
 use serde::Serialize;
@@ -13,7 +14,7 @@ use super::error::StytchError;
 use super::json;
 use super::models::{AuthenticateResponse, Member, Organization, SessionState};
 use super::options::{StytchB2BOptions, default_base_url};
-use super::platform::{CookieSpec, HttpRequest, Method, Runtime, Store, Transport};
+use super::platform::{CookieSpec, HttpRequest, LocalBoxFuture, Method, Runtime, Store, Transport};
 use super::{
     discovery, magic_links, organization, otps, passwords, rbac, refresh, self_, session, time_util,
 };
@@ -293,6 +294,10 @@ impl StytchB2BClient {
     }
 
     /// The untyped part of [`Self::request`]: send, then the `data` of a success or a typed error.
+    ///
+    /// The request is abandoned after [`StytchB2BOptions::request_timeout`]: its future is dropped, which
+    /// aborts the browser's `fetch`. The timer is the core's, not the transport's, so that no transport can
+    /// hold a caller (or the cross-tab refresh lock it holds) for ever.
     async fn exchange(
         &self,
         method: Method,
@@ -300,12 +305,24 @@ impl StytchB2BClient {
         body: Option<String>,
     ) -> Result<Value, StytchError> {
         let request = self.build_request(method, path, body);
-        let response = self
-            .inner
-            .transport
-            .send(request)
-            .await
-            .map_err(|_| StytchError::unreachable("Unable to contact our servers."))?;
+        let sent = self.inner.transport.send(request);
+        let answer = match self.inner.options.request_timeout {
+            Some(limit) => {
+                let ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX);
+                before_deadline(sent, self.inner.runtime.sleep(ms))
+                    .await
+                    .ok_or_else(|| {
+                        StytchError::unreachable(format!(
+                            "{} {path} timed out: no answer within {limit:?}",
+                            method.as_str()
+                        ))
+                    })?
+            }
+            None => sent.await,
+        };
+        let response = answer.map_err(|e| {
+            StytchError::unreachable(format!("{} {path} failed: {e}", method.as_str()))
+        })?;
         parse_response(
             response.status,
             response.content_type.as_deref(),
@@ -658,6 +675,20 @@ impl StytchB2BClient {
         }
         self.mark_initialized();
     }
+}
+
+/// The output of `work`, or `None` when `deadline` comes first (then `work` is dropped unfinished).
+async fn before_deadline<T>(
+    mut work: LocalBoxFuture<'static, T>,
+    mut deadline: LocalBoxFuture<'static, ()>,
+) -> Option<T> {
+    std::future::poll_fn(move |cx| {
+        if let Poll::Ready(output) = work.as_mut().poll(cx) {
+            return Poll::Ready(Some(output));
+        }
+        deadline.as_mut().poll(cx).map(|()| None)
+    })
+    .await
 }
 
 /// `stytch_sdk_state_<public_token>`.

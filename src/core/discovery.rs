@@ -13,6 +13,7 @@ use super::client::StytchB2BClient;
 use super::error::StytchError;
 use super::models::{AuthenticateResponse, Member, Organization};
 use super::platform::Method;
+use super::redact::debug_redacted;
 
 /// `primary_required`: the organization needs another primary factor first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -56,8 +57,9 @@ pub struct DiscoveredOrganization {
     pub mfa_required: Option<MfaRequired>,
 }
 
-/// What the discovery authenticates return (`DiscoveryAuthResp`). The IST is stored in its cookie.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// What the discovery authenticates return (`DiscoveryAuthResp`). The IST is stored in its cookie; `Debug`
+/// does not show it.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DiscoveryAuthenticateResponse {
     pub request_id: String,
@@ -67,6 +69,15 @@ pub struct DiscoveryAuthenticateResponse {
     pub discovered_organizations: Vec<DiscoveredOrganization>,
     pub organization_id_hint: Option<String>,
 }
+
+debug_redacted!(DiscoveryAuthenticateResponse {
+    request_id,
+    status_code,
+    intermediate_session_token: secret,
+    email_address,
+    discovered_organizations,
+    organization_id_hint
+});
 
 /// [`DiscoveryOrganizationsClient::list`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -6,8 +6,11 @@ use serde::{Deserialize, Serialize};
 
 /// The `error_type` strings Stytch's API returns that this SDK acts on or that apps commonly match.
 ///
-/// Anything else arrives as [`ErrorType::Other`], so a new server-side type never breaks parsing.
+/// Anything else arrives as [`ErrorType::Other`], so a new server-side type never breaks parsing. New
+/// variants may be added in a minor release (a type that was `Other` gets its own name), so matches need
+/// a `_` arm.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorType {
     UnauthorizedCredentials,
     UserUnauthenticated,
@@ -116,8 +119,9 @@ impl<'de> Deserialize<'de> for ErrorType {
     }
 }
 
-/// A failed call.
+/// A failed call. New kinds of failure may be added in a minor release, so matches need a `_` arm.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum StytchError {
     /// Stytch (or the emulator) answered with its error JSON (`StytchAPIError` in the JS SDK).
     Api {
@@ -128,8 +132,10 @@ pub enum StytchError {
         request_id: Option<String>,
         error_details: Option<serde_json::Value>,
     },
-    /// The request never got a usable answer: network failure, CORS refusal, or a body that is not the
-    /// JSON the API promises (`StytchAPIUnreachableError`).
+    /// The request never got a usable answer: network failure, CORS refusal, no answer within
+    /// [`StytchB2BOptions::request_timeout`](crate::StytchB2BOptions::request_timeout), or a body that is
+    /// not the JSON the API promises (`StytchAPIUnreachableError`). `message` keeps the transport's own
+    /// text (e.g. the browser's `TypeError: Failed to fetch`).
     Unreachable { message: String },
     /// The API rejected the request's shape (`StytchAPISchemaError`), or a success body did not have
     /// the shape this SDK expects.

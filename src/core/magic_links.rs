@@ -9,6 +9,7 @@ use super::error::StytchError;
 use super::models::{AuthenticateResponse, MemberResponse, ResponseCommon};
 use super::pkce::{self, Namespace};
 use super::platform::Method;
+use super::redact::debug_redacted;
 
 /// Get it with [`StytchB2BClient::magic_links`].
 #[derive(Clone, Debug)]
@@ -72,13 +73,19 @@ struct WithChallenge<'a, T: Serialize> {
 }
 
 /// Body of [`MagicLinksClient::authenticate`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 pub struct MagicLinksAuthenticateRequest {
     pub magic_links_token: String,
     pub session_duration_minutes: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
+
+debug_redacted!(MagicLinksAuthenticateRequest {
+    magic_links_token: secret,
+    session_duration_minutes,
+    locale
+});
 
 impl Default for MagicLinksAuthenticateRequest {
     /// An empty token and Stytch's default session length, 60 minutes.
@@ -248,10 +255,14 @@ pub struct EmailDiscoverySendRequest {
 }
 
 /// Body of [`MagicLinksDiscoveryClient::authenticate`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 pub struct MagicLinksDiscoveryAuthenticateRequest {
     pub discovery_magic_links_token: String,
 }
+
+debug_redacted!(MagicLinksDiscoveryAuthenticateRequest {
+    discovery_magic_links_token: secret
+});
 
 impl MagicLinksClient {
     /// Discovery magic links (not tied to an organization).

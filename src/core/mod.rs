@@ -16,6 +16,7 @@ pub mod passwords;
 pub(crate) mod pkce;
 pub mod platform;
 pub mod rbac;
+pub(crate) mod redact;
 pub mod refresh;
 pub mod self_;
 pub mod session;

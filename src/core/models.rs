@@ -5,6 +5,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::redact::debug_redacted;
+
 /// `Deserialize` for a model whose every field is optional (missing → `Default`): the object is read as a
 /// JSON `Map` and each field taken out of it and converted on its own.
 ///
@@ -248,12 +250,18 @@ pub struct SessionState {
     pub organization: Organization,
 }
 
-/// A session token pair, as [`crate::core::session::SessionClient::get_tokens`] returns it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A session token pair, as [`crate::core::session::SessionClient::get_tokens`] returns it. Its `Debug`
+/// output shows neither token.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionTokens {
     pub session_token: String,
     pub session_jwt: String,
 }
+
+debug_redacted!(SessionTokens {
+    session_token: secret,
+    session_jwt: secret
+});
 
 /// The common part of every response.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -290,7 +298,8 @@ deserialize_from_map!(MemberResponse {
 
 /// What an authenticate call returns (`B2BAuthenticateResponseWithMFA`). When `member_authenticated` is false
 /// there is no `member_session`; an `intermediate_session_token` is kept for the next factor instead.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// Its `Debug` output shows none of the three tokens.
+#[derive(Clone, Default, PartialEq, Serialize)]
 pub struct AuthenticateResponse {
     pub request_id: String,
     pub status_code: u16,
@@ -318,6 +327,22 @@ deserialize_from_map!(AuthenticateResponse {
     session_token,
     session_jwt,
     intermediate_session_token,
+    member_authenticated,
+    mfa_required,
+    primary_required,
+    method_id
+});
+
+debug_redacted!(AuthenticateResponse {
+    request_id,
+    status_code,
+    member_id,
+    member,
+    organization,
+    member_session,
+    session_token: secret,
+    session_jwt: secret,
+    intermediate_session_token: secret,
     member_authenticated,
     mfa_required,
     primary_required,

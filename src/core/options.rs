@@ -1,8 +1,17 @@
-//! Client options: where the API is and how session cookies are written.
+//! Client options: where the API is, how long a request may take and how session cookies are written.
+
+use std::time::Duration;
+
+/// How long one request may wait for its answer unless [`StytchB2BOptions::request_timeout`] says
+/// otherwise: 30 s. A healthy Stytch call takes well under a second, and Stytch's own server-side
+/// libraries give up after about as long (stytch-ruby's `NETWORK_TIMEOUT` is 31 s); it is far below the
+/// 3-minute session refresh interval, so a hung refresh gives the cross-tab refresh lock back long before
+/// any tab's next refresh is due. Browsers themselves never time a `fetch` out.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Options for [`crate::StytchB2BClient::with_options`]. Every field has a default, so
 /// `StytchB2BOptions { keep_session_alive: true, ..Default::default() }` reads naturally.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StytchB2BOptions {
     /// Full API base URL, scheme and port kept (e.g. `http://127.0.0.1:4010` for the local emulator).
     /// Unlike the JS SDK's `customBaseUrl`, which forces `https://` and drops the port, this is used verbatim,
@@ -14,6 +23,21 @@ pub struct StytchB2BOptions {
     /// When set, the 3-minute refresh re-sends the `session_duration_minutes` of the app's last
     /// authenticate call, so the session is extended while the page is open (JS `keepSessionAlive`).
     pub keep_session_alive: bool,
+    /// How long a request may wait for its answer before it is abandoned (the browser's `fetch` is aborted)
+    /// and the call fails with [`StytchError::Unreachable`](crate::StytchError::Unreachable). Default
+    /// [`DEFAULT_REQUEST_TIMEOUT`], 30 s; `None` waits as long as the platform does.
+    pub request_timeout: Option<Duration>,
+}
+
+impl Default for StytchB2BOptions {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            cookie_options: CookieOptions::default(),
+            keep_session_alive: false,
+            request_timeout: Some(DEFAULT_REQUEST_TIMEOUT),
+        }
+    }
 }
 
 /// Cookie options (JS `cookieOptions`). `None` means Stytch's default.

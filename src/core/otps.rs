@@ -8,6 +8,7 @@ use super::discovery::DiscoveryAuthenticateResponse;
 use super::error::StytchError;
 use super::models::{AuthenticateResponse, MemberResponse, ResponseCommon};
 use super::platform::Method;
+use super::redact::debug_redacted;
 
 /// Get it with [`StytchB2BClient::otps`].
 #[derive(Clone, Debug)]
@@ -45,7 +46,7 @@ pub struct OtpEmailLoginOrSignupRequest {
 }
 
 /// Body of [`OtpsEmailClient::authenticate`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 pub struct OtpEmailAuthenticateRequest {
     pub code: String,
     pub email_address: String,
@@ -54,6 +55,14 @@ pub struct OtpEmailAuthenticateRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
+
+debug_redacted!(OtpEmailAuthenticateRequest {
+    code: secret,
+    email_address,
+    organization_id,
+    session_duration_minutes,
+    locale
+});
 
 impl Default for OtpEmailAuthenticateRequest {
     /// Empty strings and Stytch's default session length, 60 minutes.
@@ -81,11 +90,16 @@ pub struct OtpEmailDiscoverySendRequest {
 }
 
 /// Body of [`OtpsEmailDiscoveryClient::authenticate`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 pub struct OtpEmailDiscoveryAuthenticateRequest {
     pub code: String,
     pub email_address: String,
 }
+
+debug_redacted!(OtpEmailDiscoveryAuthenticateRequest {
+    code: secret,
+    email_address
+});
 
 impl OtpsClient {
     pub(crate) fn new(client: StytchB2BClient) -> Self {

@@ -17,6 +17,7 @@ use super::error::StytchError;
 use super::models::{AuthenticateResponse, MemberResponse, ResponseCommon};
 use super::pkce::{self, Namespace};
 use super::platform::Method;
+use super::redact::debug_redacted;
 
 /// Get it with [`StytchB2BClient::passwords`].
 #[derive(Clone, Debug)]
@@ -31,7 +32,7 @@ pub struct PasswordsDiscoveryClient {
 }
 
 /// Body of [`PasswordsClient::authenticate`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 pub struct PasswordAuthenticateRequest {
     pub organization_id: String,
     pub email_address: String,
@@ -40,6 +41,14 @@ pub struct PasswordAuthenticateRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
+
+debug_redacted!(PasswordAuthenticateRequest {
+    organization_id,
+    email_address,
+    password: secret,
+    session_duration_minutes,
+    locale
+});
 
 impl Default for PasswordAuthenticateRequest {
     /// Empty strings and Stytch's default session length, 60 minutes.
@@ -74,7 +83,7 @@ pub struct PasswordResetByEmailStartRequest {
 }
 
 /// Body of [`PasswordsClient::reset_by_email`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 pub struct PasswordResetByEmailRequest {
     pub password_reset_token: String,
     pub password: String,
@@ -82,6 +91,13 @@ pub struct PasswordResetByEmailRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
+
+debug_redacted!(PasswordResetByEmailRequest {
+    password_reset_token: secret,
+    password: secret,
+    session_duration_minutes,
+    locale
+});
 
 impl Default for PasswordResetByEmailRequest {
     /// Empty strings and Stytch's default session length, 60 minutes.
@@ -96,7 +112,7 @@ impl Default for PasswordResetByEmailRequest {
 }
 
 /// Body of [`PasswordsClient::reset_by_existing_password`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 pub struct PasswordResetByExistingPasswordRequest {
     pub organization_id: String,
     pub email_address: String,
@@ -106,6 +122,15 @@ pub struct PasswordResetByExistingPasswordRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
+
+debug_redacted!(PasswordResetByExistingPasswordRequest {
+    organization_id,
+    email_address,
+    existing_password: secret,
+    new_password: secret,
+    session_duration_minutes,
+    locale
+});
 
 impl Default for PasswordResetByExistingPasswordRequest {
     /// Empty strings and Stytch's default session length, 60 minutes.
@@ -122,18 +147,25 @@ impl Default for PasswordResetByExistingPasswordRequest {
 }
 
 /// Body of [`PasswordsClient::reset_by_session`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 pub struct PasswordResetBySessionRequest {
     pub password: String,
 }
 
+debug_redacted!(PasswordResetBySessionRequest { password: secret });
+
 /// Body of [`PasswordsClient::strength_check`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 pub struct PasswordStrengthCheckRequest {
     pub password: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
+
+debug_redacted!(PasswordStrengthCheckRequest {
+    password: secret,
+    email_address
+});
 
 /// What [`PasswordsClient::strength_check`] returns.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -154,11 +186,16 @@ pub struct PasswordStrengthCheckResponse {
 }
 
 /// Body of [`PasswordsDiscoveryClient::authenticate`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 pub struct PasswordDiscoveryAuthenticateRequest {
     pub email_address: String,
     pub password: String,
 }
+
+debug_redacted!(PasswordDiscoveryAuthenticateRequest {
+    email_address,
+    password: secret
+});
 
 /// Body of [`PasswordsDiscoveryClient::reset_by_email_start`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -179,11 +216,16 @@ pub struct PasswordDiscoveryResetByEmailStartRequest {
 }
 
 /// Body of [`PasswordsDiscoveryClient::reset_by_email`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 pub struct PasswordDiscoveryResetByEmailRequest {
     pub password_reset_token: String,
     pub password: String,
 }
+
+debug_redacted!(PasswordDiscoveryResetByEmailRequest {
+    password_reset_token: secret,
+    password: secret
+});
 
 impl PasswordsClient {
     pub(crate) fn new(client: StytchB2BClient) -> Self {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::client::{StytchB2BClient, state_key};
+use super::redact::debug_redacted;
 
 /// The PKCE namespaces of the JS SDK.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,11 +24,16 @@ impl Namespace {
 }
 
 /// What is stored under `stytch_sdk_state_<pt>::PKCE_VERIFIER:<ns>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct PkcePair {
     pub code_challenge: String,
     pub code_verifier: String,
 }
+
+debug_redacted!(PkcePair {
+    code_challenge,
+    code_verifier: secret
+});
 
 fn key(client: &StytchB2BClient, ns: Namespace) -> String {
     format!(

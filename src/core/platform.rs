@@ -4,8 +4,11 @@
 //! The browser layer (`crate::browser`) implements them with gloo-net and web-sys; native tests implement
 //! them over the emulator's in-process router. Nothing here knows about the browser.
 
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+
+use super::redact::{RedactedBody, RedactedHeaders};
 
 /// A boxed future that need not be `Send` (browser futures never are).
 pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
@@ -30,8 +33,9 @@ impl Method {
     }
 }
 
-/// A request as the core builds it: absolute URL, headers, optional JSON body.
-#[derive(Debug, Clone, PartialEq)]
+/// A request as the core builds it: absolute URL, headers, optional JSON body. `Debug` shows neither
+/// the `Authorization` header (it carries the session token) nor the secrets in the body.
+#[derive(Clone, PartialEq)]
 pub struct HttpRequest {
     pub method: Method,
     pub url: String,
@@ -49,12 +53,33 @@ impl HttpRequest {
     }
 }
 
-/// A response as the transport hands it back.
-#[derive(Debug, Clone, PartialEq)]
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &self.body.as_deref().map(RedactedBody))
+            .finish()
+    }
+}
+
+/// A response as the transport hands it back. `Debug` shows no secret of the body (session tokens).
+#[derive(Clone, PartialEq)]
 pub struct HttpResponse {
     pub status: u16,
     pub content_type: Option<String>,
     pub body: String,
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("body", &RedactedBody(&self.body))
+            .finish()
+    }
 }
 
 /// Sends HTTP requests. The browser transport sends them with `credentials: 'include'`.

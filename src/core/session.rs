@@ -7,6 +7,7 @@ use super::discovery::ExchangeRequest;
 use super::error::StytchError;
 use super::models::{AuthenticateResponse, MemberSession, ResponseCommon, SessionTokens};
 use super::platform::Method;
+use super::redact::debug_redacted;
 
 /// The session method family. Get it with [`StytchB2BClient::session`].
 #[derive(Clone, Debug)]
@@ -36,12 +37,17 @@ pub struct RevokeOptions {
     pub force_clear: bool,
 }
 
-/// Arguments of [`SessionClient::update_session`].
-#[derive(Debug, Clone, PartialEq)]
+/// Arguments of [`SessionClient::update_session`]. `Debug` shows neither token.
+#[derive(Clone, PartialEq)]
 pub struct UpdateSessionOptions {
     pub session_token: String,
     pub session_jwt: Option<String>,
 }
+
+debug_redacted!(UpdateSessionOptions {
+    session_token: secret,
+    session_jwt: secret
+});
 
 impl SessionClient {
     pub(crate) fn new(client: StytchB2BClient) -> Self {

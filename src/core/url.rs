@@ -7,6 +7,7 @@ use super::discovery::DiscoveryAuthenticateResponse;
 use super::error::StytchError;
 use super::magic_links::{MagicLinksAuthenticateRequest, MagicLinksDiscoveryAuthenticateRequest};
 use super::models::AuthenticateResponse;
+use super::redact::Redacted;
 
 /// `(stytch_token_type, token)` from a URL's query string, `None` unless both are present and
 /// non-empty. Values are percent-decoded; the fragment is ignored.
@@ -37,8 +38,8 @@ pub fn parse_authenticate_url(url: &str) -> Option<(String, String)> {
     }
 }
 
-/// What [`StytchB2BClient::authenticate_by_url`] did.
-#[derive(Debug, Clone, PartialEq)]
+/// What [`StytchB2BClient::authenticate_by_url`] did. `Debug` shows no token.
+#[derive(Clone, PartialEq)]
 pub enum AuthenticateByUrlResult {
     /// `multi_tenant_magic_links`: `magic_links().authenticate` ran (session or IST stored).
     MagicLink(Box<AuthenticateResponse>),
@@ -47,6 +48,20 @@ pub enum AuthenticateByUrlResult {
     /// A token type this SDK does not authenticate by itself (e.g. `multi_tenant_passwords`, which
     /// needs a new password from the user): JS `{handled: false, tokenType, token}`.
     NotHandled { token_type: String, token: String },
+}
+
+impl std::fmt::Debug for AuthenticateByUrlResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::MagicLink(r) => f.debug_tuple("MagicLink").field(r).finish(),
+            Self::Discovery(r) => f.debug_tuple("Discovery").field(r).finish(),
+            Self::NotHandled { token_type, token } => f
+                .debug_struct("NotHandled")
+                .field("token_type", token_type)
+                .field("token", &Redacted(token))
+                .finish(),
+        }
+    }
 }
 
 impl AuthenticateByUrlResult {
