@@ -209,8 +209,8 @@ impl Emulator {
     /// The full router: SDK, backend and control surfaces, CORS, JSON 404/405 fallbacks.
     pub fn router(&self) -> axum::Router {
         let inner = self.inner.clone();
-        let api = surfaces::sdk::routes()
-            .merge(surfaces::backend::routes())
+        let api = surfaces::sdk::routes(inner.clone())
+            .merge(surfaces::backend::routes(inner.clone()))
             .merge(surfaces::control::routes())
             .fallback(surfaces::fallback_404)
             .method_not_allowed_fallback(surfaces::fallback_405)

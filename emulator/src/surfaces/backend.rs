@@ -13,6 +13,7 @@ use crate::error::ApiResult;
 use crate::infra::crypto::ct_eq;
 use crate::infra::ids::request_id;
 use crate::surfaces::backend::sessions::session_from_jwt;
+use crate::surfaces::extract;
 use crate::surfaces::extract::basic_auth;
 use axum::Json;
 use axum::http::HeaderMap;
@@ -70,9 +71,15 @@ fn backend_actor(
     Ok(Some(rbac::actor_of(conn, &row)?.0))
 }
 
-/// Every backend route.
-pub fn routes() -> axum::Router<Arc<Inner>> {
+/// Every backend route. All but the JWKS need the project secret, checked by
+/// [`extract::authenticate_backend`] before any handler (or body extractor) runs.
+pub fn routes(inner: Arc<Inner>) -> axum::Router<Arc<Inner>> {
     organizations::routes()
         .merge(members::routes())
         .merge(sessions::routes())
+        .route_layer(axum::middleware::from_fn_with_state(
+            inner,
+            extract::authenticate_backend,
+        ))
+        .merge(sessions::public_routes())
 }

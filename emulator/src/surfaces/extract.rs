@@ -1,5 +1,14 @@
-//! Request extractors that answer bad input with Stytch error JSON instead of axum's plain
+//! Who is calling, and what they sent, answered with Stytch error JSON instead of axum's plain
 //! text rejections.
+//!
+//! The three callers are authenticated before any handler runs (so no handler can forget it, and
+//! an unauthenticated call gets 401 before its body is looked at):
+//! * SDK: [`authenticate_sdk`], a route layer on every SDK route but bootstrap and events (Basic
+//!   `public_token:(session_token | public_token)`); handlers that need the session read it with
+//!   [`SdkCaller`];
+//! * backend: [`authenticate_backend`], a route layer on every backend route but the JWKS (Basic
+//!   `project_id:secret`);
+//! * control: the guard layer (`infra::http::guard`): loopback `Host`, no cross-site writes.
 //!
 //! Decisions (Stytch does not document these precisely):
 //! * a body that is not JSON, or JSON that is not an object → 400 `bad_request`;
@@ -79,4 +88,56 @@ pub fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
     let s = String::from_utf8(decoded).ok()?;
     let (u, p) = s.split_once(':')?;
     Some((u.to_string(), p.to_string()))
+}
+
+/// An authenticated SDK caller (placed by [`authenticate_sdk`]): the session token it sent, if any.
+#[derive(Clone)]
+pub struct SdkCaller {
+    pub session_token: Option<String>,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SdkCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<SdkCaller>()
+            .cloned()
+            .ok_or_else(ApiError::unauthorized)
+    }
+}
+
+/// Route layer of the SDK surface: 401 `unauthorized_credentials` unless the Basic user is this
+/// project's public token.
+pub async fn authenticate_sdk(
+    axum::extract::State(inner): axum::extract::State<std::sync::Arc<crate::Inner>>,
+    mut req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match crate::surfaces::sdk::sdk_auth(&inner, req.headers()) {
+        Ok(session_token) => {
+            req.extensions_mut().insert(SdkCaller { session_token });
+            next.run(req).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Route layer of the backend surface: 401 `unauthorized_credentials` unless the Basic
+/// credentials are this project's id and secret.
+pub async fn authenticate_backend(
+    axum::extract::State(inner): axum::extract::State<std::sync::Arc<crate::Inner>>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match crate::surfaces::backend::secret_auth(&inner, req.headers()) {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
 }

@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::infra::crypto::ct_eq;
 use crate::infra::ids::request_id;
+use crate::surfaces::extract;
 use crate::surfaces::extract::basic_auth;
 use axum::http::HeaderMap;
 use axum::http::HeaderValue;
@@ -112,14 +113,20 @@ pub fn user_agent(headers: &HeaderMap) -> String {
         .collect()
 }
 
-/// Every SDK route.
-pub fn routes() -> axum::Router<Arc<Inner>> {
-    bootstrap::routes()
-        .merge(magic_links::routes())
+/// Every SDK route. All but bootstrap and events need this project's public token (and, where a
+/// handler asks for one, a session), checked by [`extract::authenticate_sdk`] before any handler
+/// (or body extractor) runs.
+pub fn routes(inner: Arc<Inner>) -> axum::Router<Arc<Inner>> {
+    magic_links::routes()
         .merge(sessions::routes())
         .merge(organizations::routes())
         .merge(members::routes())
         .merge(otps::routes())
         .merge(passwords::routes())
         .merge(discovery::routes())
+        .route_layer(axum::middleware::from_fn_with_state(
+            inner,
+            extract::authenticate_sdk,
+        ))
+        .merge(bootstrap::routes())
 }

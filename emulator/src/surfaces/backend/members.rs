@@ -19,7 +19,6 @@ use crate::surfaces::St;
 use crate::surfaces::backend::backend_actor;
 use crate::surfaces::backend::ok;
 use crate::surfaces::backend::organizations::org;
-use crate::surfaces::backend::secret_auth;
 use crate::surfaces::backend::sessions::nonempty;
 use crate::surfaces::extract::JsonBody;
 use axum::Router;
@@ -59,11 +58,9 @@ pub fn routes() -> Router<Arc<Inner>> {
 
 async fn member_create(
     State(inner): St,
-    headers: HeaderMap,
     Path(organization_id): Path<String>,
     JsonBody(req): JsonBody<members::MemberCreate>,
 ) -> ApiResult<Response> {
-    secret_auth(&inner, &headers)?;
     let now = inner.now();
     let conn = inner.conn();
     let org = organizations::get_org(&conn, &organization_id)?
@@ -86,11 +83,9 @@ struct MemberGetQuery {
 /// 400 `invalid_member_get_fields`.
 async fn member_get(
     State(inner): St,
-    headers: HeaderMap,
     Path(organization_id): Path<String>,
     q: Result<Query<MemberGetQuery>, QueryRejection>,
 ) -> ApiResult<Response> {
-    secret_auth(&inner, &headers)?;
     let Query(q) = q.map_err(|_| ApiError::bad_request("Invalid query string."))?;
     let conn = inner.conn();
     let org = organizations::get_org(&conn, &organization_id)?

@@ -26,7 +26,6 @@ use crate::error::ApiResult;
 use crate::error::ErrorType;
 use crate::surfaces::St;
 use crate::surfaces::backend::ok;
-use crate::surfaces::backend::secret_auth;
 use crate::surfaces::extract::JsonBody;
 use crate::surfaces::sdk;
 use axum::Router;
@@ -34,7 +33,6 @@ use axum::extract::Path;
 use axum::extract::Query;
 use axum::extract::State;
 use axum::extract::rejection::QueryRejection;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use axum::routing::post;
@@ -47,7 +45,11 @@ pub fn routes() -> Router<Arc<Inner>> {
         .route("/v1/b2b/sessions", get(sessions_get))
         .route("/v1/b2b/sessions/authenticate", post(sessions_authenticate))
         .route("/v1/b2b/sessions/revoke", post(sessions_revoke))
-        .route("/v1/b2b/sessions/jwks/{project_id}", get(jwks))
+}
+
+/// Routes anyone may call: the JWKS is public.
+pub fn public_routes() -> Router<Arc<Inner>> {
+    Router::new().route("/v1/b2b/sessions/jwks/{project_id}", get(jwks))
 }
 
 /// Resolve a JWT to its live session row.
@@ -86,10 +88,8 @@ struct SessionAuthReq {
 
 async fn sessions_authenticate(
     State(inner): St,
-    headers: HeaderMap,
     JsonBody(req): JsonBody<SessionAuthReq>,
 ) -> ApiResult<Response> {
-    secret_auth(&inner, &headers)?;
     let extend = req
         .session_duration_minutes
         .map(|m| sessions::duration_minutes(Some(m)))
@@ -135,10 +135,8 @@ struct RevokeReq {
 
 async fn sessions_revoke(
     State(inner): St,
-    headers: HeaderMap,
     JsonBody(req): JsonBody<RevokeReq>,
 ) -> ApiResult<Response> {
-    secret_auth(&inner, &headers)?;
     let sel = [
         nonempty(req.member_session_id),
         nonempty(req.session_token),
@@ -196,10 +194,8 @@ struct SessionsGetQuery {
 /// `GET /sessions?organization_id=…&member_id=…` → the member's live sessions.
 async fn sessions_get(
     State(inner): St,
-    headers: HeaderMap,
     q: Result<Query<SessionsGetQuery>, QueryRejection>,
 ) -> ApiResult<Response> {
-    secret_auth(&inner, &headers)?;
     let Query(q) = q.map_err(|_| ApiError::bad_request("Invalid query string."))?;
     let (Some(org_id), Some(member_id)) = (nonempty(q.organization_id), nonempty(q.member_id))
     else {

@@ -32,7 +32,7 @@ use crate::infra::crypto::random_token;
 use crate::infra::ids::new_id;
 use crate::seed::OrgSettings;
 use crate::surfaces::St;
-use crate::surfaces::extract::JsonBody;
+use crate::surfaces::extract::{JsonBody, SdkCaller};
 use crate::surfaces::sdk;
 use crate::surfaces::sdk::ok;
 use axum::Router;
@@ -64,10 +64,11 @@ struct ListReq {
 /// organization_id_hint}`. Does not consume the IST.
 async fn list(
     State(inner): St,
+    caller: SdkCaller,
     headers: HeaderMap,
     JsonBody(req): JsonBody<ListReq>,
 ) -> ApiResult<Response> {
-    let has_session = sdk::sdk_auth(&inner, &headers)?.is_some();
+    let has_session = caller.session_token.is_some();
     let now = inner.now();
     let conn = inner.conn();
     let ist = req.intermediate_session_token.filter(|t| !t.is_empty());
@@ -118,7 +119,6 @@ async fn create(
     headers: HeaderMap,
     JsonBody(req): JsonBody<CreateReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let duration = sessions::duration_minutes(req.session_duration_minutes)?;
     let now = inner.now();
     let mut conn = inner.conn();
@@ -195,7 +195,6 @@ async fn exchange(
     headers: HeaderMap,
     JsonBody(req): JsonBody<ExchangeReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let duration = sessions::duration_minutes(req.session_duration_minutes)?;
     let now = inner.now();
     let mut conn = inner.conn();

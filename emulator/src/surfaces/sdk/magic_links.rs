@@ -49,11 +49,9 @@ use crate::infra::crypto::random_token;
 use crate::infra::ids::new_id;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
-use crate::surfaces::sdk;
 use crate::surfaces::sdk::members::member_resp;
 use crate::surfaces::sdk::members::with_session;
 use crate::surfaces::sdk::ok;
-use crate::surfaces::sdk::sdk_auth;
 use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -116,10 +114,8 @@ fn check_expiration(v: Option<i64>) -> ApiResult<i64> {
 
 async fn eml_login_or_signup(
     State(inner): St,
-    headers: HeaderMap,
     JsonBody(req): JsonBody<LoginOrSignupReq>,
 ) -> ApiResult<Response> {
-    sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let now = inner.now();
     let mut conn = inner.conn();
@@ -282,7 +278,6 @@ async fn eml_authenticate(
     headers: HeaderMap,
     JsonBody(req): JsonBody<MlAuthReq>,
 ) -> ApiResult<Response> {
-    sdk_auth(&inner, &headers)?;
     let duration = sessions::duration_minutes(req.session_duration_minutes)?;
     let now = inner.now();
     let mut conn = inner.conn();
@@ -401,10 +396,8 @@ struct EmlDiscoverySendReq {
 /// `POST /sdk/v1/b2b/magic_links/email/discovery/send` → `{}`.
 async fn eml_discovery_send(
     State(inner): St,
-    headers: HeaderMap,
     JsonBody(req): JsonBody<EmlDiscoverySendReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let url = redirects::redirect_url(
         &inner.seed,
@@ -457,10 +450,8 @@ struct EmlDiscoveryAuthReq {
 /// as for org magic links (the token is not consumed).
 async fn eml_discovery_authenticate(
     State(inner): St,
-    headers: HeaderMap,
     JsonBody(req): JsonBody<EmlDiscoveryAuthReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let now = inner.now();
     let hash = hash_token(&req.discovery_magic_links_token);
     let mut conn = inner.conn();

@@ -11,7 +11,6 @@ use crate::surfaces::extract::JsonBody;
 use crate::surfaces::sdk::members::with_session;
 use crate::surfaces::sdk::ok;
 use crate::surfaces::sdk::require_session;
-use crate::surfaces::sdk::sdk_auth;
 use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -51,10 +50,8 @@ struct OrgSearchReq {
 /// when no organization has that slug). Needs only the public token.
 async fn organizations_search(
     State(inner): St,
-    headers: HeaderMap,
     JsonBody(req): JsonBody<OrgSearchReq>,
 ) -> ApiResult<Response> {
-    sdk_auth(&inner, &headers)?;
     let conn = inner.conn();
     let org = organizations::get_org_by_slug(&conn, &req.organization_slug)?;
     let subset = org.map(|o| {

@@ -33,7 +33,6 @@ use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
-use crate::surfaces::sdk;
 use crate::surfaces::sdk::ok;
 use axum::Router;
 use axum::extract::State;
@@ -78,10 +77,8 @@ struct LoginOrSignupReq {
 /// `POST /sdk/v1/b2b/otps/email/login_or_signup` → `{member_id, member_created, member, organization}`.
 async fn login_or_signup(
     State(inner): St,
-    headers: HeaderMap,
     JsonBody(req): JsonBody<LoginOrSignupReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let login_exp = authentication::expiration(req.login_expiration_minutes, 10, 2, 15)?;
     let signup_exp = authentication::expiration(req.signup_expiration_minutes, 10, 2, 15)?;
@@ -130,7 +127,6 @@ async fn authenticate(
     headers: HeaderMap,
     JsonBody(req): JsonBody<AuthenticateReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let duration = sessions::duration_minutes(req.session_duration_minutes)?;
     let now = inner.now();
@@ -189,10 +185,8 @@ struct DiscoverySendReq {
 /// a code (discovery must not reveal which emails have members).
 async fn discovery_send(
     State(inner): St,
-    headers: HeaderMap,
     JsonBody(req): JsonBody<DiscoverySendReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let minutes = authentication::expiration(req.discovery_expiration_minutes, 10, 2, 15)?;
     let now = inner.now();
@@ -213,10 +207,8 @@ struct DiscoveryAuthReq {
 /// `POST /sdk/v1/b2b/otps/email/discovery/authenticate` → DiscoveryAuthResp (a discovery IST).
 async fn discovery_authenticate(
     State(inner): St,
-    headers: HeaderMap,
     JsonBody(req): JsonBody<DiscoveryAuthReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let now = inner.now();
     let id = verify(&inner, &email, "", req.code.trim(), now)?;

@@ -186,7 +186,6 @@ async fn authenticate(
     headers: HeaderMap,
     JsonBody(req): JsonBody<AuthenticateReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let duration = sessions::duration_minutes(req.session_duration_minutes)?;
     let checked = check_credentials(&inner, &req.organization_id, &email, &req.password).await?;
@@ -271,10 +270,8 @@ fn issue_reset(
 /// `POST /sdk/v1/b2b/passwords/email/reset/start` → `{member_id, member_email_id, member, organization}`.
 async fn reset_start(
     State(inner): St,
-    headers: HeaderMap,
     JsonBody(req): JsonBody<ResetStartReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let url = redirects::redirect_url(
         &inner.seed,
@@ -384,7 +381,6 @@ async fn reset_by_email(
     headers: HeaderMap,
     JsonBody(req): JsonBody<ResetByEmailReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let duration = sessions::duration_minutes(req.session_duration_minutes)?;
     // Hashed before the lock is taken (argon2 is deliberately slow).
     let hash = passwords::hash_off_thread(req.password.clone()).await?;
@@ -447,7 +443,6 @@ async fn reset_existing(
     headers: HeaderMap,
     JsonBody(req): JsonBody<ResetExistingReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let duration = sessions::duration_minutes(req.session_duration_minutes)?;
     let checked =
@@ -527,10 +522,8 @@ struct StrengthReq {
 /// `POST /sdk/v1/b2b/passwords/strength_check`.
 async fn strength_check(
     State(inner): St,
-    headers: HeaderMap,
     JsonBody(req): JsonBody<StrengthReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let email = req
         .email_address
         .as_deref()
@@ -554,10 +547,8 @@ struct DiscoveryAuthReq {
 /// `unauthorized_credentials`.
 async fn discovery_authenticate(
     State(inner): St,
-    headers: HeaderMap,
     JsonBody(req): JsonBody<DiscoveryAuthReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let candidates = {
         let conn = inner.conn();
@@ -617,10 +608,8 @@ struct DiscoveryResetStartReq {
 /// `POST /sdk/v1/b2b/passwords/discovery/reset/start` → `{}`.
 async fn discovery_reset_start(
     State(inner): St,
-    headers: HeaderMap,
     JsonBody(req): JsonBody<DiscoveryResetStartReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let email = normalize_email(&req.email_address)?;
     let url = redirects::redirect_url(
         &inner.seed,
@@ -661,10 +650,8 @@ struct DiscoveryResetReq {
 /// `POST /sdk/v1/b2b/passwords/discovery/reset` → DiscoveryAuthResp.
 async fn discovery_reset(
     State(inner): St,
-    headers: HeaderMap,
     JsonBody(req): JsonBody<DiscoveryResetReq>,
 ) -> ApiResult<Response> {
-    sdk::sdk_auth(&inner, &headers)?;
     let hash = passwords::hash_off_thread(req.password.clone()).await?;
     let now = inner.now();
     let mut conn = inner.conn();
