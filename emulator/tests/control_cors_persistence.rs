@@ -400,10 +400,10 @@ async fn database_errors_become_stytch_500_json() {
     let (r, _) = h.send_link("admin@example.com", &org, json!({})).await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(r.error_type(), "internal_server_error");
-    // The failed send rolled back: no magic link row was left behind for a later retry to trip on.
+    // The failed send rolled back: no token row was left behind for a later retry to trip on.
     let c = rusqlite::Connection::open(&path).unwrap();
     let n: i64 = c
-        .query_row("SELECT COUNT(*) FROM magic_links", [], |r| r.get(0))
+        .query_row("SELECT COUNT(*) FROM one_time_tokens", [], |r| r.get(0))
         .unwrap();
     assert_eq!(n, 0);
 }

@@ -8,6 +8,7 @@ use crate::domain::members::is_self;
 use crate::domain::members::save_member;
 use crate::domain::messages;
 use crate::domain::messages::Message;
+use crate::domain::one_time_tokens::{self, Issue, Kind};
 use crate::domain::organizations::org_id;
 use crate::domain::rbac;
 use crate::domain::rbac::Actor;
@@ -17,11 +18,8 @@ use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
-use crate::infra::crypto::hash_token;
-use crate::infra::crypto::random_token;
 use crate::seed::Seed;
 use rusqlite::Connection;
-use rusqlite::params;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -87,16 +85,18 @@ pub fn start_email_update(
         req.login_redirect_url.as_deref(),
         ErrorType::NoLoginRedirectUrlsSet,
     )?;
-    let token = random_token()?;
-    let hash = hash_token(&token);
-    conn.execute(
-        "INSERT INTO magic_links (token_hash, member_id, organization_id, pkce_challenge, expires_at, used, created_at)
-         VALUES (?1, ?2, ?3, NULL, ?4, 0, ?5)",
-        params![hash, member.member_id(), org_id(org), now + EMAIL_UPDATE_MINUTES * 60, now],
-    )?;
-    conn.execute(
-        "INSERT INTO email_updates (token_hash, member_id, organization_id, new_email) VALUES (?1, ?2, ?3, ?4)",
-        params![hash, member.member_id(), org_id(org), email],
+    let token = one_time_tokens::issue(
+        conn,
+        &Issue {
+            kind: Kind::MagicLink,
+            email: member.email(),
+            organization_id: org_id(org),
+            member_id: member.member_id(),
+            pkce_challenge: None,
+            payload: Some(&email),
+            lifetime_secs: EMAIL_UPDATE_MINUTES * 60,
+        },
+        now,
     )?;
     let link = with_token(&url, &token);
     let org_name = org["organization_name"].as_str().unwrap_or("");
@@ -118,26 +118,14 @@ pub fn start_email_update(
     Ok(())
 }
 
-/// Called by `magic_links/authenticate` once a link is consumed: if it was an email-update link,
-/// switch the Member's email (the caller then marks it verified).
+/// Called by `magic_links/authenticate` once an email-update link (a magic link carrying the new
+/// address) is consumed: switch the Member's email (the caller then marks it verified).
 pub fn complete_email_update(
     conn: &Connection,
-    token_hash: &str,
+    new_email: &str,
     member: &mut MemberRow,
     now: i64,
 ) -> ApiResult<()> {
-    let new_email: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
-        "SELECT new_email FROM email_updates WHERE token_hash = ?1 AND member_id = ?2",
-        params![token_hash, member.member_id()],
-        |r| r.get(0),
-    ))?;
-    if let Some(e) = new_email {
-        conn.execute(
-            "DELETE FROM email_updates WHERE token_hash = ?1",
-            params![token_hash],
-        )?;
-        change_email(conn, member, &e, false, now)?;
-        save_member(conn, member)?;
-    }
-    Ok(())
+    change_email(conn, member, new_email, false, now)?;
+    save_member(conn, member)
 }

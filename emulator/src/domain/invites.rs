@@ -14,6 +14,7 @@ use crate::domain::members::save_member;
 use crate::domain::members::set;
 use crate::domain::messages;
 use crate::domain::messages::Message;
+use crate::domain::one_time_tokens::{self, Issue, Kind};
 use crate::domain::organizations::org_id;
 use crate::domain::rbac;
 use crate::domain::rbac::Actor;
@@ -24,13 +25,10 @@ use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
-use crate::infra::crypto::hash_token;
-use crate::infra::crypto::random_token;
 use crate::infra::ids::new_id;
 use crate::infra::ids::rfc3339;
 use crate::seed::Seed;
 use rusqlite::Connection;
-use rusqlite::params;
 use serde::Deserialize;
 use serde_json::Map;
 use serde_json::Value;
@@ -146,11 +144,18 @@ pub fn invite(
             row
         }
     };
-    let token = random_token()?;
-    conn.execute(
-        "INSERT INTO magic_links (token_hash, member_id, organization_id, pkce_challenge, expires_at, used, created_at)
-         VALUES (?1, ?2, ?3, NULL, ?4, 0, ?5)",
-        params![hash_token(&token), member.member_id(), oid, now + minutes * 60, now],
+    let token = one_time_tokens::issue(
+        conn,
+        &Issue {
+            kind: Kind::MagicLink,
+            email: &email,
+            organization_id: &oid,
+            member_id: member.member_id(),
+            pkce_challenge: None,
+            payload: None,
+            lifetime_secs: minutes * 60,
+        },
+        now,
     )?;
     let link = with_token(&url, &token);
     let org_name = org["organization_name"].as_str().unwrap_or("");

@@ -13,6 +13,7 @@
 //!   unverified email → 400 `email_unverified_for_reactivation`;
 //! * invite of a `deleted` Member makes it `invited` again (it needs `stytch.member`/`create`, the
 
+use crate::domain::one_time_tokens;
 use crate::domain::organizations::org_id;
 use crate::domain::passwords;
 use crate::domain::rbac;
@@ -664,10 +665,7 @@ pub fn delete_member(
     set(&mut member, "updated_at", json!(rfc3339(now)));
     save_member(conn, &member)?;
     sessions::revoke_member(conn, member.member_id())?;
-    conn.execute(
-        "UPDATE magic_links SET used = 1 WHERE member_id = ?1",
-        params![member.member_id()],
-    )?;
+    one_time_tokens::revoke_member(conn, member.member_id())?;
     Ok(member)
 }
 

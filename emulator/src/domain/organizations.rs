@@ -9,6 +9,7 @@
 //!   `cannot_update_trusted_metadata`.
 
 use crate::domain::members::check_roles;
+use crate::domain::one_time_tokens;
 use crate::domain::rbac;
 use crate::domain::rbac::Actor;
 use crate::domain::validation::COMMON_DOMAINS;
@@ -645,14 +646,7 @@ pub fn delete_org(
         "DELETE FROM sessions WHERE organization_id = ?1",
         params![id],
     )?;
-    conn.execute(
-        "DELETE FROM magic_links WHERE organization_id = ?1",
-        params![id],
-    )?;
-    conn.execute(
-        "DELETE FROM email_updates WHERE organization_id = ?1",
-        params![id],
-    )?;
+    one_time_tokens::delete_organization(conn, id)?;
     conn.execute(
         "DELETE FROM members WHERE organization_id = ?1",
         params![id],

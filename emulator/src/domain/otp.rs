@@ -18,24 +18,11 @@
 use crate::Inner;
 use crate::domain::messages;
 use crate::domain::messages::Message;
+use crate::domain::one_time_tokens::{self, Issue, Kind, Token};
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
-use crate::infra::crypto::ct_eq;
-use crate::infra::crypto::hash_token;
-use crate::infra::crypto::random_token;
 use rusqlite::Connection;
-use rusqlite::OptionalExtension;
-use rusqlite::params;
-
-/// Wrong codes allowed per code before it is invalidated.
-pub const MAX_ATTEMPTS: i64 = 5;
-
-fn new_code() -> ApiResult<String> {
-    let mut buf = [0u8; 8];
-    getrandom::fill(&mut buf).map_err(|_| ApiError::internal())?;
-    Ok(format!("{:06}", u64::from_le_bytes(buf) % 1_000_000))
-}
 
 /// Stores a new code for (email, org) — org `""` for discovery — invalidating older ones.
 pub fn issue(
@@ -45,18 +32,19 @@ pub fn issue(
     minutes: i64,
     now: i64,
 ) -> ApiResult<String> {
-    let code = new_code()?;
-    let salt = random_token()?;
-    conn.execute(
-        "UPDATE email_otps SET used = 1 WHERE email = ?1 AND organization_id = ?2",
-        params![email, org],
-    )?;
-    conn.execute(
-        "INSERT INTO email_otps (email, organization_id, salt, code_hash, expires_at, attempts, used, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6)",
-        params![email, org, salt, hash_token(&format!("{salt}{code}")), now + minutes * 60, now],
-    )?;
-    Ok(code)
+    one_time_tokens::issue_code(
+        conn,
+        &Issue {
+            kind: Kind::EmailOtp,
+            email,
+            organization_id: org,
+            member_id: "",
+            pkce_challenge: None,
+            payload: None,
+            lifetime_secs: minutes * 60,
+        },
+        now,
+    )
 }
 
 pub fn bad_code() -> ApiError {
@@ -68,52 +56,24 @@ pub fn bad_code() -> ApiError {
 
 /// Checks `code` against the newest code for (email, org). A wrong attempt is written through
 /// `inner.conn()` in its own statement, so it counts even though the call fails.
-pub fn verify(inner: &Inner, email: &str, org: &str, code: &str, now: i64) -> ApiResult<i64> {
+pub fn verify(inner: &Inner, email: &str, org: &str, code: &str, now: i64) -> ApiResult<Token> {
     let conn = inner.conn();
-    let row: Option<(i64, String, String, i64, i64, i64)> = conn
-        .query_row(
-            "SELECT id, salt, code_hash, expires_at, attempts, used FROM email_otps
-             WHERE email = ?1 AND organization_id = ?2 ORDER BY id DESC LIMIT 1",
-            params![email, org],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    let (id, salt, hash, expires_at, attempts, used) = row.ok_or_else(|| {
-        ApiError::new(
-            ErrorType::OtpCodeNotFound,
-            "No passcode was sent to this email address.",
-        )
-    })?;
-    if used != 0 || expires_at <= now || attempts >= MAX_ATTEMPTS {
+    let newest =
+        one_time_tokens::newest_code(&conn, Kind::EmailOtp, email, org)?.ok_or_else(|| {
+            ApiError::new(
+                ErrorType::OtpCodeNotFound,
+                "No passcode was sent to this email address.",
+            )
+        })?;
+    if !newest.is_live(now) || !one_time_tokens::check_code(&conn, &newest, code)? {
         return Err(bad_code());
     }
-    if !ct_eq(&hash_token(&format!("{salt}{code}")), &hash) {
-        conn.execute(
-            "UPDATE email_otps SET attempts = attempts + 1,
-                 used = CASE WHEN attempts + 1 >= ?2 THEN 1 ELSE used END WHERE id = ?1",
-            params![id, MAX_ATTEMPTS],
-        )?;
-        return Err(bad_code());
-    }
-    Ok(id)
+    Ok(newest)
 }
 
-/// Marks a verified code used inside the caller's transaction.
-pub fn consume(conn: &Connection, id: i64) -> ApiResult<()> {
-    if conn.execute(
-        "UPDATE email_otps SET used = 1 WHERE id = ?1 AND used = 0",
-        [id],
-    )? != 1
-    {
+/// Marks a verified code used inside the caller's transaction (exactly once).
+pub fn consume(conn: &Connection, code: &Token) -> ApiResult<()> {
+    if !one_time_tokens::consume(conn, code)? {
         return Err(bad_code());
     }
     Ok(())

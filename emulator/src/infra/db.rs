@@ -68,8 +68,46 @@ CREATE TABLE member_lockouts (
     locked_at INTEGER, lock_expires_at INTEGER);
 ";
 
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(V1_SCHEMA), M::up(V2_LOCKOUTS)]));
+/// One table for every single-use secret (see `domain::one_time_tokens`), replacing the per-flow
+/// tables; pending tokens of an older database move over and keep working.
+const V3_ONE_TIME_TOKENS: &str = "
+CREATE TABLE one_time_tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, salt TEXT, secret_hash TEXT NOT NULL,
+    email TEXT NOT NULL DEFAULT '', organization_id TEXT NOT NULL DEFAULT '',
+    member_id TEXT NOT NULL DEFAULT '', pkce_challenge TEXT, payload TEXT,
+    expires_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+    used INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
+CREATE INDEX one_time_tokens_by_secret ON one_time_tokens (secret_hash);
+CREATE INDEX one_time_tokens_by_subject ON one_time_tokens (kind, email, organization_id);
+CREATE INDEX one_time_tokens_by_member ON one_time_tokens (member_id);
+INSERT INTO one_time_tokens (kind, secret_hash, email, organization_id, member_id, pkce_challenge,
+    payload, expires_at, used, created_at)
+  SELECT 'magic_link', l.token_hash, '', l.organization_id, l.member_id, l.pkce_challenge,
+    (SELECT u.new_email FROM email_updates u WHERE u.token_hash = l.token_hash),
+    l.expires_at, l.used, l.created_at FROM magic_links l;
+INSERT INTO one_time_tokens (kind, secret_hash, email, pkce_challenge, expires_at, used, created_at)
+  SELECT 'discovery_magic_link', token_hash, email, pkce_challenge, expires_at, used, created_at
+  FROM discovery_magic_links;
+INSERT INTO one_time_tokens (kind, secret_hash, email, organization_id, member_id, pkce_challenge,
+    expires_at, used, created_at)
+  SELECT CASE organization_id WHEN '' THEN 'discovery_password_reset' ELSE 'password_reset' END,
+    token_hash, email, organization_id, member_id, pkce_challenge, expires_at, used, created_at
+  FROM password_resets;
+INSERT INTO one_time_tokens (kind, salt, secret_hash, email, organization_id, expires_at, attempts,
+    used, created_at)
+  SELECT 'email_otp', salt, code_hash, email, organization_id, expires_at, attempts, used, created_at
+  FROM email_otps ORDER BY id;
+DROP TABLE magic_links; DROP TABLE discovery_magic_links; DROP TABLE password_resets;
+DROP TABLE email_otps; DROP TABLE email_updates;
+";
+
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(V1_SCHEMA),
+        M::up(V2_LOCKOUTS),
+        M::up(V3_ONE_TIME_TOKENS),
+    ])
+});
 
 /// Brings `conn` to the newest schema.
 pub fn migrate(conn: &mut Connection) -> Result<(), EmulatorError> {
@@ -80,10 +118,9 @@ pub fn migrate(conn: &mut Connection) -> Result<(), EmulatorError> {
 
 /// Wipes every table but `meta` (for `POST /emulator/v1/reset`).
 pub const RESET: &str = "
-DELETE FROM organizations; DELETE FROM members; DELETE FROM magic_links; DELETE FROM sessions;
-DELETE FROM messages; DELETE FROM email_updates; DELETE FROM email_otps; DELETE FROM member_passwords;
-DELETE FROM password_resets; DELETE FROM discovery_magic_links; DELETE FROM intermediate_sessions;
-DELETE FROM member_lockouts;";
+DELETE FROM organizations; DELETE FROM members; DELETE FROM sessions; DELETE FROM messages;
+DELETE FROM member_passwords; DELETE FROM intermediate_sessions; DELETE FROM member_lockouts;
+DELETE FROM one_time_tokens;";
 
 #[cfg(test)]
 mod tests {

@@ -33,6 +33,7 @@ use crate::domain::members::MemberRow;
 use crate::domain::members::NewMember;
 use crate::domain::messages;
 use crate::domain::messages::Message;
+use crate::domain::one_time_tokens::{self, Issue, Kind};
 use crate::domain::organizations;
 use crate::domain::pkce;
 use crate::domain::redirects;
@@ -43,9 +44,6 @@ use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
-use crate::infra::crypto::ct_eq;
-use crate::infra::crypto::hash_token;
-use crate::infra::crypto::random_token;
 use crate::infra::ids::new_id;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
@@ -57,8 +55,6 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
-use rusqlite::OptionalExtension;
-use rusqlite::params;
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -217,16 +213,23 @@ async fn eml_login_or_signup(
             (row, true)
         }
     };
-    let token = random_token()?;
     let (url, minutes, kind) = if signup {
         (signup_url, signup_exp, "magic_link_signup")
     } else {
         (login_url, login_exp, "magic_link_login")
     };
-    tx.execute(
-        "INSERT INTO magic_links (token_hash, member_id, organization_id, pkce_challenge, expires_at, used, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)",
-        rusqlite::params![hash_token(&token), member.member_id(), org_id, challenge, now + minutes * 60, now],
+    let token = one_time_tokens::issue(
+        &tx,
+        &Issue {
+            kind: Kind::MagicLink,
+            email: &email,
+            organization_id: &org_id,
+            member_id: member.member_id(),
+            pkce_challenge: challenge.as_deref(),
+            payload: None,
+            lifetime_secs: minutes * 60,
+        },
+        now,
     )?;
     let link = with_token(&url, &token);
     let org_name = org["organization_name"].as_str().unwrap_or("");
@@ -282,64 +285,21 @@ async fn eml_authenticate(
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
-    let hash = hash_token(&req.magic_links_token);
-    let link: Option<(String, String, Option<String>, i64, i64)> = rusqlite::OptionalExtension::optional(tx.query_row(
-        "SELECT member_id, organization_id, pkce_challenge, expires_at, used FROM magic_links WHERE token_hash = ?1",
-        [&hash],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-    ))?;
-    let (member_id, org_id, challenge, expires_at, used) = link.ok_or_else(|| {
-        ApiError::new(
-            ErrorType::MagicLinkNotFound,
-            "The magic link could not be found.",
-        )
-    })?;
-    if used != 0 || expires_at <= now {
-        return Err(ApiError::new(
-            ErrorType::UnableToAuthMagicLink,
-            "The magic link could not be authenticated because it was either already used or expired. Send another magic link to this user.",
-        ));
-    }
-    let verifier = req.pkce_code_verifier.filter(|v| !v.is_empty());
-    match (&challenge, &verifier) {
-        (Some(_), None) => {
-            return Err(ApiError::new(
-                ErrorType::PkceExpectedCodeVerifier,
-                "This magic link was sent with a PKCE code_challenge: pkce_code_verifier is required.",
-            ));
-        }
-        (Some(c), Some(v)) if !ct_eq(&pkce::pkce_challenge(v), c) => {
-            return Err(ApiError::new(
-                ErrorType::PkceMismatch,
-                "The PKCE code_verifier does not match the code_challenge.",
-            ));
-        }
-        (None, Some(_)) => {
-            return Err(ApiError::new(
-                ErrorType::PkceDidNotExpectCodeVerifier,
-                "A PKCE code_verifier was sent but the magic link was sent without a PKCE code_challenge.",
-            ));
-        }
-        _ => {}
-    }
-    let changed = tx.execute(
-        "UPDATE magic_links SET used = 1 WHERE token_hash = ?1 AND used = 0",
-        [&hash],
+    let link = one_time_tokens::take(
+        &tx,
+        Kind::MagicLink,
+        &req.magic_links_token,
+        req.pkce_code_verifier.as_deref(),
+        now,
+        magic_link_not_found,
+        magic_link_unusable,
     )?;
-    if changed != 1 {
-        return Err(ApiError::new(
-            ErrorType::UnableToAuthMagicLink,
-            "The magic link could not be authenticated because it was either already used or expired.",
-        ));
+    let mut member = members::get_member(&tx, &link.member_id)?.ok_or_else(magic_link_not_found)?;
+    let org = organizations::get_org(&tx, &link.organization_id)?
+        .ok_or_else(ApiError::organization_not_found)?;
+    if let Some(new_email) = &link.payload {
+        email_updates::complete_email_update(&tx, new_email, &mut member, now)?;
     }
-    let mut member = members::get_member(&tx, &member_id)?.ok_or_else(|| {
-        ApiError::new(
-            ErrorType::MagicLinkNotFound,
-            "The magic link could not be found.",
-        )
-    })?;
-    let org = organizations::get_org(&tx, &org_id)?.ok_or_else(ApiError::organization_not_found)?;
-    email_updates::complete_email_update(&tx, &hash, &mut member, now)?;
     // Org auth methods, IST step-up, MFA policy: see `flow`.
     authentication::check_auth_method(&org, Some(&member), "magic_link")?;
     let mut factors = authentication::step_up_factors(
@@ -410,15 +370,22 @@ async fn eml_discovery_send(
         inner.seed.pkce_required_for_email_magic_links,
     )?;
     let now = inner.now();
-    let token = random_token()?;
-    let link = redirects::link(&url, "discovery", &token);
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
-    tx.execute(
-        "INSERT INTO discovery_magic_links (token_hash, email, pkce_challenge, expires_at, used, created_at)
-         VALUES (?1, ?2, ?3, ?4, 0, ?5)",
-        params![hash_token(&token), email, challenge, now + minutes * 60, now],
+    let token = one_time_tokens::issue(
+        &tx,
+        &Issue {
+            kind: Kind::DiscoveryMagicLink,
+            email: &email,
+            organization_id: "",
+            member_id: "",
+            pkce_challenge: challenge.as_deref(),
+            payload: None,
+            lifetime_secs: minutes * 60,
+        },
+        now,
     )?;
+    let link = redirects::link(&url, "discovery", &token);
     let body = format!(
         "Click the link below to find your organizations:\n\n{link}\n\nThis link expires in {minutes} minutes and can be used once."
     );
@@ -453,39 +420,18 @@ async fn eml_discovery_authenticate(
     JsonBody(req): JsonBody<EmlDiscoveryAuthReq>,
 ) -> ApiResult<Response> {
     let now = inner.now();
-    let hash = hash_token(&req.discovery_magic_links_token);
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
-    let row: Option<(String, Option<String>, i64, i64)> = tx
-        .query_row(
-            "SELECT email, pkce_challenge, expires_at, used FROM discovery_magic_links WHERE token_hash = ?1",
-            [&hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    let (email, challenge, expires_at, used) = row.ok_or_else(|| {
-        ApiError::new(
-            ErrorType::MagicLinkNotFound,
-            "The magic link could not be found.",
-        )
-    })?;
-    let unable = || {
-        ApiError::new(
-            ErrorType::UnableToAuthMagicLink,
-            "The magic link could not be authenticated because it was either already used or expired. Send another magic link to this user.",
-        )
-    };
-    if used != 0 || expires_at <= now {
-        return Err(unable());
-    }
-    pkce::pkce_verify(challenge.as_deref(), req.pkce_code_verifier.as_deref())?;
-    if tx.execute(
-        "UPDATE discovery_magic_links SET used = 1 WHERE token_hash = ?1 AND used = 0",
-        [&hash],
-    )? != 1
-    {
-        return Err(unable());
-    }
+    let email = one_time_tokens::take(
+        &tx,
+        Kind::DiscoveryMagicLink,
+        &req.discovery_magic_links_token,
+        req.pkce_code_verifier.as_deref(),
+        now,
+        magic_link_not_found,
+        magic_link_unusable,
+    )?
+    .email;
     let grant = Grant {
         email: email.clone(),
         factors: vec![authentication::email_factor(
@@ -501,4 +447,18 @@ async fn eml_discovery_authenticate(
     let fields = discovery::discovery_response(&tx, &grant, now)?;
     tx.commit()?;
     Ok(ok(fields))
+}
+
+fn magic_link_not_found() -> ApiError {
+    ApiError::new(
+        ErrorType::MagicLinkNotFound,
+        "The magic link could not be found.",
+    )
+}
+
+fn magic_link_unusable() -> ApiError {
+    ApiError::new(
+        ErrorType::UnableToAuthMagicLink,
+        "The magic link could not be authenticated because it was either already used or expired. Send another magic link to this user.",
+    )
 }

@@ -136,7 +136,7 @@ async fn authenticate(
             .ok_or_else(ApiError::organization_not_found)?
     };
     let oid = organizations::org_id(&org).to_string();
-    let id = verify(&inner, &email, &oid, req.code.trim(), now)?;
+    let code = verify(&inner, &email, &oid, req.code.trim(), now)?;
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
     let member = members::find_member(&tx, &oid, &email)?
@@ -150,7 +150,7 @@ async fn authenticate(
         &member,
         now,
     )?;
-    consume(&tx, id)?;
+    consume(&tx, &code)?;
     authentication::merge_factor(
         &mut factors,
         authentication::email_factor("email_otp", "email", &member.email_id, &email, now),
@@ -211,10 +211,10 @@ async fn discovery_authenticate(
 ) -> ApiResult<Response> {
     let email = normalize_email(&req.email_address)?;
     let now = inner.now();
-    let id = verify(&inner, &email, "", req.code.trim(), now)?;
+    let code = verify(&inner, &email, "", req.code.trim(), now)?;
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
-    consume(&tx, id)?;
+    consume(&tx, &code)?;
     let grant = Grant {
         email: email.clone(),
         factors: vec![authentication::email_factor(

@@ -38,6 +38,7 @@ use crate::domain::members;
 use crate::domain::members::MemberRow;
 use crate::domain::messages;
 use crate::domain::messages::Message;
+use crate::domain::one_time_tokens::{self, Issue, Kind};
 use crate::domain::organizations;
 use crate::domain::passwords;
 use crate::domain::passwords::require_strong;
@@ -51,8 +52,6 @@ use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
-use crate::infra::crypto::hash_token;
-use crate::infra::crypto::random_token;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
 use crate::surfaces::sdk;
@@ -63,7 +62,6 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
 use rusqlite::Connection;
-use rusqlite::OptionalExtension;
 use rusqlite::params;
 use serde::Deserialize;
 use serde_json::Value;
@@ -242,11 +240,23 @@ fn issue_reset(
     minutes: i64,
     now: i64,
 ) -> ApiResult<()> {
-    let token = random_token()?;
-    conn.execute(
-        "INSERT INTO password_resets (token_hash, email, organization_id, member_id, pkce_challenge, expires_at, used, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
-        params![hash_token(&token), email, org, member_id, challenge, now + minutes * 60, now],
+    let kind = if org.is_empty() {
+        Kind::DiscoveryPasswordReset
+    } else {
+        Kind::PasswordReset
+    };
+    let token = one_time_tokens::issue(
+        conn,
+        &Issue {
+            kind,
+            email,
+            organization_id: org,
+            member_id,
+            pkce_challenge: challenge,
+            payload: None,
+            lifetime_secs: minutes * 60,
+        },
+        now,
     )?;
     let link = redirects::link(url, "multi_tenant_passwords", &token);
     let body = format!(
@@ -325,37 +335,21 @@ fn take_reset(
     discovery: bool,
     now: i64,
 ) -> ApiResult<(String, String, String)> {
-    let hash = hash_token(token);
-    let row: Option<(String, String, String, Option<String>, i64, i64)> = conn
-        .query_row(
-            "SELECT email, organization_id, member_id, pkce_challenge, expires_at, used
-             FROM password_resets WHERE token_hash = ?1",
-            [&hash],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    let (email, org, member_id, challenge, expires_at, used) = row.ok_or_else(bad_reset_token)?;
-    if used != 0 || expires_at <= now || org.is_empty() != discovery {
-        return Err(bad_reset_token());
-    }
-    pkce::pkce_verify(challenge.as_deref(), verifier)?;
-    if conn.execute(
-        "UPDATE password_resets SET used = 1 WHERE token_hash = ?1 AND used = 0",
-        [&hash],
-    )? != 1
-    {
-        return Err(bad_reset_token());
-    }
-    Ok((email, org, member_id))
+    let kind = if discovery {
+        Kind::DiscoveryPasswordReset
+    } else {
+        Kind::PasswordReset
+    };
+    let reset = one_time_tokens::take(
+        conn,
+        kind,
+        token,
+        verifier,
+        now,
+        bad_reset_token,
+        bad_reset_token,
+    )?;
+    Ok((reset.email, reset.organization_id, reset.member_id))
 }
 
 fn mark_verified(member: &mut MemberRow) {
