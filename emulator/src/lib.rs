@@ -232,6 +232,15 @@ impl Emulator {
         ))
     }
 
+    /// [`Emulator::router`] for serving over TCP on a multi-threaded tokio runtime (the binary's):
+    /// each handler runs on the blocking pool, so no async worker waits on the database. In-process
+    /// callers that drive the router themselves (tests with their own executor) use `router`.
+    pub fn server_router(&self) -> axum::Router {
+        self.router().layer(axum::middleware::from_fn(
+            infra::http::blocking::off_async_workers,
+        ))
+    }
+
     /// Project id, public token and secret.
     pub fn project(&self) -> ProjectInfo {
         self.inner.project.clone()

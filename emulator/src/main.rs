@@ -125,7 +125,9 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let app = emu.router().layer(axum::middleware::from_fn(log_requests));
+    let app = emu
+        .server_router()
+        .layer(axum::middleware::from_fn(log_requests));
     let addr = format!("{}:{}", cli.host, cli.port);
     let listener = match tokio::net::TcpListener::bind(&addr).await {
         Ok(l) => l,
