@@ -532,14 +532,14 @@ impl IntoResponse for ApiError {
 
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
-        eprintln!("stytch-emulator: database error: {e}");
+        tracing::error!("database error: {e}");
         ApiError::internal()
     }
 }
 
 impl From<serde_json::Error> for ApiError {
     fn from(e: serde_json::Error) -> Self {
-        eprintln!("stytch-emulator: stored JSON error: {e}");
+        tracing::error!("stored JSON error: {e}");
         ApiError::internal()
     }
 }

@@ -226,10 +226,7 @@ impl Emulator {
                 infra::http::guard::guard,
             ))
             .with_state(inner.clone());
-        api.layer(axum::middleware::from_fn_with_state(
-            inner,
-            infra::http::cors::cors,
-        ))
+        api.layer(infra::http::cors::layer(inner))
     }
 
     /// [`Emulator::router`] for serving over TCP on a multi-threaded tokio runtime (the binary's):

@@ -57,13 +57,11 @@ async fn log_requests(req: Request, next: Next) -> Response {
     };
     let started = std::time::Instant::now();
     let resp = next.run(req).await;
-    // One write per line: `eprintln!` on unbuffered stderr makes a syscall per formatted piece.
-    let line = format!(
-        "{method} {path} {} {}ms\n",
+    tracing::info!(
+        "{method} {path} {} {}ms",
         resp.status().as_u16(),
         started.elapsed().as_millis()
     );
-    let _ = std::io::stderr().write_all(line.as_bytes());
     resp
 }
 
@@ -86,12 +84,21 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
-    eprintln!("stytch-emulator: shutting down");
+    tracing::info!("shutting down");
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Logs go to stderr, one line each (method, path, status, time; never tokens, queries or bodies);
+    // `RUST_LOG`-style filtering is not needed for a dev tool, so everything at INFO and above.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_target(false)
+        .without_time()
+        .with_max_level(tracing::Level::INFO)
+        .init();
     let seed = match &cli.seed {
         Some(p) => match Seed::from_file(p) {
             Ok(s) => s,

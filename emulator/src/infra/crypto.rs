@@ -13,7 +13,7 @@ use subtle::ConstantTimeEq;
 pub fn random_token() -> ApiResult<String> {
     let mut buf = [0u8; 33];
     getrandom::fill(&mut buf).map_err(|e| {
-        eprintln!("stytch-emulator: CSPRNG failure: {e}");
+        tracing::error!("CSPRNG failure: {e}");
         ApiError::internal()
     })?;
     Ok(URL_SAFE_NO_PAD.encode(buf))

@@ -123,7 +123,7 @@ impl SigningKey {
                     Algorithm::RS256,
                 )
                 .map_err(|e| {
-                    eprintln!("stytch-emulator: JWT signing failed: {e}");
+                    tracing::error!("JWT signing failed: {e}");
                     ApiError::internal()
                 })?;
                 Ok(format!("{message}.{signature}"))

@@ -67,7 +67,7 @@ pub fn json_response<T: Serialize>(body: &T, capacity: usize) -> Response {
         )
             .into_response(),
         Err(e) => {
-            eprintln!("stytch-emulator: cannot serialize an answer: {e}");
+            tracing::error!("cannot serialize an answer: {e}");
             ApiError::internal().into_response()
         }
     }
