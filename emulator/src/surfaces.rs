@@ -13,6 +13,12 @@ use crate::error::ErrorType;
 use axum::extract::State;
 use std::sync::Arc;
 
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::error::ApiError;
+
 pub type St = State<Arc<Inner>>;
 
 pub async fn fallback_404(uri: axum::http::Uri) -> crate::error::ApiError {
@@ -27,4 +33,24 @@ pub async fn fallback_405() -> crate::error::ApiError {
         ErrorType::MethodNotAllowed,
         "The HTTP method is not allowed for this route.",
     )
+}
+
+/// `200`, `content-type: application/json`, `body` (what axum's `Json` answers), serialized
+/// into a buffer of `capacity` bytes instead of regrowing one from 128 bytes.
+pub fn json_response<T: Serialize>(body: &T, capacity: usize) -> Response {
+    let mut buf = Vec::with_capacity(capacity);
+    match serde_json::to_writer(&mut buf, body) {
+        Ok(()) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            buf,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!("cannot serialize an answer: {e}");
+            ApiError::internal().into_response()
+        }
+    }
 }

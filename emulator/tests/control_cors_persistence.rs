@@ -30,10 +30,11 @@ async fn cors_allowed_origin_gets_credentialed_headers() {
     );
     assert_eq!(r.headers["access-control-allow-credentials"], "true");
     assert!(
-        r.headers
-            .get_all("vary")
-            .iter()
-            .any(|v| v.to_str().unwrap().to_ascii_lowercase().contains("origin"))
+        r.headers.get_all("vary").iter().any(|v| v
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase()
+            .contains("origin"))
     );
     // Errors carry CORS headers too, so the browser can read them.
     let r = h

@@ -32,6 +32,7 @@
 //!   `primary_required`.
 
 use crate::Inner;
+use crate::domain::intermediate_sessions::Grant;
 use crate::domain::intermediate_sessions::consume_ist;
 use crate::domain::intermediate_sessions::create_ist;
 use crate::domain::intermediate_sessions::load_ist;
@@ -45,8 +46,6 @@ use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
 use crate::infra::ids::rfc3339;
-use crate::surfaces::sdk::user_agent;
-use axum::http::HeaderMap;
 use rusqlite::Connection;
 use rusqlite::params;
 use serde_json::Value;
@@ -141,16 +140,6 @@ pub fn check_auth_method(org: &Value, member: Option<&MemberRow>, method: &str) 
 }
 
 // ------------------------------------------------------------------ grants and ISTs
-
-/// What a caller has proven so far: the factors, for which email, and whether that email is
-/// verified (or, for password logins, which members' passwords matched).
-#[derive(Debug, Clone, Default)]
-pub struct Grant {
-    pub email: String,
-    pub factors: Vec<Value>,
-    pub email_verified: bool,
-    pub password_member_ids: Vec<String>,
-}
 
 /// An org-specific authenticate with an optional IST (step-up): validates it for `org` and
 /// `member`, consumes it, and returns its factors to merge.
@@ -256,7 +245,7 @@ fn pending_fields(
 pub fn conclude(
     inner: &Inner,
     conn: &Connection,
-    headers: &HeaderMap,
+    user_agent: &str,
     org: &Value,
     mut member: MemberRow,
     grant: &Grant,
@@ -281,14 +270,8 @@ pub fn conclude(
     }
     let mut factors = grant.factors.clone();
     let first = factors.pop().unwrap_or(Value::Null);
-    let (mut row, token) = sessions::create(
-        conn,
-        &member,
-        first.clone(),
-        duration_min,
-        &user_agent(headers),
-        now,
-    )?;
+    let (mut row, token) =
+        sessions::create(conn, &member, first.clone(), duration_min, user_agent, now)?;
     if !factors.is_empty() {
         factors.push(first);
         row.factors = serde_json::value::to_raw_value(&factors)?;

@@ -1,8 +1,8 @@
 //! Discovery: the organizations an email can enter, and what the discovery answers carry.
 
-use crate::domain::authentication::Grant;
 use crate::domain::authentication::mfa_required;
 use crate::domain::authentication::primary_requirement;
+use crate::domain::intermediate_sessions::Grant;
 use crate::domain::intermediate_sessions::create_ist;
 use crate::domain::members;
 use crate::domain::organizations;

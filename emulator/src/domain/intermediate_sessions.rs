@@ -9,7 +9,6 @@
 //!   `invalid_intermediate_session_token_for_organization`; unknown, expired or used → 404
 //!   `intermediate_session_not_found`; none at all where one is required → the same 404;
 
-use crate::domain::authentication::Grant;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
@@ -20,6 +19,16 @@ use rusqlite::OptionalExtension;
 use rusqlite::params;
 use serde_json::Value;
 use serde_json::json;
+
+/// What a caller has proven so far: the factors, for which email, and whether that email is
+/// verified (or, for password logins, which members' passwords matched).
+#[derive(Debug, Clone, Default)]
+pub struct Grant {
+    pub email: String,
+    pub factors: Vec<Value>,
+    pub email_verified: bool,
+    pub password_member_ids: Vec<String>,
+}
 
 /// IST lifetime.
 pub const IST_LIFETIME_SECS: i64 = 10 * 60;

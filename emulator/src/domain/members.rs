@@ -15,7 +15,6 @@
 
 use crate::domain::one_time_tokens;
 use crate::domain::organizations::org_id;
-use crate::domain::passwords;
 use crate::domain::rbac;
 use crate::domain::rbac::Actor;
 use crate::domain::sessions;
@@ -218,27 +217,6 @@ pub fn new_member(m: &NewMember<'_>, now: i64) -> Value {
     })
 }
 
-/// Check that every role exists in the project policy and that none is a reserved default
-/// role that cannot be assigned (`stytch_member` is implicit).
-pub fn validate_roles(seed: &Seed, roles: &[String]) -> ApiResult<()> {
-    let policy = crate::domain::rbac::policy(seed);
-    for r in roles {
-        if r == "stytch_member" {
-            return Err(ApiError::new(
-                ErrorType::CannotAssignDefaultRbacRoleId,
-                "stytch_member is granted to every Member and cannot be assigned explicitly.",
-            ));
-        }
-        if !policy.roles.iter().any(|x| &x.role_id == r) {
-            return Err(ApiError::new(
-                ErrorType::InvalidRbacRoleId,
-                format!("Role {r} does not exist in the project's RBAC policy."),
-            ));
-        }
-    }
-    Ok(())
-}
-
 pub fn insert_new(
     conn: &Connection,
     org_id: &str,
@@ -409,30 +387,6 @@ pub fn change_email(
     Ok(())
 }
 
-pub fn check_roles(seed: &Seed, org: &Value, roles: &[String]) -> ApiResult<()> {
-    let custom: Vec<String> = org["custom_roles"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|r| r["role_id"].as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
-    let project_roles: Vec<String> = roles
-        .iter()
-        .filter(|r| !custom.contains(r))
-        .cloned()
-        .collect();
-    validate_roles(seed, &project_roles)?;
-    if roles.iter().any(|r| r == "stytch_member") {
-        return Err(ApiError::new(
-            ErrorType::CannotAssignDefaultRbacRoleId,
-            "stytch_member is granted to every Member and cannot be assigned explicitly.",
-        ));
-    }
-    Ok(())
-}
-
 // ------------------------------------------------------------------ members
 
 /// `members.create` body (SDK and backend; `trusted_metadata` and `external_id` are backend only).
@@ -462,7 +416,7 @@ pub fn create_member(
     rbac::check(seed, org, actor, rbac::MEMBER, "create", false)?;
     let email = normalize_email(&req.email_address)?;
     let roles = req.roles.unwrap_or_default();
-    check_roles(seed, org, &roles)?;
+    rbac::check_roles(seed, org, &roles)?;
     if let Some(p) = req.mfa_phone_number.as_deref().filter(|p| !p.is_empty()) {
         check_phone(p)?;
     }
@@ -588,7 +542,7 @@ pub fn update_member(
         ));
     }
     if let Some(roles) = &patch.roles {
-        check_roles(seed, org, roles)?;
+        rbac::check_roles(seed, org, roles)?;
     }
     if let Some(e) = patch.external_id.as_deref()
         && (e.len() > 128
@@ -738,7 +692,11 @@ pub fn delete_factor(
     match factor {
         Factor::Password => {
             set(&mut member, "member_password_id", json!(""));
-            passwords::delete(conn, member.member_id())?;
+            // The hash goes too: a deleted password no longer logs in.
+            conn.execute(
+                "DELETE FROM member_passwords WHERE member_id = ?1",
+                params![member.member_id()],
+            )?;
         }
         Factor::MfaPhone => {
             set(&mut member, "mfa_phone_number", json!(""));

@@ -8,10 +8,10 @@
 //!   → 400 `invalid_connection_for_jit_provisioning`; `trusted_metadata` from the SDK → 401
 //!   `cannot_update_trusted_metadata`.
 
-use crate::domain::members::check_roles;
 use crate::domain::one_time_tokens;
 use crate::domain::rbac;
 use crate::domain::rbac::Actor;
+use crate::domain::rbac::check_roles;
 use crate::domain::validation::COMMON_DOMAINS;
 use crate::domain::validation::slugify;
 use crate::domain::validation::valid_slug;

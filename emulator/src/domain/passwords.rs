@@ -111,15 +111,6 @@ pub fn store_hash(
     members::write_row(conn, member)
 }
 
-/// Removes a member's password: it no longer logs in.
-pub fn delete(conn: &Connection, member_id: &str) -> ApiResult<()> {
-    conn.execute(
-        "DELETE FROM member_passwords WHERE member_id = ?1",
-        [member_id],
-    )?;
-    Ok(())
-}
-
 pub fn stored_hash(conn: &Connection, member_id: &str) -> ApiResult<Option<String>> {
     Ok(conn
         .query_row(

@@ -7,6 +7,7 @@ use crate::domain::members::insert_row;
 use crate::domain::organizations;
 use crate::domain::organizations::insert_org;
 use crate::domain::passwords;
+use crate::domain::rbac;
 use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
@@ -39,7 +40,7 @@ pub fn apply_seed(conn: &Connection, seed: &Seed, now: i64) -> ApiResult<()> {
                 .filter(|r| *r != "stytch_member")
                 .cloned()
                 .collect();
-            members::validate_roles(seed, &roles)?;
+            rbac::validate_roles(seed, &roles)?;
             if !["active", "pending", "invited"].contains(&m.status.as_str()) {
                 return Err(ApiError::bad_request(format!(
                     "member status must be active, pending or invited, not {}",

@@ -11,10 +11,6 @@
 //! * Per-field actions of organization/member updates are [`ORG_UPDATE_FIELDS`] and
 //!   [`MEMBER_UPDATE_FIELDS`].
 
-use crate::domain::members::MemberRow;
-use crate::domain::members::role_ids;
-use crate::domain::sessions;
-use crate::domain::sessions::SessionRow;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
@@ -23,21 +19,9 @@ use crate::seed::RbacPolicy;
 use crate::seed::RbacResource;
 use crate::seed::RbacRole;
 use crate::seed::Seed;
-use rusqlite::Connection;
 use serde_json::Value;
 
 // ------------------------------------------------------------------ helpers
-
-/// The Actor of a live session, with its Member and organization.
-pub fn actor_of(conn: &Connection, row: &SessionRow) -> ApiResult<(Actor, MemberRow, Value)> {
-    let (member, org) = sessions::load_owner(conn, row)?;
-    let actor = Actor {
-        member_id: member.member_id().to_string(),
-        organization_id: row.organization_id.clone(),
-        roles: role_ids(&member.data),
-    };
-    Ok((actor, member, org))
-}
 
 pub const ORGANIZATION: &str = "stytch.organization";
 
@@ -315,6 +299,51 @@ pub fn policy(seed: &Seed) -> RbacPolicy {
         resources,
         scopes: seed.rbac_policy.scopes.clone(),
     }
+}
+
+pub fn check_roles(seed: &Seed, org: &Value, roles: &[String]) -> ApiResult<()> {
+    let custom: Vec<String> = org["custom_roles"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r["role_id"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let project_roles: Vec<String> = roles
+        .iter()
+        .filter(|r| !custom.contains(r))
+        .cloned()
+        .collect();
+    validate_roles(seed, &project_roles)?;
+    if roles.iter().any(|r| r == "stytch_member") {
+        return Err(ApiError::new(
+            ErrorType::CannotAssignDefaultRbacRoleId,
+            "stytch_member is granted to every Member and cannot be assigned explicitly.",
+        ));
+    }
+    Ok(())
+}
+
+/// Check that every role exists in the project policy and that none is a reserved default
+/// role that cannot be assigned (`stytch_member` is implicit).
+pub fn validate_roles(seed: &Seed, roles: &[String]) -> ApiResult<()> {
+    let policy = crate::domain::rbac::policy(seed);
+    for r in roles {
+        if r == "stytch_member" {
+            return Err(ApiError::new(
+                ErrorType::CannotAssignDefaultRbacRoleId,
+                "stytch_member is granted to every Member and cannot be assigned explicitly.",
+            ));
+        }
+        if !policy.roles.iter().any(|x| &x.role_id == r) {
+            return Err(ApiError::new(
+                ErrorType::InvalidRbacRoleId,
+                format!("Role {r} does not exist in the project's RBAC policy."),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@
 use crate::Inner;
 use crate::domain::members;
 use crate::domain::members::MemberRow;
+use crate::domain::members::role_ids;
 use crate::domain::organizations;
+use crate::domain::rbac::Actor;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
@@ -431,7 +433,7 @@ pub fn load_owner(conn: &Connection, row: &SessionRow) -> ApiResult<(MemberRow, 
 
 /// The answer of a session authentication: `{member, member_id, member_session, organization,
 /// request_id, session_jwt, session_token, status_code: 200}`, keys in the (sorted) order the
-/// other answers have. The SDK surface wraps it as `{"data": …}` ([`sdk::ok_data`]).
+/// other answers have. The SDK surface wraps it as `{"data": …}` (`surfaces::sdk::ok_data`).
 #[derive(Serialize)]
 pub struct AuthAnswer<'a> {
     member: &'a RawValue,
@@ -472,4 +474,15 @@ pub fn auth_answer<'a>(
         session_token: token,
         status_code: 200,
     }
+}
+
+/// The Actor of a live session, with its Member and organization.
+pub fn actor_of(conn: &Connection, row: &SessionRow) -> ApiResult<(Actor, MemberRow, Value)> {
+    let (member, org) = load_owner(conn, row)?;
+    let actor = Actor {
+        member_id: member.member_id().to_string(),
+        organization_id: row.organization_id.clone(),
+        roles: role_ids(&member.data),
+    };
+    Ok((actor, member, org))
 }

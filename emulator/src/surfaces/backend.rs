@@ -6,15 +6,12 @@ pub mod organizations;
 pub mod sessions;
 
 use crate::Inner;
-use crate::domain::rbac;
 use crate::domain::rbac::Actor;
 use crate::error::ApiError;
 use crate::error::ApiResult;
-use crate::infra::crypto::ct_eq;
 use crate::infra::ids::request_id;
 use crate::surfaces::backend::sessions::session_from_jwt;
 use crate::surfaces::extract;
-use crate::surfaces::extract::basic_auth;
 use axum::Json;
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
@@ -32,19 +29,6 @@ pub(crate) fn ok(mut fields: Value) -> Response {
     Json(fields).into_response()
 }
 
-pub(crate) fn secret_auth(inner: &Inner, headers: &HeaderMap) -> ApiResult<()> {
-    let (user, pass) = basic_auth(headers).ok_or_else(ApiError::unauthorized)?;
-    let p = &inner.project;
-    // Evaluate both comparisons to avoid an early-exit timing difference.
-    let id_ok = ct_eq(&user, &p.project_id);
-    let secret_ok = ct_eq(&pass, &p.secret);
-    if id_ok && secret_ok {
-        Ok(())
-    } else {
-        Err(ApiError::unauthorized())
-    }
-}
-
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get(name)
@@ -59,7 +43,7 @@ fn backend_actor(
     conn: &rusqlite::Connection,
     headers: &HeaderMap,
 ) -> ApiResult<Option<Actor>> {
-    secret_auth(inner, headers)?;
+    extract::secret_auth(inner, headers)?;
     let row = if let Some(t) = header(headers, "x-stytch-member-session") {
         crate::domain::sessions::by_token(conn, t, inner.now())?
             .ok_or_else(ApiError::session_not_found)?
@@ -68,7 +52,7 @@ fn backend_actor(
     } else {
         return Ok(None);
     };
-    Ok(Some(rbac::actor_of(conn, &row)?.0))
+    Ok(Some(crate::domain::sessions::actor_of(conn, &row)?.0))
 }
 
 /// Every backend route. All but the JWKS need the project secret, checked by

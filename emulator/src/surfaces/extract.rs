@@ -19,7 +19,9 @@
 //! * unknown fields are ignored (the SDK adds `dfp_telemetry_id`, `captcha_token`, …);
 //! * `null` is accepted for optional fields.
 
-use crate::error::ApiError;
+use crate::Inner;
+use crate::error::{ApiError, ApiResult};
+use crate::infra::crypto::ct_eq;
 use axum::body::Bytes;
 use axum::extract::FromRequest;
 use axum::extract::Request;
@@ -119,7 +121,7 @@ pub async fn authenticate_sdk(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    match crate::surfaces::sdk::sdk_auth(&inner, req.headers()) {
+    match sdk_auth(&inner, req.headers()) {
         Ok(session_token) => {
             req.extensions_mut().insert(SdkCaller { session_token });
             next.run(req).await
@@ -136,8 +138,34 @@ pub async fn authenticate_backend(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    match crate::surfaces::backend::secret_auth(&inner, req.headers()) {
+    match secret_auth(&inner, req.headers()) {
         Ok(()) => next.run(req).await,
         Err(e) => e.into_response(),
+    }
+}
+
+/// Checks the public token; returns the session token part when it is not the public token.
+pub fn sdk_auth(inner: &Inner, headers: &HeaderMap) -> ApiResult<Option<String>> {
+    let (user, pass) = basic_auth(headers).ok_or_else(ApiError::unauthorized)?;
+    if !ct_eq(&user, &inner.project.public_token) {
+        return Err(ApiError::unauthorized());
+    }
+    if pass.is_empty() || pass == user {
+        Ok(None)
+    } else {
+        Ok(Some(pass))
+    }
+}
+
+pub fn secret_auth(inner: &Inner, headers: &HeaderMap) -> ApiResult<()> {
+    let (user, pass) = basic_auth(headers).ok_or_else(ApiError::unauthorized)?;
+    let p = &inner.project;
+    // Evaluate both comparisons to avoid an early-exit timing difference.
+    let id_ok = ct_eq(&user, &p.project_id);
+    let secret_ok = ct_eq(&pass, &p.secret);
+    if id_ok && secret_ok {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized())
     }
 }

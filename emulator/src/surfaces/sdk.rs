@@ -15,14 +15,9 @@ use crate::Inner;
 use crate::domain::sessions::SessionRow;
 use crate::error::ApiError;
 use crate::error::ApiResult;
-use crate::infra::crypto::ct_eq;
 use crate::infra::ids::request_id;
 use crate::surfaces::extract;
-use crate::surfaces::extract::basic_auth;
 use axum::http::HeaderMap;
-use axum::http::HeaderValue;
-use axum::http::header;
-use axum::response::IntoResponse;
 use axum::response::Response;
 use rusqlite::Connection;
 use serde::Serialize;
@@ -50,45 +45,12 @@ struct Data<T> {
 /// `{"data": answer}`, for a typed answer that carries its own `request_id` and `status_code`
 /// (e.g. [`crate::domain::sessions::AuthAnswer`]); `capacity`: the expected size of the body.
 pub fn ok_data<T: Serialize>(answer: T, capacity: usize) -> Response {
-    json_response(&Data { data: answer }, capacity)
-}
-
-/// `200`, `content-type: application/json`, `body` (what axum's `Json` answers), serialized
-/// into a buffer of `capacity` bytes instead of regrowing one from 128 bytes.
-pub fn json_response<T: Serialize>(body: &T, capacity: usize) -> Response {
-    let mut buf = Vec::with_capacity(capacity);
-    match serde_json::to_writer(&mut buf, body) {
-        Ok(()) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            buf,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!("cannot serialize an answer: {e}");
-            ApiError::internal().into_response()
-        }
-    }
-}
-
-/// Checks the public token; returns the session token part when it is not the public token.
-pub fn sdk_auth(inner: &Inner, headers: &HeaderMap) -> ApiResult<Option<String>> {
-    let (user, pass) = basic_auth(headers).ok_or_else(ApiError::unauthorized)?;
-    if !ct_eq(&user, &inner.project.public_token) {
-        return Err(ApiError::unauthorized());
-    }
-    if pass.is_empty() || pass == user {
-        Ok(None)
-    } else {
-        Ok(Some(pass))
-    }
+    crate::surfaces::json_response(&Data { data: answer }, capacity)
 }
 
 /// The header's session token (401 when it carries none).
 pub fn session_token(inner: &Inner, headers: &HeaderMap) -> ApiResult<String> {
-    sdk_auth(inner, headers)?.ok_or_else(ApiError::unauthorized)
+    extract::sdk_auth(inner, headers)?.ok_or_else(ApiError::unauthorized)
 }
 
 /// The header's live session and its raw token.

@@ -27,7 +27,6 @@ use crate::error::ErrorType;
 use crate::surfaces::St;
 use crate::surfaces::backend::ok;
 use crate::surfaces::extract::JsonBody;
-use crate::surfaces::sdk;
 use axum::Router;
 use axum::extract::Path;
 use axum::extract::Query;
@@ -122,7 +121,7 @@ async fn sessions_authenticate(
     let owner = owner.parse_memo(&inner.owners, &row.member_id)?;
     let jwt = sessions::mint_jwt(&inner, &row, &owner, now)?;
     let answer = sessions::auth_answer(&row, &token, &jwt, &owner);
-    Ok(sdk::json_response(&answer, answer.size_hint()))
+    Ok(crate::surfaces::json_response(&answer, answer.size_hint()))
 }
 
 #[derive(Deserialize)]

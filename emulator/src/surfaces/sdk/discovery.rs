@@ -173,7 +173,14 @@ async fn create(
     )?;
     intermediate_sessions::consume_ist(&tx, &ist)?;
     let fields = authentication::conclude(
-        &inner, &tx, &headers, &org, member, &ist.grant, duration, now,
+        &inner,
+        &tx,
+        &sdk::user_agent(&headers),
+        &org,
+        member,
+        &ist.grant,
+        duration,
+        now,
     )?;
     tx.commit()?;
     Ok(ok(fields))
@@ -222,7 +229,14 @@ async fn exchange(
     };
     intermediate_sessions::consume_ist(&tx, &ist)?;
     let fields = authentication::conclude(
-        &inner, &tx, &headers, &org, member, &ist.grant, duration, now,
+        &inner,
+        &tx,
+        &sdk::user_agent(&headers),
+        &org,
+        member,
+        &ist.grant,
+        duration,
+        now,
     )?;
     tx.commit()?;
     Ok(ok(fields))

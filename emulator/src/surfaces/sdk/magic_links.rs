@@ -24,9 +24,9 @@
 
 use crate::Inner;
 use crate::domain::authentication;
-use crate::domain::authentication::Grant;
 use crate::domain::discovery;
 use crate::domain::email_updates;
+use crate::domain::intermediate_sessions::Grant;
 use crate::domain::invites;
 use crate::domain::members;
 use crate::domain::members::MemberRow;
@@ -47,6 +47,7 @@ use crate::error::ErrorType;
 use crate::infra::ids::new_id;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
+use crate::surfaces::sdk;
 use crate::surfaces::sdk::members::member_resp;
 use crate::surfaces::sdk::members::with_session;
 use crate::surfaces::sdk::ok;
@@ -313,15 +314,23 @@ async fn eml_authenticate(
         &mut factors,
         sessions::magic_link_factor(&member.email_id, member.email(), now),
     );
-    let grant = authentication::Grant {
+    let grant = Grant {
         email: member.email().to_string(),
         factors,
         email_verified: true,
         password_member_ids: Vec::new(),
     };
     let method_id = member.email_id.clone();
-    let mut fields =
-        authentication::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
+    let mut fields = authentication::conclude(
+        &inner,
+        &tx,
+        &sdk::user_agent(&headers),
+        &org,
+        member,
+        &grant,
+        duration,
+        now,
+    )?;
     tx.commit()?;
     if let Some(o) = fields.as_object_mut() {
         o.insert("method_id".into(), json!(method_id));

@@ -29,7 +29,6 @@ use crate::domain::members::Factor;
 use crate::domain::members::MemberRow;
 use crate::domain::members::Surface;
 use crate::domain::organizations;
-use crate::domain::rbac;
 use crate::domain::rbac::Actor;
 use crate::domain::search;
 use crate::domain::sessions;
@@ -125,7 +124,7 @@ pub fn with_session<T>(
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
     let (row, _) = require_session(inner, &tx, headers)?;
-    let (actor, me, org) = rbac::actor_of(&tx, &row)?;
+    let (actor, me, org) = crate::domain::sessions::actor_of(&tx, &row)?;
     let out = f(&tx, &actor, me, org, now)?;
     tx.commit()?;
     Ok(out)

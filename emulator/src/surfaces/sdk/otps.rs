@@ -17,8 +17,8 @@
 
 use crate::Inner;
 use crate::domain::authentication;
-use crate::domain::authentication::Grant;
 use crate::domain::discovery;
+use crate::domain::intermediate_sessions::Grant;
 use crate::domain::members;
 use crate::domain::organizations;
 use crate::domain::otp::bad_code;
@@ -33,6 +33,7 @@ use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
+use crate::surfaces::sdk;
 use crate::surfaces::sdk::ok;
 use axum::Router;
 use axum::extract::State;
@@ -162,8 +163,16 @@ async fn authenticate(
         password_member_ids: Vec::new(),
     };
     let method_id = member.email_id.clone();
-    let mut fields =
-        authentication::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
+    let mut fields = authentication::conclude(
+        &inner,
+        &tx,
+        &sdk::user_agent(&headers),
+        &org,
+        member,
+        &grant,
+        duration,
+        now,
+    )?;
     tx.commit()?;
     if let Some(o) = fields.as_object_mut() {
         o.insert("method_id".into(), json!(method_id));

@@ -31,8 +31,8 @@
 
 use crate::Inner;
 use crate::domain::authentication;
-use crate::domain::authentication::Grant;
 use crate::domain::discovery;
+use crate::domain::intermediate_sessions::Grant;
 use crate::domain::lockouts;
 use crate::domain::members;
 use crate::domain::members::MemberRow;
@@ -206,8 +206,16 @@ async fn authenticate(
         email_verified: member.data["email_address_verified"] == true,
         password_member_ids: vec![member.member_id().to_string()],
     };
-    let fields =
-        authentication::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
+    let fields = authentication::conclude(
+        &inner,
+        &tx,
+        &sdk::user_agent(&headers),
+        &org,
+        member,
+        &grant,
+        duration,
+        now,
+    )?;
     tx.commit()?;
     Ok(ok(fields))
 }
@@ -411,8 +419,16 @@ async fn reset_by_email(
         password_member_ids: vec![member.member_id().to_string()],
     };
     let email_id = member.email_id.clone();
-    let mut fields =
-        authentication::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
+    let mut fields = authentication::conclude(
+        &inner,
+        &tx,
+        &sdk::user_agent(&headers),
+        &org,
+        member,
+        &grant,
+        duration,
+        now,
+    )?;
     tx.commit()?;
     if let Some(o) = fields.as_object_mut() {
         o.insert("member_email_id".into(), json!(email_id));
@@ -456,8 +472,16 @@ async fn reset_existing(
         email_verified: member.data["email_address_verified"] == true,
         password_member_ids: vec![member.member_id().to_string()],
     };
-    let fields =
-        authentication::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
+    let fields = authentication::conclude(
+        &inner,
+        &tx,
+        &sdk::user_agent(&headers),
+        &org,
+        member,
+        &grant,
+        duration,
+        now,
+    )?;
     tx.commit()?;
     Ok(ok(fields))
 }

@@ -101,8 +101,16 @@ async fn session_exchange(
         .filter(|m| m.status() != "deleted")
         .ok_or_else(ApiError::member_not_found)?;
     let grant = authentication::session_grant(&row, &current);
-    let fields =
-        authentication::conclude(&inner, &tx, &headers, &org, member, &grant, duration, now)?;
+    let fields = authentication::conclude(
+        &inner,
+        &tx,
+        &sdk::user_agent(&headers),
+        &org,
+        member,
+        &grant,
+        duration,
+        now,
+    )?;
     tx.commit()?;
     Ok(ok(fields))
 }
