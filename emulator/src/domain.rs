@@ -22,4 +22,5 @@ pub mod rbac;
 pub mod redirects;
 pub mod search;
 pub mod sessions;
+pub mod sign_in;
 pub mod validation;

@@ -132,6 +132,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/emulator/v1/organizations"),
     ("GET", "/emulator/v1/settings"),
     ("POST", "/emulator/v1/settings"),
+    ("POST", "/emulator/v1/sessions"),
 ];
 
 /// Field names the handlers read, so random bodies reach past "missing field".

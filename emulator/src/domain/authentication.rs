@@ -256,22 +256,58 @@ pub fn conclude(
         let ist = create_ist(conn, grant, org_id(org), now)?;
         return Ok(pending_fields(&member, org, &ist, Some(primary), false));
     }
-    if let Some(o) = member.data.as_object_mut() {
-        o.insert("status".into(), json!("active"));
-        if grant.email_verified {
-            o.insert("email_address_verified".into(), json!(true));
-        }
-        o.insert("updated_at".into(), json!(rfc3339(now)));
-    }
-    members::write_row(conn, &member)?;
+    activate(conn, &mut member, grant.email_verified, now)?;
     if mfa_required(org) {
         let ist = create_ist(conn, grant, org_id(org), now)?;
         return Ok(pending_fields(&member, org, &ist, None, true));
     }
-    let mut factors = grant.factors.clone();
+    issue_session(
+        inner,
+        conn,
+        user_agent,
+        org,
+        &member,
+        grant.factors.clone(),
+        duration_min,
+        now,
+    )
+}
+
+/// A member who passed a primary authentication becomes `active` (and email-verified when the
+/// factor verified the email).
+pub fn activate(
+    conn: &Connection,
+    member: &mut MemberRow,
+    email_verified: bool,
+    now: i64,
+) -> ApiResult<()> {
+    if let Some(o) = member.data.as_object_mut() {
+        o.insert("status".into(), json!("active"));
+        if email_verified {
+            o.insert("email_address_verified".into(), json!(true));
+        }
+        o.insert("updated_at".into(), json!(rfc3339(now)));
+    }
+    members::write_row(conn, member)
+}
+
+/// A new session for `member` in `org` carrying `factors` (the last one is the factor that just
+/// authenticated), and the fields of a successful authenticate answer: the session answer plus
+/// `organization_id`, an empty IST, `member_authenticated: true` and no requirements.
+#[allow(clippy::too_many_arguments)]
+pub fn issue_session(
+    inner: &Inner,
+    conn: &Connection,
+    user_agent: &str,
+    org: &Value,
+    member: &MemberRow,
+    mut factors: Vec<Value>,
+    duration_min: i64,
+    now: i64,
+) -> ApiResult<Value> {
     let first = factors.pop().unwrap_or(Value::Null);
     let (mut row, token) =
-        sessions::create(conn, &member, first.clone(), duration_min, user_agent, now)?;
+        sessions::create(conn, member, first.clone(), duration_min, user_agent, now)?;
     if !factors.is_empty() {
         factors.push(first);
         row.factors = serde_json::value::to_raw_value(&factors)?;

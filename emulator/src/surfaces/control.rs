@@ -2,20 +2,24 @@
 //!
 //! This is the test/dev mailbox: `GET /emulator/v1/messages` is the only place a raw
 //! magic-link token ever appears. `GET /emulator/v1/organizations` (an addition) lists the
-//! organizations so tests and demos can find seeded ids.
+//! organizations so tests and demos can find seeded ids. `POST /emulator/v1/sessions` signs a
+//! member in with one call, for tests of what comes after login.
 
 use crate::Inner;
 use crate::domain::messages;
 use crate::domain::organizations;
+use crate::domain::sign_in;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::surfaces::St;
 use crate::surfaces::extract;
+use crate::surfaces::sdk;
 use axum::Json;
 use axum::Router;
 use axum::extract::Query;
 use axum::extract::State;
 use axum::extract::rejection::QueryRejection;
+use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::routing::post;
 use serde_json::Value;
@@ -34,6 +38,17 @@ pub fn routes() -> Router<Arc<Inner>> {
         .route("/emulator/v1/health", get(health))
         .route("/emulator/v1/organizations", get(organizations))
         .route("/emulator/v1/settings", get(settings).post(update_settings))
+        .route("/emulator/v1/sessions", post(sign_in))
+}
+
+/// `POST /emulator/v1/sessions`: a member signed in with one call (see `domain::sign_in`).
+async fn sign_in(
+    State(inner): St,
+    headers: HeaderMap,
+    body: extract::JsonBody<sign_in::SignInRequest>,
+) -> ApiResult<Json<Value>> {
+    let answer = sign_in::sign_in(&inner, &body.0, &sdk::user_agent(&headers))?;
+    Ok(Json(answer))
 }
 
 async fn list_messages(

@@ -39,6 +39,48 @@ const SESSION_COOKIE: &str = "stytch_session";
 
 const JWT_COOKIE: &str = "stytch_session_jwt";
 
+/// A cookie as a browser holds it, in the shape Playwright's `BrowserContext.addCookies` takes
+/// once a `url` or a `domain` is added (the emulator cannot know which site the test opens).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BrowserCookie {
+    /// `stytch_session` or `stytch_session_jwt` (the SDK's default names).
+    pub name: String,
+    /// The session token or the session JWT.
+    pub value: String,
+    /// Always `/`.
+    pub path: String,
+    /// Unix seconds when the session expires (the SDK gives both cookies the session's expiry).
+    pub expires: i64,
+    /// `true` only when the project is in HttpOnly mode (then the API sets the cookies itself).
+    pub http_only: bool,
+    /// Always `false`: the emulator and the apps it serves run on plain `http://` loopback.
+    pub secure: bool,
+    /// Always `Lax`, as the SDK and the HttpOnly mode set them.
+    pub same_site: String,
+}
+
+/// The session cookies a browser holds after a login that issued `token` and `jwt`.
+pub fn session_cookies(
+    token: &str,
+    jwt: &str,
+    expires: i64,
+    http_only: bool,
+) -> Vec<BrowserCookie> {
+    [(SESSION_COOKIE, token), (JWT_COOKIE, jwt)]
+        .into_iter()
+        .map(|(name, value)| BrowserCookie {
+            name: name.to_owned(),
+            value: value.to_owned(),
+            path: "/".to_owned(),
+            expires,
+            http_only,
+            secure: false,
+            same_site: "Lax".to_owned(),
+        })
+        .collect()
+}
+
 const IST_COOKIE: &str = "stytch_intermediate_session_token";
 
 const IST_LIFETIME_SECS: i64 = 600;
