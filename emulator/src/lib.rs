@@ -29,6 +29,7 @@ mod error;
 mod infra;
 pub mod seed;
 mod surfaces;
+pub mod testing;
 
 use std::path::Path;
 use std::sync::Arc;
