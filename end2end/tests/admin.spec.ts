@@ -1,12 +1,16 @@
 import { test, expect, EMULATOR, DemoPage, type Emulator } from './fixtures';
 import type { Page } from '@playwright/test';
+import { signIn as signInWithKit } from '../support/stytch-emulator';
 
-/** Signs `email` in to Acme with a magic link from the inbox, like a person would. */
-async function signIn(demo: DemoPage, emulator: Emulator, page: Page, email: string) {
+/** Opens the demo with `email` signed in to Acme (the login itself is tested in magic-link.spec.ts). */
+async function signIn(demo: DemoPage, page: Page, email: string) {
+  await signInWithKit(page.context(), {
+    emulator: EMULATOR,
+    organization: 'acme',
+    email,
+    url: test.info().project.use.baseURL,
+  });
   await demo.open();
-  await demo.requestLink(email);
-  const message = await emulator.lastMessage(email);
-  await page.goto(message.link);
   await expect(page.locator('#member-email')).toHaveText(email);
 }
 
@@ -69,11 +73,11 @@ test('an admin edits the organization and manages its members', async ({ demo, e
   // Max signs in once in a browser of his own (verifying his email), and stays signed in.
   const maxContext = await browser.newContext();
   const maxDemo = new DemoPage(await maxContext.newPage());
-  await signIn(maxDemo, emulator, maxDemo.page, 'member@example.com');
+  await signIn(maxDemo, maxDemo.page, 'member@example.com');
   const maxToken = (await maxContext.cookies()).find((c) => c.name === 'stytch_session')!.value;
   expect((await emulator.backendAuthenticate({ session_token: maxToken })).status()).toBe(200);
 
-  await signIn(demo, emulator, page, 'admin@example.com');
+  await signIn(demo, page, 'admin@example.com');
   const teammates = [1, 2, 3, 4, 5].map((n) => `teammate${n}@example.com`);
   await createMembers(emulator, await organizationId(page), teammates);
 
@@ -185,7 +189,7 @@ test('an admin edits the organization and manages its members', async ({ demo, e
 });
 
 test('a plain member sees no admin controls, and the API refuses them too', async ({ demo, emulator, page }) => {
-  await signIn(demo, emulator, page, 'member@example.com');
+  await signIn(demo, page, 'member@example.com');
   await expect(page.locator('#tab-account')).toBeVisible();
   await expect(page.locator('#tab-organization')).toBeVisible();
   await expect(page.locator('#tab-members')).toHaveCount(0);

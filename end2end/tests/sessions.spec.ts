@@ -1,5 +1,6 @@
 import { test, expect, type Page, type BrowserContext } from './fixtures';
 import { DemoPage, Emulator, EMULATOR } from './fixtures';
+import { signIn as signInWithKit } from '../support/stytch-emulator';
 
 const AUTHENTICATE = '/sdk/v1/b2b/sessions/authenticate';
 
@@ -9,6 +10,18 @@ async function signIn(demo: DemoPage, emulator: Emulator, email = 'admin@example
   await expect(demo.page.locator('#login-status')).toBeVisible();
   const message = await emulator.lastMessage(email);
   await demo.page.goto(message.link);
+  await expect(demo.page.locator('#member-email')).toHaveText(email);
+}
+
+/** Opens the demo already signed in, for tests of what a session does once it exists. */
+async function signedIn(demo: DemoPage, email = 'admin@example.com') {
+  await signInWithKit(demo.page.context(), {
+    emulator: EMULATOR,
+    organization: 'acme',
+    email,
+    url: test.info().project.use.baseURL,
+  });
+  await demo.open();
   await expect(demo.page.locator('#member-email')).toHaveText(email);
 }
 
@@ -42,7 +55,7 @@ test('login and logout reach every tab within a second', async ({ demo, emulator
 test('three tabs make exactly one refresh request per interval', async ({ demo, emulator, context, page }) => {
   // One fake clock for the whole browser context, as every tab of a browser shares the system clock.
   await context.clock.install();
-  await signIn(demo, emulator);
+  await signedIn(demo);
   const tabs = [page, await openTab(context), await openTab(context)];
   // Wait until every tab has finished its restore request (the cached state shows first), then count.
   for (const p of tabs) await expect(p.locator('#session-from-cache')).toHaveText('false');
@@ -64,7 +77,7 @@ test('three tabs make exactly one refresh request per interval', async ({ demo, 
 
 test('offline then online keeps the session', async ({ demo, emulator, context, page }) => {
   await context.clock.install();
-  await signIn(demo, emulator);
+  await signedIn(demo);
   const refreshes = countRequests(context, AUTHENTICATE);
   const failed: string[] = [];
   page.on('requestfailed', (r) => { if (new URL(r.url()).pathname === AUTHENTICATE) failed.push(r.url()); });
