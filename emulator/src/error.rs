@@ -43,95 +43,185 @@ pub enum EmulatorError {
 /// `cross_site_request_forbidden`, `route_not_found`) guard the local surfaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorType {
+    /// `action_available_only_for_active_members` (400).
     ActionAvailableOnlyForActiveMembers,
+    /// `allowed_auth_methods_required_for_restricted` (400).
     AllowedAuthMethodsRequiredForRestricted,
+    /// `allowed_mfa_methods_required_for_restricted` (400).
     AllowedMfaMethodsRequiredForRestricted,
+    /// `bad_request` (400).
     BadRequest,
+    /// `cannot_assign_default_rbac_role_id` (400).
     CannotAssignDefaultRbacRoleId,
+    /// `duplicate_member_email` (400).
     DuplicateMemberEmail,
+    /// `email_unverified_for_reactivation` (400).
     EmailUnverifiedForReactivation,
+    /// `invalid_argument` (400).
     InvalidArgument,
+    /// `invalid_connection_for_jit_provisioning` (400).
     InvalidConnectionForJitProvisioning,
+    /// `invalid_email` (400).
     InvalidEmail,
+    /// `invalid_email_for_invites` (400).
     InvalidEmailForInvites,
+    /// `invalid_expiration` (400).
     InvalidExpiration,
+    /// `invalid_intermediate_session_token_for_organization` (400).
     InvalidIntermediateSessionTokenForOrganization,
+    /// `invalid_member_get_fields` (400).
     InvalidMemberGetFields,
+    /// `invalid_mfa_default_method` (400).
     InvalidMfaDefaultMethod,
+    /// `invalid_oauth_allowed_tenants_format` (400).
     InvalidOauthAllowedTenantsFormat,
+    /// `invalid_organization_auth_factor_setting` (400).
     InvalidOrganizationAuthFactorSetting,
+    /// `invalid_organization_external_id` (400).
     InvalidOrganizationExternalId,
+    /// `invalid_organization_name` (400).
     InvalidOrganizationName,
+    /// `invalid_organization_slug` (400).
     InvalidOrganizationSlug,
+    /// `invalid_phone_number` (400).
     InvalidPhoneNumber,
+    /// `invalid_pkce_code_challenge` (400).
     InvalidPkceCodeChallenge,
+    /// `invalid_rbac_role_id` (400).
     InvalidRbacRoleId,
+    /// `invalid_session_duration_minutes` (400).
     InvalidSessionDurationMinutes,
+    /// `invalid_sso_default_connection_id` (400).
     InvalidSsoDefaultConnectionId,
+    /// `member_search_expected_array_of_strings` (400).
     MemberSearchExpectedArrayOfStrings,
+    /// `member_search_expected_boolean` (400).
     MemberSearchExpectedBoolean,
+    /// `member_search_expected_string` (400).
     MemberSearchExpectedString,
+    /// `member_search_filter_name_must_be_string` (400).
     MemberSearchFilterNameMustBeString,
+    /// `member_search_filter_name_not_recognized` (400).
     MemberSearchFilterNameNotRecognized,
+    /// `member_search_missing_filter_name` (400).
     MemberSearchMissingFilterName,
+    /// `member_search_member_email_fuzzy_too_short` (400).
     MemberSearchMemberEmailFuzzyTooShort,
+    /// `member_search_member_mfa_phone_number_fuzzy_too_short` (400).
     MemberSearchMemberMfaPhoneNumberFuzzyTooShort,
+    /// `member_search_missing_filter_value` (400).
     MemberSearchMissingFilterValue,
+    /// `member_search_organization_ids_empty` (400).
     MemberSearchOrganizationIdsEmpty,
+    /// `no_discovery_redirect_urls_set` (400).
     NoDiscoveryRedirectUrlsSet,
+    /// `no_invite_redirect_urls_set` (400).
     NoInviteRedirectUrlsSet,
+    /// `no_login_redirect_urls_set` (400).
     NoLoginRedirectUrlsSet,
+    /// `no_match_for_provided_magic_link_url` (400).
     NoMatchForProvidedMagicLinkUrl,
+    /// `no_reset_password_redirect_urls_set` (400).
     NoResetPasswordRedirectUrlsSet,
+    /// `no_session_arguments` (400).
     NoSessionArguments,
+    /// `no_session_revoke_arguments` (400).
     NoSessionRevokeArguments,
+    /// `no_signup_redirect_urls_set` (400).
     NoSignupRedirectUrlsSet,
+    /// `organization_name_missing` (400).
     OrganizationNameMissing,
+    /// `organization_settings_domain_too_common` (400).
     OrganizationSettingsDomainTooCommon,
+    /// `organization_settings_duplicate_domain` (400).
     OrganizationSettingsDuplicateDomain,
+    /// `organization_settings_invalid_domain` (400).
     OrganizationSettingsInvalidDomain,
+    /// `organization_slug_already_used` (400).
     OrganizationSlugAlreadyUsed,
+    /// `pkce_did_not_expect_code_verifier` (400).
     PkceDidNotExpectCodeVerifier,
+    /// `pkce_expected_code_verifier` (400).
     PkceExpectedCodeVerifier,
+    /// `pkce_mismatch` (400).
     PkceMismatch,
+    /// `rbac_invalid_domain` (400).
     RbacInvalidDomain,
+    /// `retired_email_missing_email_identifiers` (400).
     RetiredEmailMissingEmailIdentifiers,
+    /// `retired_member_email` (400).
     RetiredMemberEmail,
+    /// `search_invalid_status_filter` (400).
     SearchInvalidStatusFilter,
+    /// `session_too_old_to_reset_password` (400).
     SessionTooOldToResetPassword,
+    /// `too_many_session_arguments` (400).
     TooManySessionArguments,
+    /// `too_many_session_revoke_arguments` (400).
     TooManySessionRevokeArguments,
+    /// `weak_password` (400).
     WeakPassword,
+    /// `cannot_update_trusted_metadata` (401).
     CannotUpdateTrustedMetadata,
+    /// `jwt_invalid_audience` (401).
     JwtInvalidAudience,
+    /// `jwt_invalid_claims` (401).
     JwtInvalidClaims,
+    /// `jwt_invalid_issuer` (401).
     JwtInvalidIssuer,
+    /// `unable_to_auth_magic_link` (401).
     UnableToAuthMagicLink,
+    /// `unable_to_auth_otp_code` (401).
     UnableToAuthOtpCode,
+    /// `unable_to_auth_password_reset_token` (401).
     UnableToAuthPasswordResetToken,
+    /// `unable_to_parse_session_jwt` (401).
     UnableToParseSessionJwt,
+    /// `unauthorized_credentials` (401).
     UnauthorizedCredentials,
+    /// `cross_site_request_forbidden` (403).
     CrossSiteRequestForbidden,
+    /// `email_jit_provisioning_not_allowed` (403).
     EmailJitProvisioningNotAllowed,
+    /// `host_not_allowed` (403).
     HostNotAllowed,
+    /// `invalid_email_for_jit_provisioning` (403).
     InvalidEmailForJitProvisioning,
+    /// `operation_restricted_by_organization_auth_methods` (403).
     OperationRestrictedByOrganizationAuthMethods,
+    /// `session_authorization_error` (403).
     SessionAuthorizationError,
+    /// `session_authorization_tenancy_error` (403).
     SessionAuthorizationTenancyError,
+    /// `email_not_found` (404).
     EmailNotFound,
+    /// `intermediate_session_not_found` (404).
     IntermediateSessionNotFound,
+    /// `magic_link_not_found` (404).
     MagicLinkNotFound,
+    /// `member_not_found` (404).
     MemberNotFound,
+    /// `member_password_not_found` (404).
     MemberPasswordNotFound,
+    /// `no_deleted_member_found_for_reactivation` (404).
     NoDeletedMemberFoundForReactivation,
+    /// `organization_not_found` (404).
     OrganizationNotFound,
+    /// `otp_code_not_found` (404).
     OtpCodeNotFound,
+    /// `project_not_found` (404).
     ProjectNotFound,
+    /// `route_not_found` (404).
     RouteNotFound,
+    /// `session_not_found` (404).
     SessionNotFound,
+    /// `method_not_allowed` (405).
     MethodNotAllowed,
+    /// `request_too_large` (413).
     RequestTooLarge,
+    /// `user_lock_limit_reached` (429).
     UserLockLimitReached,
+    /// `internal_server_error` (500).
     InternalServerError,
 }
 

@@ -21,8 +21,13 @@
 //! # Ok(()) }
 //! ```
 //!
+//! For an app's own tests, [`testing::TestEmulator`] starts one on a free port and signs a member
+//! in with one call (see its docs and `TESTING.md`).
+//!
 //! Decisions where Stytch's behaviour is not documented are written on the items that
 //! implement them (see `sdk`, `backend`, `extract`).
+
+#![warn(missing_docs)]
 
 mod domain;
 mod error;
@@ -53,8 +58,11 @@ use infra::keys::SigningKey;
 /// The local project's credentials.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct ProjectInfo {
+    /// `project-test-…`: the user name of backend API calls.
     pub project_id: String,
+    /// `public-token-test-…`: what the frontend SDK is configured with.
     pub public_token: String,
+    /// The password of backend API calls.
     pub secret: String,
 }
 

@@ -13,12 +13,22 @@ use stytch_emulator::{Access, Emulator};
 
 /// Local, Stytch-compatible B2B API emulator.
 #[derive(Parser, Debug)]
-#[command(name = "stytch-emulator", version, about)]
+#[command(
+    name = "stytch-emulator",
+    version,
+    about = "A local, Stytch-compatible B2B API: point @stytch/vanilla-js or leptos-stytch at it (testAPIURL / liveAPIURL) and Stytch's backend clients at the same URL.",
+    after_help = "Surfaces: SDK /sdk/v1/..., backend /v1/b2b/... (Basic project_id:secret), control /emulator/v1/... \
+(messages, reset, project credentials, health, and POST /emulator/v1/sessions, which signs a member in \
+with one call for tests). On start it prints one line to stdout:\n  \
+stytch-emulator listening on http://HOST:PORT public_token=... project_id=...\n\
+Requests are logged to stderr (method, path, status; never tokens). SIGINT or SIGTERM stops it."
+)]
 struct Cli {
-    /// TCP port to listen on.
+    /// TCP port to listen on (0: a free port, shown in the line printed on start).
     #[arg(long, default_value_t = 4010)]
     port: u16,
-    /// Address to bind.
+    /// Address to bind. A non-loopback address is also accepted as a Host name (other names get 403
+    /// host_not_allowed, against DNS rebinding).
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
     /// SQLite database file (created with its directories when missing).
@@ -34,7 +44,8 @@ struct Cli {
     memory: bool,
     /// Seed JSON file: project credentials, settings, organizations and members. Applied only when
     /// the database is new; an existing database keeps the seed it was made with (delete the file,
-    /// or use --memory, to start from a changed seed).
+    /// or use --memory, to start from a changed seed). Without it: generated credentials and the
+    /// organization "acme" (domain example.com) with admin@example.com.
     #[arg(long, value_name = "FILE")]
     seed: Option<PathBuf>,
     /// Also allow this origin for CORS and control-API writes (repeatable; not stored).

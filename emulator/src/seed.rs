@@ -19,14 +19,19 @@ use crate::error::EmulatorError;
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct Seed {
+    /// Project credentials and name (generated when missing).
     pub project: SeedProject,
-    /// Origins allowed by CORS (exact match on scheme://host[:port]).
+    /// Origins allowed by CORS (exact match on `scheme://host[:port]`).
     pub allowed_origins: Vec<String>,
     /// Allowed magic-link redirect URLs; the first one is the default.
     pub redirect_urls: Vec<String>,
+    /// Email magic links must carry a PKCE code challenge.
     pub pkce_required_for_email_magic_links: bool,
+    /// Password resets must carry a PKCE code challenge.
     pub pkce_required_for_password_resets: bool,
+    /// Reported by bootstrap (OAuth is not emulated).
     pub pkce_required_for_oauth: bool,
+    /// Reported by bootstrap (SSO is not emulated).
     pub pkce_required_for_sso: bool,
     /// The LUDS password policy; `None` (the default) means zxcvbn. Bootstrap returns it as
     /// `password_config`.
@@ -35,6 +40,7 @@ pub struct Seed {
     pub http_only_cookies: bool,
     /// Custom roles/resources, merged after Stytch's defaults.
     pub rbac_policy: RbacPolicy,
+    /// Organizations, each with its members.
     pub organizations: Vec<SeedOrganization>,
 }
 
@@ -42,9 +48,13 @@ pub struct Seed {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct SeedProject {
+    /// `project-test-…`; authenticates backend calls with `secret`.
     pub project_id: Option<String>,
+    /// `public-token-test-…`: what the frontend SDK is configured with.
     pub public_token: Option<String>,
+    /// The backend API secret.
     pub secret: Option<String>,
+    /// Shown by bootstrap.
     pub name: Option<String>,
 }
 
@@ -52,31 +62,45 @@ pub struct SeedProject {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct RbacPolicy {
+    /// Custom roles (Stytch's default roles are always there).
     pub roles: Vec<RbacRole>,
+    /// Custom resources (Stytch's `stytch.*` resources are always there).
     pub resources: Vec<RbacResource>,
+    /// Scopes, passed through to bootstrap as given.
     pub scopes: Vec<serde_json::Value>,
 }
 
+/// A custom RBAC role.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct RbacRole {
+    /// The role's id, e.g. `editor`.
     pub role_id: String,
+    /// What it is for.
     pub description: String,
+    /// What the role may do.
     pub permissions: Vec<RbacPermission>,
 }
 
+/// The actions a role may take on one resource.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct RbacPermission {
+    /// The resource's id, e.g. `documents` or `stytch.member`.
     pub resource_id: String,
+    /// Action names (`*` for all).
     pub actions: Vec<String>,
 }
 
+/// A custom RBAC resource and its actions.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct RbacResource {
+    /// The resource's id, e.g. `documents` or `stytch.member`.
     pub resource_id: String,
+    /// What it is for.
     pub description: String,
+    /// Action names (`*` for all).
     pub actions: Vec<String>,
 }
 
@@ -85,9 +109,12 @@ pub struct RbacResource {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct SeedOrganization {
+    /// The id; by default derived from the project id and slug (stable across resets).
     pub organization_id: Option<String>,
+    /// Name, slug, domains, JIT and auth-method settings.
     #[serde(flatten)]
     pub settings: OrgSettings,
+    /// Its members.
     pub members: Vec<SeedMember>,
 }
 
@@ -95,20 +122,35 @@ pub struct SeedOrganization {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct OrgSettings {
+    /// Display name.
     pub organization_name: Option<String>,
+    /// Unique slug (alphanumeric and `-._~`, 2 to 128 characters).
     pub organization_slug: Option<String>,
+    /// Logo URL.
     pub organization_logo_url: Option<String>,
+    /// Your own id for it.
     pub organization_external_id: Option<String>,
+    /// Metadata only the backend can write.
     pub trusted_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Domains for JIT provisioning and restricted invites.
     pub email_allowed_domains: Option<Vec<String>>,
+    /// `RESTRICTED` (new emails of an allowed domain may join) or `NOT_ALLOWED`.
     pub email_jit_provisioning: Option<String>,
+    /// `ALL_ALLOWED`, `RESTRICTED` (allowed domains only) or `NOT_ALLOWED`.
     pub email_invites: Option<String>,
+    /// Stored and reported (SSO is not emulated).
     pub sso_jit_provisioning: Option<String>,
+    /// `ALL_ALLOWED` or `RESTRICTED` (to `allowed_auth_methods`).
     pub auth_methods: Option<String>,
+    /// e.g. `magic_link`, `email_otp`, `password`.
     pub allowed_auth_methods: Option<Vec<String>>,
+    /// `ALL_ALLOWED` or `RESTRICTED` (to `allowed_mfa_methods`).
     pub mfa_methods: Option<String>,
+    /// e.g. `sms_otp`, `totp`.
     pub allowed_mfa_methods: Option<Vec<String>>,
+    /// `OPTIONAL` or `REQUIRED_FOR_ALL`.
     pub mfa_policy: Option<String>,
+    /// Stored and reported (OAuth is not emulated).
     pub oauth_tenant_jit_provisioning: Option<String>,
 }
 
@@ -116,13 +158,19 @@ pub struct OrgSettings {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct SeedMember {
+    /// The id; by default derived from the organization id and email (stable across resets).
     pub member_id: Option<String>,
+    /// The member's email.
     pub email_address: String,
+    /// Display name.
     pub name: String,
+    /// Assigned role ids, e.g. `stytch_admin`.
     pub roles: Vec<String>,
     /// `active` (default), `pending` or `invited`.
     pub status: String,
+    /// Whether the email counts as verified.
     pub email_address_verified: bool,
+    /// Exempt from the organization's auth-method restrictions.
     pub is_breakglass: bool,
     /// An initial password (argon2-hashed at seed time; not strength-checked).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -8,7 +8,7 @@
 //! * `discovery/organizations` with an IST in the body lists all membership types; without one
 //!   it uses the session of the Basic header and lists only active, pending and invited
 //!   memberships; with neither → 401 `unauthorized_credentials`;
-//! * `discovery/organizations/create`: the name defaults to "<local part>'s Organization" and the
+//! * `discovery/organizations/create`: the name defaults to `"<local part>'s Organization"` and the
 //!   slug to a slug of the name (a random suffix is added when that derived slug is taken; an
 //!   explicit taken slug → 400 `organization_slug_already_used`). The creator gets
 //!   `stytch_admin`. An IST whose factor did not verify the email still creates the
