@@ -13,7 +13,15 @@ log "cargo fmt --check"
 cargo fmt --all -- --check
 log "cargo clippy"
 cargo clippy -q --workspace --all-targets -- -D warnings
-cargo clippy -q --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -q --target wasm32-unknown-unknown -p leptos-stytch -p leptos-stytch-demo --all-targets -- -D warnings
+
+# The library never forces a Leptos mode, so it must build in every one an app may pick, on that mode's target.
+log "cargo check: the library with each feature set"
+cargo check -q -p leptos-stytch
+cargo check -q -p leptos-stytch --features ssr
+cargo check -q -p leptos-stytch --target wasm32-unknown-unknown
+cargo check -q -p leptos-stytch --target wasm32-unknown-unknown --features csr
+cargo check -q -p leptos-stytch --target wasm32-unknown-unknown --features hydrate
 
 log "native tests"
 cargo test --workspace
