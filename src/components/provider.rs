@@ -90,6 +90,17 @@ fn server_rendered(client: StytchB2BClient, children: Children) -> impl IntoView
             async move { resolve(&cookie_options).await }
         },
     );
+    provide(client.clone());
+    // leptos_router discovers an app's routes (and their SSR modes) by rendering it once, outside any real
+    // request and with resources suppressed; a Suspense would hide the router from that pass.
+    #[cfg(feature = "ssr")]
+    if leptos_router::RouteList::is_generating() {
+        return children().into_any();
+    }
+    // The children are built at once (so a router inside is seen by route discovery) but rendered by the
+    // Suspense only once the session is in: the Suspend before them adopts it first, on the server when the
+    // resource resolves and in the browser synchronously while hydrating, since the value is in the page.
+    // They must read the hooks reactively (in closures), as Leptos views do.
     view! {
         <Suspense>
             {Suspend::new(async move {
@@ -97,11 +108,11 @@ fn server_rendered(client: StytchB2BClient, children: Children) -> impl IntoView
                 if found.resolved {
                     client.adopt_server_state(found.state);
                 }
-                provide(client);
-                children()
             })}
+            {children()}
         </Suspense>
     }
+    .into_any()
 }
 
 #[cfg(feature = "ssr")]

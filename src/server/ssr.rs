@@ -12,7 +12,7 @@ use std::fmt;
 use leptos::prelude::use_context;
 
 use crate::core::client::parse_response;
-use crate::core::error::{ErrorType, StytchError};
+use crate::core::error::StytchError;
 use crate::core::models::{AuthenticateResponse, SessionState};
 use crate::core::options::CookieOptions;
 
@@ -127,9 +127,14 @@ impl StytchServer {
     }
 }
 
-/// A 4xx about the session itself. 401 and 403 are about this server's credentials, 429 is a rate limit:
-/// none of those says anything about the member's session.
+/// A 4xx about the session itself. A 429 is a rate limit, and these error types are about this server's
+/// own credentials (its project id or secret): none of those says anything about the member's session.
 fn refuses_the_session(error: &StytchError) -> bool {
+    const SERVER_CREDENTIALS: [&str; 3] = [
+        "unauthorized_credentials",
+        "invalid_secret_authentication",
+        "invalid_project_id_authentication",
+    ];
     match error {
         StytchError::Api {
             status_code,
@@ -137,8 +142,8 @@ fn refuses_the_session(error: &StytchError) -> bool {
             ..
         } => {
             (400..500).contains(status_code)
-                && ![401, 403, 429].contains(status_code)
-                && *error_type != ErrorType::InvalidSecretAuthentication
+                && *status_code != 429
+                && !SERVER_CREDENTIALS.contains(&error_type.as_str())
         }
         _ => false,
     }
