@@ -5,6 +5,15 @@
 
 mod support;
 
+/// The README's usage snippet, verbatim (see `the_readme_snippet_is_this_file`).
+mod readme_app {
+    include!("support/readme_app.rs");
+
+    pub fn app() -> impl IntoView {
+        App()
+    }
+}
+
 use leptos_stytch::server::{StytchServer, request_session_tokens};
 use leptos_stytch::{CookieOptions, StytchError};
 use stytch_emulator::Emulator;
@@ -189,4 +198,90 @@ fn the_session_cookies_are_read_from_the_request() {
         request_session_tokens(&empty, &CookieOptions::default()),
         (None, None)
     );
+}
+
+#[test]
+fn the_readme_snippet_is_this_file() {
+    let readme = std::fs::read_to_string("README.md").expect("README.md");
+    assert!(
+        readme.contains(&format!(
+            "```rust\n{}```",
+            include_str!("support/readme_app.rs")
+        )),
+        "tests/support/readme_app.rs must be the README's usage snippet, verbatim"
+    );
+}
+
+/// Renders the README's `App` the way leptos_axum does for a request: in order, with the request's parts
+/// and a `StytchServer` in context, every resource awaited. On a thread of its own, since it blocks.
+fn render_readme_app(server: StytchServer, cookie: Option<&str>) -> String {
+    use futures::StreamExt;
+    use leptos::prelude::*;
+
+    // As under leptos_axum: tasks on tokio (the backend call is a reqwest request).
+    let _ = any_spawner::Executor::init_tokio();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut request = http::Request::builder();
+    if let Some(cookie) = cookie {
+        request = request.header("Cookie", cookie);
+    }
+    let (parts, ()) = request.body(()).expect("request").into_parts();
+    let owner = Owner::new_root(Some(std::sync::Arc::new(
+        hydration_context::SsrSharedContext::new(),
+    )));
+    owner.with(|| {
+        provide_context(server);
+        provide_context(parts);
+        // Building the view already starts the provider's resource.
+        let _entered = runtime.enter();
+        runtime.block_on(
+            readme_app::app()
+                .into_view()
+                .to_html_stream_in_order()
+                .collect::<String>(),
+        )
+    })
+}
+
+#[test]
+fn the_readme_snippet_renders_the_signed_in_member_on_the_server() {
+    support::run(async {
+        let h = support::Harness::new().await;
+        let base = serve(&h.emulator).await;
+        let session = sign_in(&h).await;
+        let server = server_for(&base, &h.emulator);
+        // The render blocks its thread; the emulator is served by this runtime's own thread.
+        let signed_in = {
+            let (server, cookie) = (server.clone(), format!("stytch_session={}", session.token));
+            std::thread::spawn(move || render_readme_app(server, Some(&cookie)))
+        };
+        let signed_out = {
+            let server = server.clone();
+            std::thread::spawn(move || render_readme_app(server, None))
+        };
+        let forged = {
+            let server = server.clone();
+            std::thread::spawn(move || render_readme_app(server, Some("stytch_session=forged")))
+        };
+        let wait = |t: std::thread::JoinHandle<String>| async move {
+            loop {
+                if t.is_finished() {
+                    return t.join().expect("render");
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        };
+        let html = wait(signed_in).await;
+        assert!(html.contains("Hello, admin@example.com"), "{html}");
+        // The tokens themselves are never rendered.
+        assert!(!html.contains(&session.token), "{html}");
+        assert!(!html.contains(&session.jwt), "{html}");
+        let html = wait(signed_out).await;
+        assert!(html.contains("Please sign in"), "{html}");
+        let html = wait(forged).await;
+        assert!(html.contains("Please sign in"), "{html}");
+    });
 }
