@@ -10,7 +10,6 @@ if [ "${1:-}" != "--serve" ]; then
   ensure_wasm_tools
   build_emulator
   build_ssr_example
-  EMULATOR_BIN="$ROOT/target/debug/stytch-emulator"
   "$EMULATOR_BIN" --memory --host "$SSR_HOST" --port "$SSR_EMULATOR_PORT" --seed "$SSR_SEED" &
   EMULATOR_PID=$!
   SERVER_PID=""

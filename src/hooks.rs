@@ -101,8 +101,8 @@ pub fn use_stytch_organization() -> UseStytchValue<Organization> {
 ///
 /// Until the bootstrap has arrived the cached copy from localStorage is used (or `false` without
 /// one); the signal updates when the fetched policy arrives. In a server-rendered app (`ssr` /
-/// `hydrate`) the server and the browser's first render both start without a policy, so they agree. The answer is a UI hint: the server
-/// checks every call again.
+/// `hydrate`) the server and the browser's first render both start without a policy, so they agree.
+/// The answer is a UI hint: the server checks every call again.
 ///
 /// ```no_run
 /// use leptos::prelude::*;

@@ -86,11 +86,15 @@ test('the HTML, fetched without JavaScript, already shows the signed-in member',
   const html = await (await request.get(`${SITE}/member`, {
     headers: { Cookie: `stytch_session=${token}; stytch_session_jwt=${jwt}` },
   })).text();
-  expect(html).toMatch(/<dd id="member-email"[^>]*>member@example\.com/);
-  expect(html).toMatch(/<dd id="member-name"[^>]*>Max Member/);
-  expect(html).toMatch(/<dd id="organization-name"[^>]*>Acme/);
-  expect(html).toMatch(/id="auth-state" data-initialized="true" data-from-cache="false"[^>]*>signed in/);
+  // In the body itself, not in a template that a script would move there later.
+  const body = html.slice(0, html.indexOf('</body>'));
+  expect(body).not.toContain('<template');
+  expect(body).toMatch(/<dd id="member-email"[^>]*>member@example\.com/);
+  expect(body).toMatch(/<dd id="member-name"[^>]*>Max Member/);
+  expect(body).toMatch(/<dd id="organization-name"[^>]*>Acme/);
+  expect(body).toMatch(/id="auth-state" data-initialized="true" data-from-cache="false"[^>]*>signed in/);
   expect(html).not.toContain('id="signed-out"');
+  expect(body).toContain('id="members-denied"');
   // The tokens themselves never go into the page.
   expect(html).not.toContain(token);
   expect(html).not.toContain(jwt);
@@ -132,6 +136,8 @@ test('hydration: no warnings, the signed-out UI never appears, localStorage is n
   await page.goto('/member');
   await hydrated(page);
   await expect(page.locator('#member-email')).toHaveText(EMAIL);
+  // A plain member: <Authorized> says no on the server, while hydrating and with the fetched policy.
+  await expect(page.locator('#members-denied')).toBeVisible();
   // The app never read the cached state: the server's answer took its place.
   const reads: string[] = await page.evaluate(() => [...(window as any).__reads]);
   expect(reads).not.toContain(STATE_KEY);

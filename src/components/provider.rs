@@ -38,9 +38,9 @@ pub(crate) struct StytchStateContext(pub(crate) ArcRwSignal<StateSnapshot>);
 /// Stytch cannot be reached the page renders "not known yet" and the browser restores the session itself.
 ///
 /// The session is awaited inside a `<Suspense>` with a blocking resource, so the HTML waits for it. For the
-/// signed-in page to show without JavaScript, serve the routes with `SsrMode::PartiallyBlocked` (or
-/// `InOrder` / `Async`); with out-of-order streaming it arrives in the same response but is put in place
-/// by a script.
+/// signed-in page to show without JavaScript, serve the routes with `SsrMode::InOrder` (or `Async`); with
+/// out-of-order streaming (leptos_axum's default, and what it does for `PartiallyBlocked` too) it arrives
+/// in the same response but a script puts it in place.
 #[component]
 pub fn StytchB2BProvider(
     /// The client to provide. Build it once per page.

@@ -6,9 +6,9 @@ use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use leptos_stytch::{
-    Authenticated, PasswordAuthenticateRequest, RevokeOptions, StytchB2BClient, StytchB2BOptions,
-    StytchB2BProvider, use_stytch_b2b_client, use_stytch_member, use_stytch_member_session,
-    use_stytch_organization,
+    Authenticated, Authorized, PasswordAuthenticateRequest, RevokeOptions, StytchB2BClient,
+    StytchB2BOptions, StytchB2BProvider, use_stytch_b2b_client, use_stytch_member,
+    use_stytch_member_session, use_stytch_organization,
 };
 
 /// The SDK API the browser talks to, and the project's public token (not a secret). Both builds, server and
@@ -64,10 +64,11 @@ pub fn App() -> impl IntoView {
                     <A href="/member">"Member"</A>
                 </nav>
                 <main data-hydrated=move || hydrated.get().to_string()>
-                    // Partially blocked: the session is part of the HTML itself, readable without JavaScript.
+                    // In order: the session is part of the HTML itself, readable without JavaScript.
+                    // (leptos_axum 0.8 streams `PartiallyBlocked` routes out of order.)
                     <Routes fallback=|| "Not found">
-                        <Route path=path!("/") view=Home ssr=SsrMode::PartiallyBlocked />
-                        <Route path=path!("/member") view=MemberPage ssr=SsrMode::PartiallyBlocked />
+                        <Route path=path!("/") view=Home ssr=SsrMode::InOrder />
+                        <Route path=path!("/member") view=MemberPage ssr=SsrMode::InOrder />
                     </Routes>
                 </main>
             </Router>
@@ -170,6 +171,15 @@ fn MemberPage() -> impl IntoView {
                 <dt>"Session expires"</dt>
                 <dd id="session-expires">{move || session.value.get().map(|s| s.expires_at)}</dd>
             </dl>
+            // Same answer on the server and in the first browser render; it follows the project's RBAC
+            // policy once the browser has fetched it.
+            <Authorized
+                resource="stytch.member"
+                action="search"
+                fallback=|| view! { <p id="members-denied">"Only admins may search members."</p> }
+            >
+                <p id="members-allowed">"You may search the organization's members."</p>
+            </Authorized>
             <ServerCheck />
             <Logout />
         </Authenticated>
