@@ -252,20 +252,16 @@ fn the_readme_snippet_renders_the_signed_in_member_on_the_server() {
         let h = support::Harness::new().await;
         let base = serve(&h.emulator).await;
         let session = sign_in(&h).await;
-        let server = server_for(&base, &h.emulator);
-        // The render blocks its thread; the emulator is served by this runtime's own thread.
-        let signed_in = {
-            let (server, cookie) = (server.clone(), format!("stytch_session={}", session.token));
-            std::thread::spawn(move || render_readme_app(server, Some(&cookie)))
+        // One StytchServer per render: each render runs its own runtime, and a reqwest client's pooled
+        // connections belong to the runtime that opened them.
+        let render = |cookie: Option<String>| {
+            let server = server_for(&base, &h.emulator);
+            std::thread::spawn(move || render_readme_app(server, cookie.as_deref()))
         };
-        let signed_out = {
-            let server = server.clone();
-            std::thread::spawn(move || render_readme_app(server, None))
-        };
-        let forged = {
-            let server = server.clone();
-            std::thread::spawn(move || render_readme_app(server, Some("stytch_session=forged")))
-        };
+        // The renders block their threads; the emulator is served by this runtime's own thread.
+        let signed_in = render(Some(format!("stytch_session={}", session.token)));
+        let signed_out = render(None);
+        let forged = render(Some("stytch_session=forged".to_owned()));
         let wait = |t: std::thread::JoinHandle<String>| async move {
             loop {
                 if t.is_finished() {

@@ -5,9 +5,12 @@
 //! The call is a plain HTTP request whose answer goes through this crate's own models, the very parser the
 //! browser's client uses, so the state the server renders and the state the browser later refreshes are
 //! the same values. (Stytch's `stytch` crate was the other candidate: its strictly typed responses would
-//! need converting into these models field by field, and it builds a second TLS and crypto stack.)
+//! need converting into these models, re-serialized through chrono's timestamps, and for this one call it
+//! brings reqwest 0.13, jsonwebtoken and aws-lc-rs, a C build. reqwest 0.12 is the version Leptos 0.8's own
+//! server functions use.)
 
 use std::fmt;
+use std::time::Duration;
 
 use leptos::prelude::use_context;
 
@@ -15,6 +18,10 @@ use crate::core::client::parse_response;
 use crate::core::error::StytchError;
 use crate::core::models::{AuthenticateResponse, SessionState};
 use crate::core::options::CookieOptions;
+
+/// How long a page render waits for Stytch before it gives up and renders "not known yet" (the browser then
+/// restores the session itself).
+const BACKEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Server-only Stytch configuration: the project id and secret for the backend API. Never send it to the
 /// browser; build it in the server's `main` and put it in the Leptos context of every request (for
@@ -58,7 +65,10 @@ impl StytchServer {
             project_id: project_id.into(),
             secret: secret.into(),
             base_url: base_url.into().trim_end_matches('/').to_owned(),
-            http: reqwest::Client::new(),
+            http: reqwest::Client::builder()
+                .timeout(BACKEND_TIMEOUT)
+                .build()
+                .unwrap_or_default(),
         }
     }
 
