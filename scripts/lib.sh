@@ -21,6 +21,11 @@ EMULATOR_HOST="$(setting emulator host)"
 EMULATOR_PORT="$(setting emulator port)"
 EMULATOR_SEED="$(setting emulator seed)"
 export SITE_HOST SITE_PORT EMULATOR_HOST EMULATOR_PORT EMULATOR_SEED
+SSR_HOST="$(setting ssr_example host)"
+SSR_PORT="$(setting ssr_example port)"
+SSR_EMULATOR_PORT="$(setting ssr_example emulator_port)"
+SSR_SEED="$(setting ssr_example seed)"
+export SSR_HOST SSR_PORT SSR_EMULATOR_PORT SSR_SEED
 
 apt_install() { # apt_install PACKAGE... (only those whose command is missing are passed in)
   [ "$#" -eq 0 ] && return 0
@@ -78,6 +83,41 @@ build_emulator() {
 build_demo() {
   log "trunk build --release (size profile + wasm-opt -Oz)"
   trunk build --release --skip-version-check >/dev/null
+}
+
+# The SSR example the way cargo-leptos would build it (which does not install on this toolchain): the server
+# binary with `ssr`, the browser bundle with `hydrate` through the wasm-bindgen CLI pinned to Cargo.lock,
+# laid out as [package.metadata.leptos] of examples/ssr/Cargo.toml says (site root, pkg dir, output name).
+# Debug builds: quick to build, and Leptos reports hydration mismatches only in debug builds.
+SSR_SITE_ROOT="$ROOT/target/site"
+SSR_BIN="$ROOT/target/debug/leptos-stytch-ssr-example"
+export SSR_SITE_ROOT SSR_BIN
+build_ssr_example() {
+  local api_url="http://$SSR_HOST:$SSR_EMULATOR_PORT"
+  log "SSR example: server (cargo build --features ssr)"
+  SSR_EXAMPLE_API_URL="$api_url" cargo build -q -p leptos-stytch-ssr-example --bin leptos-stytch-ssr-example --features ssr
+  log "SSR example: browser bundle (cargo build --target wasm32-unknown-unknown --features hydrate, wasm-bindgen)"
+  SSR_EXAMPLE_API_URL="$api_url" cargo build -q -p leptos-stytch-ssr-example --lib --target wasm32-unknown-unknown --features hydrate
+  rm -rf "$SSR_SITE_ROOT/pkg"
+  wasm-bindgen --target web --no-typescript --out-dir "$SSR_SITE_ROOT/pkg" --out-name ssr-example \
+    "$ROOT/target/wasm32-unknown-unknown/debug/leptos_stytch_ssr_example.wasm"
+
+
+}
+
+# seed_project KEY: a [project] value of the SSR example's seed (project_id, secret, public_token).
+seed_project() {
+  python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["project"][sys.argv[2]])' "$SSR_SEED" "$1"
+}
+
+# run_ssr_example: the built server against an emulator at SSR_EMULATOR_PORT, in the foreground; the
+# environment cargo-leptos would give it, and the project's secret in server-only configuration.
+run_ssr_example() {
+  STYTCH_PROJECT_ID="$(seed_project project_id)" STYTCH_SECRET="$(seed_project secret)" \
+  STYTCH_API_URL="http://$SSR_HOST:$SSR_EMULATOR_PORT" \
+  LEPTOS_OUTPUT_NAME=ssr-example LEPTOS_SITE_ROOT="$SSR_SITE_ROOT" LEPTOS_SITE_PKG_DIR=pkg \
+  LEPTOS_SITE_ADDR="$SSR_HOST:$SSR_PORT" LEPTOS_ENV=DEV \
+    exec "$SSR_BIN"
 }
 
 # wait_for URL: until it answers, for up to 60 s.

@@ -2,7 +2,7 @@
 # Sets everything up (idempotent) and runs every test: formatting and lints, native tests (client core
 # against the in-process emulator, emulator handlers, doctests), browser tests (wasm-bindgen-test in
 # headless Chromium, against an emulator over HTTP) and the end-to-end tests (Playwright driving the
-# Trunk-built demo against a running emulator).
+# Trunk-built demo, and the server-rendered example, each against a running emulator).
 source "$(dirname "$0")/lib.sh"
 
 ensure_browser
@@ -13,10 +13,24 @@ log "cargo fmt --check"
 cargo fmt --all -- --check
 log "cargo clippy"
 cargo clippy -q --workspace --all-targets -- -D warnings
-cargo clippy -q --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -q --target wasm32-unknown-unknown -p leptos-stytch -p leptos-stytch-demo --all-targets -- -D warnings
+cargo clippy -q -p leptos-stytch --features ssr --all-targets -- -D warnings
+cargo clippy -q -p leptos-stytch-ssr-example --features ssr --all-targets -- -D warnings
+cargo clippy -q -p leptos-stytch-ssr-example --target wasm32-unknown-unknown --features hydrate --lib -- -D warnings
+
+# The library never forces a Leptos mode, so it must build in every one an app may pick, on that mode's target.
+log "cargo check: the library with each feature set"
+cargo check -q -p leptos-stytch
+cargo check -q -p leptos-stytch --features ssr
+cargo check -q -p leptos-stytch --target wasm32-unknown-unknown
+cargo check -q -p leptos-stytch --target wasm32-unknown-unknown --features csr
+cargo check -q -p leptos-stytch --target wasm32-unknown-unknown --features hydrate
 
 log "native tests"
 cargo test --workspace
+log "native tests of the server side (ssr)"
+cargo test -p leptos-stytch --features ssr --test server
+cargo test -p leptos-stytch --features ssr --doc
 
 build_emulator
 
@@ -36,3 +50,7 @@ kill $WASM_EMULATOR_PID 2>/dev/null || true
 build_demo
 log "end-to-end tests (Playwright)"
 (cd end2end && npx playwright test)
+
+build_ssr_example
+log "end-to-end tests of the SSR example (Playwright)"
+(cd end2end && npx playwright test -c playwright.ssr.config.ts)

@@ -100,8 +100,9 @@ pub fn use_stytch_organization() -> UseStytchValue<Organization> {
 /// policy, exactly like [`RbacClient::is_authorized`](crate::core::rbac::RbacClient::is_authorized)).
 ///
 /// Until the bootstrap has arrived the cached copy from localStorage is used (or `false` without
-/// one); the signal updates when the fetched policy arrives. The answer is a UI hint: the server
-/// checks every call again.
+/// one); the signal updates when the fetched policy arrives. In a server-rendered app (`ssr` /
+/// `hydrate`) the server and the browser's first render both start without a policy, so they agree.
+/// The answer is a UI hint: the server checks every call again.
 ///
 /// ```no_run
 /// use leptos::prelude::*;
@@ -119,8 +120,16 @@ pub fn use_stytch_is_authorized(
 ) -> Signal<bool> {
     let client = use_stytch_b2b_client();
     let s = state();
-    let bootstrap = ArcRwSignal::new(client.bootstrap_sync());
-    {
+    // A server-rendered page starts without a policy on both sides (the server has no cached copy, and
+    // reading the browser's would make the first render differ), so server and browser answer alike until
+    // the browser has fetched the bootstrap.
+    let server_rendered = cfg!(any(feature = "ssr", feature = "hydrate"));
+    let bootstrap = ArcRwSignal::new(if server_rendered {
+        None
+    } else {
+        client.bootstrap_sync()
+    });
+    if !cfg!(feature = "ssr") {
         let bootstrap = bootstrap.clone();
         leptos::task::spawn_local(async move {
             let fetched = client.bootstrap_config().await;

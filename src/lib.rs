@@ -5,8 +5,13 @@
 
 pub mod core;
 
-#[cfg(target_arch = "wasm32")]
+// The platform follows the app's features, not the target alone: an `ssr` build never takes the browser
+// layer, and native code always has the server platform.
+#[cfg(all(target_arch = "wasm32", not(feature = "ssr")))]
 pub mod browser;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod server;
 
 pub use crate::core::client::{StateSnapshot, StytchB2BClient, Unsubscribe};
 pub use crate::core::discovery::{

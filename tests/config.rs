@@ -66,3 +66,44 @@ fn the_demo_seed_loads_in_the_emulator() {
         get(&config, "demo", "public_token").as_str().unwrap()
     );
 }
+
+#[test]
+fn the_ssr_example_seed_matches_leptos_toml_and_the_app() {
+    let config = leptos_toml();
+    let seed_path = get(&config, "ssr_example", "seed").as_str().unwrap();
+    let seed: Value =
+        serde_json::from_str(&std::fs::read_to_string(seed_path).expect("seed file")).unwrap();
+    let host = get(&config, "ssr_example", "host").as_str().unwrap();
+    let origin = format!(
+        "http://{host}:{}",
+        get(&config, "ssr_example", "port").as_integer().unwrap()
+    );
+    assert!(
+        seed["allowed_origins"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from(origin.clone())),
+        "seed must allow {origin}"
+    );
+    // The app bakes in what the browser needs (not the secret): the same token, organization and API.
+    let app = std::fs::read_to_string("examples/ssr/src/app.rs").expect("examples/ssr/src/app.rs");
+    let api = format!(
+        "\"http://{host}:{}\"",
+        get(&config, "ssr_example", "emulator_port")
+            .as_integer()
+            .unwrap()
+    );
+    for needle in [
+        format!("\"{}\"", seed["project"]["public_token"].as_str().unwrap()),
+        format!(
+            "\"{}\"",
+            seed["organizations"][0]["organization_id"]
+                .as_str()
+                .unwrap()
+        ),
+        api,
+    ] {
+        assert!(app.contains(&needle), "app.rs must contain {needle}");
+    }
+    stytch_emulator::Seed::from_file(std::path::Path::new(seed_path)).expect("seed parses");
+}

@@ -40,14 +40,28 @@ impl StytchB2BClient {
     ///
     /// The client listens to `storage` events (state changes in other tabs), and to `visibilitychange` and
     /// `online`: a tab that comes back with an expired JWT, or back online, refreshes at once.
+    ///
+    /// With the `hydrate` feature (the browser half of a server-rendered app) the client reads nothing from
+    /// localStorage or cookies while the page hydrates: `<StytchB2BProvider>` hands it the session the server
+    /// rendered with, and the client starts right after hydration (the task runs once the synchronous
+    /// hydration pass has returned).
     pub fn with_options(public_token: impl Into<String>, options: StytchB2BOptions) -> Self {
-        let client = Self::with_platform(
-            public_token,
-            options,
+        let (transport, store, runtime) = (
             Arc::new(BrowserTransport),
             Arc::new(BrowserStore),
             Arc::new(BrowserRuntime),
         );
+        let client = if cfg!(feature = "hydrate") {
+            let client = Self::unstarted(public_token, options, transport, store, runtime.clone());
+            let starting = client.clone();
+            crate::core::platform::Runtime::spawn(
+                &*runtime,
+                Box::pin(async move { starting.start_after_hydration() }),
+            );
+            client
+        } else {
+            Self::with_platform(public_token, options, transport, store, runtime)
+        };
         listen_for_page_activity(&client);
         client
     }

@@ -26,8 +26,10 @@ const SDK_VERSION: &str = concat!("leptos-stytch@", env!("CARGO_PKG_VERSION"));
 
 /// The headless Stytch B2B client. Cheap to clone (an `Arc`); every clone shares one session state.
 ///
-/// In the browser, build it with [`StytchB2BClient::new`] or [`StytchB2BClient::with_options`]; anywhere else
-/// (tests, other platforms) with [`StytchB2BClient::with_platform`].
+/// Build it with [`StytchB2BClient::new`] or [`StytchB2BClient::with_options`]: in the browser they use the
+/// browser's fetch, cookies and localStorage; on the server (a server-rendered app) they build the per-request
+/// client that renders the session the server resolved. Anywhere else (tests, other platforms) use
+/// [`StytchB2BClient::with_platform`].
 #[derive(Clone)]
 pub struct StytchB2BClient {
     pub(crate) inner: Arc<Inner>,
@@ -112,6 +114,23 @@ impl StytchB2BClient {
         store: Arc<dyn Store>,
         runtime: Arc<dyn Runtime>,
     ) -> Self {
+        let client = Self::unstarted(public_token, options, transport, store, runtime);
+        client.load_cached_state();
+        client.start();
+        client
+    }
+
+    /// A client that has not started: nothing read from storage, no request sent, the state `None` and not
+    /// initialized. A server-rendered page builds it so that the first render, on the server and in the
+    /// browser, depends only on what the server resolved; see [`Self::adopt_server_state`] and
+    /// `start_after_hydration` (browser only).
+    pub(crate) fn unstarted(
+        public_token: impl Into<String>,
+        options: StytchB2BOptions,
+        transport: Arc<dyn Transport>,
+        store: Arc<dyn Store>,
+        runtime: Arc<dyn Runtime>,
+    ) -> Self {
         let public_token = public_token.into();
         let base_url = options
             .base_url
@@ -119,12 +138,7 @@ impl StytchB2BClient {
             .unwrap_or_else(|| default_base_url(&public_token).to_owned())
             .trim_end_matches('/')
             .to_owned();
-        let cached = store
-            .get_item(&state_key(&public_token))
-            .and_then(|raw| json::parse::<Option<SessionState>>(&raw).ok())
-            .flatten();
-        let from_cache = cached.is_some();
-        let client = Self {
+        Self {
             inner: Arc::new(Inner {
                 public_token,
                 base_url,
@@ -133,8 +147,8 @@ impl StytchB2BClient {
                 store,
                 runtime,
                 state: Mutex::new(StateSnapshot {
-                    state: cached,
-                    from_cache,
+                    state: None,
+                    from_cache: false,
                     is_initialized: false,
                 }),
                 listeners: Mutex::new(Vec::new()),
@@ -142,9 +156,69 @@ impl StytchB2BClient {
                 bootstrap: BootstrapCell::default(),
                 refresh: refresh::RefreshState::default(),
             }),
+        }
+    }
+
+    /// Serves the state cached in storage, flagged `from_cache`.
+    fn load_cached_state(&self) {
+        let cached = self
+            .inner
+            .store
+            .get_item(&state_key(&self.inner.public_token))
+            .and_then(|raw| json::parse::<Option<SessionState>>(&raw).ok())
+            .flatten();
+        let mut cell = lock(&self.inner.state);
+        cell.from_cache = cached.is_some();
+        cell.state = cached;
+    }
+
+    /// Takes the session the server resolved for this page (from the request's cookies, through Stytch's
+    /// backend API) as the client's state: `from_cache` false, initialized, nothing read or written. The
+    /// server renders with it, and the browser adopts the same value while hydrating, so both first
+    /// renders agree.
+    #[cfg(any(feature = "ssr", feature = "hydrate"))]
+    pub(crate) fn adopt_server_state(&self, state: Option<SessionState>) {
+        let snapshot = {
+            let mut cell = lock(&self.inner.state);
+            *cell = StateSnapshot {
+                state,
+                from_cache: false,
+                is_initialized: true,
+            };
+            cell.clone()
         };
-        client.start();
-        client
+        self.notify(&snapshot, true);
+    }
+
+    /// In the browser, once the page has hydrated: the client's own state machine takes over. A state the
+    /// server resolved is stored (localStorage, refresh timer) and counts as just verified; when the server
+    /// found no valid session, a session cookie it refused is removed (the intermediate session cookie is
+    /// kept: a discovery or MFA step may be under way). Without a server answer, the ordinary start-up runs.
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn start_after_hydration(&self) {
+        let snapshot = self.snapshot();
+        if !snapshot.is_initialized {
+            self.load_cached_state();
+            self.start();
+            return;
+        }
+        self.listen_to_other_tabs();
+        match snapshot.state {
+            Some(state) => {
+                refresh::mark_verified(self);
+                self.set_state(Some(state));
+            }
+            None => {
+                if self.session_token().is_some() || self.jwt().is_some() {
+                    self.remove_session_cookies();
+                }
+                self.set_state(None);
+            }
+        }
+        let client = self.clone();
+        self.inner.runtime.spawn(Box::pin(async move {
+            client.bootstrap_config().await;
+        }));
     }
 
     /// Start-up: listen to other tabs, decide whether there is a session to restore, fetch the bootstrap.

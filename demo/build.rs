@@ -1,7 +1,6 @@
-//! Bakes the `[demo]` table of `Leptos.toml` into the demo binary (`env!("STYTCH_DEMO_API_URL")`,
-//! `env!("STYTCH_DEMO_PUBLIC_TOKEN")`). Environment variables of the same names override it. The library
-//! itself reads nothing from here; without a `Leptos.toml` (the crate used as a dependency) the demo values
-//! fall back to the local emulator's defaults.
+//! Bakes the `[demo]` table of the top-level `Leptos.toml` into the demo binary (`env!("STYTCH_DEMO_API_URL")`,
+//! `env!("STYTCH_DEMO_PUBLIC_TOKEN")`). Environment variables of the same names override it. Without a
+//! `Leptos.toml` the demo values fall back to the local emulator's defaults.
 
 use serde::Deserialize;
 
@@ -27,10 +26,10 @@ impl Default for Demo {
 }
 
 fn main() {
-    println!("cargo:rerun-if-changed=Leptos.toml");
+    println!("cargo:rerun-if-changed=../Leptos.toml");
     println!("cargo:rerun-if-env-changed=STYTCH_DEMO_API_URL");
     println!("cargo:rerun-if-env-changed=STYTCH_DEMO_PUBLIC_TOKEN");
-    let config: LeptosToml = match std::fs::read_to_string("Leptos.toml") {
+    let config: LeptosToml = match std::fs::read_to_string("../Leptos.toml") {
         Ok(text) => match toml::from_str(&text) {
             Ok(c) => c,
             Err(e) => panic!("Leptos.toml is not valid: {e}"),
