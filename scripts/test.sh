@@ -32,6 +32,10 @@ log "native tests of the server side (ssr)"
 cargo test -p leptos-stytch --features ssr --test server
 cargo test -p leptos-stytch --features ssr --doc
 
+log "cargo package + docs (stytch-emulator)"
+cargo package -q -p stytch-emulator --allow-dirty
+RUSTDOCFLAGS="-D warnings" cargo doc -q -p stytch-emulator --no-deps
+
 build_emulator
 
 # Browser tests: an emulator of their own that allows the test runner's origin.
