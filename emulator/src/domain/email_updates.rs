@@ -12,8 +12,8 @@ use crate::domain::one_time_tokens::{self, Issue, Kind};
 use crate::domain::organizations::org_id;
 use crate::domain::rbac;
 use crate::domain::rbac::Actor;
+use crate::domain::redirects::magic_link;
 use crate::domain::redirects::redirect_url;
-use crate::domain::redirects::with_token;
 use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
@@ -98,7 +98,7 @@ pub fn start_email_update(
         },
         now,
     )?;
-    let link = with_token(&url, &token);
+    let link = magic_link(&url, &token);
     let org_name = org["organization_name"].as_str().unwrap_or("");
     messages::insert_message(
         conn,

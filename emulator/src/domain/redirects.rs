@@ -29,7 +29,7 @@ pub fn link(url: &str, token_type: &str, token: &str) -> String {
     format!("{url}{sep}stytch_token_type={token_type}&token={token}")
 }
 
-pub fn with_token(url: &str, token: &str) -> String {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}stytch_token_type=multi_tenant_magic_links&token={token}")
+/// An organization magic link (login, signup, invite, email update).
+pub fn magic_link(url: &str, token: &str) -> String {
+    link(url, "multi_tenant_magic_links", token)
 }

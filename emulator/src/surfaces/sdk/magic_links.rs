@@ -37,7 +37,7 @@ use crate::domain::one_time_tokens::{self, Issue, Kind};
 use crate::domain::organizations;
 use crate::domain::pkce;
 use crate::domain::redirects;
-use crate::domain::redirects::with_token;
+use crate::domain::redirects::magic_link;
 use crate::domain::sessions;
 use crate::domain::validation::email_domain;
 use crate::domain::validation::normalize_email;
@@ -232,7 +232,7 @@ async fn eml_login_or_signup(
         },
         now,
     )?;
-    let link = with_token(&url, &token);
+    let link = magic_link(&url, &token);
     let org_name = org["organization_name"].as_str().unwrap_or("");
     let (subject, verb) = if signup {
         (
