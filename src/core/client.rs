@@ -77,6 +77,7 @@ pub(crate) struct Inner {
 pub struct WeakStytchB2BClient(std::sync::Weak<Inner>);
 
 impl WeakStytchB2BClient {
+    /// The client, unless every strong handle to it has been dropped.
     pub fn upgrade(&self) -> Option<StytchB2BClient> {
         self.0.upgrade().map(|inner| StytchB2BClient { inner })
     }
@@ -89,6 +90,7 @@ pub struct Unsubscribe {
 }
 
 impl Unsubscribe {
+    /// Stops the callbacks; a no-op when the client is gone.
     pub fn unsubscribe(self) {
         if let Some(inner) = self.inner.upgrade() {
             lock(&inner.listeners).retain(|(id, _, _)| *id != self.id);

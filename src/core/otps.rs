@@ -31,16 +31,23 @@ pub struct OtpsEmailDiscoveryClient {
 /// Body of [`OtpsEmailClient::login_or_signup`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct OtpEmailLoginOrSignupRequest {
+    /// The organization to log in to or sign up for.
     pub organization_id: String,
+    /// Where to send the code.
     pub email_address: String,
+    /// Id of a custom email template for a login; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_template_id: Option<String>,
+    /// Id of a custom email template for a signup; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signup_template_id: Option<String>,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// How long a login code stays valid, 2 to 15 minutes; 10 when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_expiration_minutes: Option<u32>,
+    /// How long a signup code stays valid, 2 to 15 minutes; 10 when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signup_expiration_minutes: Option<u32>,
 }
@@ -48,10 +55,15 @@ pub struct OtpEmailLoginOrSignupRequest {
 /// Body of [`OtpsEmailClient::authenticate`].
 #[derive(Clone, PartialEq, Serialize)]
 pub struct OtpEmailAuthenticateRequest {
+    /// The one-time code from the email.
     pub code: String,
+    /// The address the code was sent to.
     pub email_address: String,
+    /// The organization the code was sent for.
     pub organization_id: String,
+    /// How long the session lasts, 5 to 527040 minutes (`Default` gives Stytch's 60).
     pub session_duration_minutes: u32,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
@@ -80,11 +92,15 @@ impl Default for OtpEmailAuthenticateRequest {
 /// Body of [`OtpsEmailDiscoveryClient::send`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct OtpEmailDiscoverySendRequest {
+    /// Where to send the code.
     pub email_address: String,
+    /// Id of a custom email template for the code email; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_template_id: Option<String>,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// How long the code stays valid, 2 to 15 minutes; 10 when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discovery_expiration_minutes: Option<u32>,
 }
@@ -92,7 +108,9 @@ pub struct OtpEmailDiscoverySendRequest {
 /// Body of [`OtpsEmailDiscoveryClient::authenticate`].
 #[derive(Clone, Default, PartialEq, Serialize)]
 pub struct OtpEmailDiscoveryAuthenticateRequest {
+    /// The one-time code from the email.
     pub code: String,
+    /// The address the code was sent to.
     pub email_address: String,
 }
 

@@ -19,8 +19,11 @@ use super::client::{StateSnapshot, StytchB2BClient};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RbacPolicy {
+    /// The project's roles.
     pub roles: Vec<RbacRole>,
+    /// The resources permissions refer to.
     pub resources: Vec<RbacResource>,
+    /// The project's OAuth scopes and the permissions they grant.
     pub scopes: Vec<Value>,
 }
 
@@ -28,8 +31,11 @@ pub struct RbacPolicy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RbacRole {
+    /// The role's id.
     pub role_id: String,
+    /// A human-readable description.
     pub description: String,
+    /// What the role may do.
     pub permissions: Vec<RbacPermission>,
 }
 
@@ -37,7 +43,9 @@ pub struct RbacRole {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RbacPermission {
+    /// The resource's id.
     pub resource_id: String,
+    /// The actions allowed.
     pub actions: Vec<String>,
 }
 
@@ -45,8 +53,11 @@ pub struct RbacPermission {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RbacResource {
+    /// The resource's id.
     pub resource_id: String,
+    /// A human-readable description.
     pub description: String,
+    /// Every action the resource has.
     pub actions: Vec<String>,
 }
 

@@ -18,7 +18,9 @@ pub struct SessionClient {
 /// [`SessionClient::get_info`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionInfo {
+    /// The session, `None` without one.
     pub session: Option<MemberSession>,
+    /// True while the value is still the one restored from storage and not yet confirmed by Stytch.
     pub from_cache: bool,
 }
 
@@ -40,7 +42,9 @@ pub struct RevokeOptions {
 /// Arguments of [`SessionClient::update_session`]. `Debug` shows neither token.
 #[derive(Clone, PartialEq)]
 pub struct UpdateSessionOptions {
+    /// The opaque session token to store.
     pub session_token: String,
+    /// The session JWT to store, if known.
     pub session_jwt: Option<String>,
 }
 

@@ -47,7 +47,12 @@ pub enum AuthenticateByUrlResult {
     Discovery(Box<DiscoveryAuthenticateResponse>),
     /// A token type this SDK does not authenticate by itself (e.g. `multi_tenant_passwords`, which
     /// needs a new password from the user): JS `{handled: false, tokenType, token}`.
-    NotHandled { token_type: String, token: String },
+    NotHandled {
+        /// The `stytch_token_type` query parameter.
+        token_type: String,
+        /// The `token` query parameter.
+        token: String,
+    },
 }
 
 impl std::fmt::Debug for AuthenticateByUrlResult {
