@@ -1,4 +1,4 @@
-//! The project bootstrap (`GET /sdk/v1/projects/bootstrap/{public_token}`, protocol §3): fetched once per
+//! The project bootstrap (`GET /sdk/v1/projects/bootstrap/{public_token}`): fetched once per
 //! client, shared by every caller that needs it, cached in localStorage under `::bootstrap`.
 
 use std::sync::Mutex;

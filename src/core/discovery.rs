@@ -4,6 +4,33 @@
 //! The discovery authenticates themselves live with their factor: `magic_links().discovery()`,
 //! `otps().email().discovery()` and `passwords().discovery()`. They store the intermediate
 //! session token (IST) in its cookie and clear any local session; the calls here send that IST.
+//!
+//! # Example
+//!
+//! ```
+//! use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchError};
+//! use leptos_stytch::ExchangeRequest;
+//!
+//! async fn pick_organization() -> Result<(), StytchError> {
+//!     let client = StytchB2BClient::with_options(
+//!         "public-token-test-…",
+//!         StytchB2BOptions { base_url: Some("http://127.0.0.1:4010".into()), ..Default::default() },
+//!     );
+//!     // After a discovery authenticate (e.g. `magic_links().discovery().authenticate`) stored an IST:
+//!     let found = client.discovery().organizations().list().await?;
+//!     if let Some(first) = found.discovered_organizations.first() {
+//!         client
+//!             .discovery()
+//!             .intermediate_sessions()
+//!             .exchange(ExchangeRequest {
+//!                 organization_id: first.organization.organization_id.clone(),
+//!                 ..Default::default()
+//!             })
+//!             .await?;
+//!     }
+//!     Ok(())
+//! }
+//! ```
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

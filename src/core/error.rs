@@ -107,7 +107,7 @@ impl ErrorType {
         }
     }
 
-    /// The four types after which Stytch's SDK gives a session up for lost (protocol §5,
+    /// The four types after which Stytch's SDK gives a session up for lost (its
     /// `UNRECOVERABLE_ERROR_TYPES`). Any other failure of a refresh is retried.
     pub fn is_unrecoverable(&self) -> bool {
         matches!(

@@ -1,4 +1,38 @@
 //! `client.magic_links()`: email magic links (JS `stytch.magicLinks`).
+//!
+//! # Example
+//!
+//! ```
+//! use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchError};
+//! use leptos_stytch::{EmailLoginOrSignupRequest, MagicLinksAuthenticateRequest};
+//!
+//! async fn magic_link(token_from_the_link: String) -> Result<(), StytchError> {
+//!     let client = StytchB2BClient::with_options(
+//!         "public-token-test-…",
+//!         StytchB2BOptions { base_url: Some("http://127.0.0.1:4010".into()), ..Default::default() },
+//!     );
+//!     // Email the link…
+//!     client
+//!         .magic_links()
+//!         .email()
+//!         .login_or_signup(EmailLoginOrSignupRequest {
+//!             email_address: "ada@example.com".into(),
+//!             organization_id: "organization-test-…".into(),
+//!             ..Default::default()
+//!         })
+//!         .await?;
+//!     // …and, on the page it leads to, exchange its `token` for a session.
+//!     let resp = client
+//!         .magic_links()
+//!         .authenticate(MagicLinksAuthenticateRequest {
+//!             magic_links_token: token_from_the_link,
+//!             ..Default::default()
+//!         })
+//!         .await?;
+//!     println!("signed in: {}", resp.member_authenticated);
+//!     Ok(())
+//! }
+//! ```
 
 use serde::Serialize;
 

@@ -3,6 +3,34 @@
 //! the caller's roles (a denial is 403 `session_authorization_error`); see each method for the
 //! permission. When a call targets the logged-in member, the stored member is updated (or, for
 //! `delete`, the local session is destroyed) like the JS SDK does.
+//!
+//! # Example
+//!
+//! ```
+//! use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchError};
+//! use leptos_stytch::{MemberSearchFilter, SearchMembersRequest, SearchQuery};
+//!
+//! async fn admins() -> Result<(), StytchError> {
+//!     let client = StytchB2BClient::with_options(
+//!         "public-token-test-…",
+//!         StytchB2BOptions { base_url: Some("http://127.0.0.1:4010".into()), ..Default::default() },
+//!     );
+//!     let page = client
+//!         .organization()
+//!         .members()
+//!         .search(SearchMembersRequest {
+//!             query: Some(SearchQuery::all(vec![MemberSearchFilter::MemberRoles(vec![
+//!                 "stytch_admin".into(),
+//!             ])])),
+//!             ..Default::default()
+//!         })
+//!         .await?;
+//!     for member in page.members {
+//!         println!("{}", member.email_address);
+//!     }
+//!     Ok(())
+//! }
+//! ```
 
 use std::collections::BTreeMap;
 
@@ -49,7 +77,7 @@ pub struct CreateMemberRequest {
 }
 
 /// Body of [`MembersClient::update`]. `member_id` goes in the path and, like the JS SDK, also in
-/// the body. Each other field needs its own permission (semantics §1.5).
+/// the body. Each other field needs its own `stytch.member` action.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateMemberRequest {
     /// The member to update.
@@ -98,7 +126,7 @@ pub enum SearchOperator {
     Or,
 }
 
-/// One operand of a member search: `{filter_name, filter_value}` with every filter of protocol §4.
+/// One operand of a member search: `{filter_name, filter_value}` with every filter the SDK offers.
 /// Fuzzy filters need at least 3 characters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(

@@ -1,4 +1,4 @@
-//! The objects Stytch returns (protocol §5). Every struct tolerates missing fields (`#[serde(default)]`)
+//! The objects Stytch returns. Every struct tolerates missing fields (`#[serde(default)]`)
 //! so that a newer or older server never breaks parsing; unknown fields are ignored.
 
 use serde::de::DeserializeOwned;

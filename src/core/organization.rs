@@ -1,4 +1,34 @@
 //! `client.organization()`: the logged-in member's organization (JS `stytch.organization`).
+//!
+//! # Example
+//!
+//! ```
+//! use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchError};
+//! use leptos_stytch::{GetBySlugRequest, UpdateOrganizationRequest};
+//!
+//! async fn organization() -> Result<(), StytchError> {
+//!     let client = StytchB2BClient::with_options(
+//!         "public-token-test-…",
+//!         StytchB2BOptions { base_url: Some("http://127.0.0.1:4010".into()), ..Default::default() },
+//!     );
+//!     let public = client
+//!         .organization()
+//!         .get_by_slug(GetBySlugRequest { organization_slug: "acme".into() })
+//!         .await?;
+//!     println!("{:?}", public.map(|o| o.organization_name));
+//!     // With a session: the member's own organization, read and renamed.
+//!     let organization = client.organization().get().await?;
+//!     println!("{}", organization.organization_slug);
+//!     client
+//!         .organization()
+//!         .update(UpdateOrganizationRequest {
+//!             organization_name: Some("Acme, Inc.".into()),
+//!             ..Default::default()
+//!         })
+//!         .await?;
+//!     Ok(())
+//! }
+//! ```
 
 use std::collections::BTreeMap;
 
@@ -42,7 +72,7 @@ pub struct EmailImplicitRoleAssignment {
 }
 
 /// Body of [`OrganizationClient::update`]: every field is optional and omitted when `None`. Each
-/// field needs its own `stytch.organization` action (semantics §1.5), e.g. `organization_name` →
+/// field needs its own `stytch.organization` action, e.g. `organization_name` →
 /// `update.info.name`, `email_allowed_domains` → `update.settings.allowed-domains`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateOrganizationRequest {

@@ -1,4 +1,41 @@
 //! `client.otps()`: one-time passcodes (JS `stytch.otps`). Only email OTPs for now.
+//!
+//! # Example
+//!
+//! ```
+//! use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchError};
+//! use leptos_stytch::{OtpEmailAuthenticateRequest, OtpEmailLoginOrSignupRequest};
+//!
+//! async fn email_code(code_from_the_email: String) -> Result<(), StytchError> {
+//!     let client = StytchB2BClient::with_options(
+//!         "public-token-test-…",
+//!         StytchB2BOptions { base_url: Some("http://127.0.0.1:4010".into()), ..Default::default() },
+//!     );
+//!     let email = "ada@example.com";
+//!     let organization_id = "organization-test-…";
+//!     client
+//!         .otps()
+//!         .email()
+//!         .login_or_signup(OtpEmailLoginOrSignupRequest {
+//!             email_address: email.into(),
+//!             organization_id: organization_id.into(),
+//!             ..Default::default()
+//!         })
+//!         .await?;
+//!     let resp = client
+//!         .otps()
+//!         .email()
+//!         .authenticate(OtpEmailAuthenticateRequest {
+//!             code: code_from_the_email,
+//!             email_address: email.into(),
+//!             organization_id: organization_id.into(),
+//!             ..Default::default()
+//!         })
+//!         .await?;
+//!     println!("signed in: {}", resp.member_authenticated);
+//!     Ok(())
+//! }
+//! ```
 
 use serde::Serialize;
 

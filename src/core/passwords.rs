@@ -1,11 +1,41 @@
 //! `client.passwords()`: passwords (JS `stytch.passwords`).
 //!
-//! PKCE field names differ by method, exactly as in the JS SDK (protocol §7): the org reset
+//! PKCE field names differ by method, exactly as in the JS SDK: the org reset
 //! sends `code_challenge` / `code_verifier`; the discovery reset sends `pkce_code_challenge` /
 //! `pkce_code_verifier`; `authenticate` and `discovery().authenticate` send `code_verifier`. All
 //! use the `passwords` namespace; a challenge is sent only when the project requires PKCE for
 //! password resets, a verifier whenever a pair is stored, and the pair is cleared after the call
 //! that consumes it succeeds.
+//!
+//! # Example
+//!
+//! ```
+//! use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchError};
+//! use leptos_stytch::{PasswordAuthenticateRequest, PasswordStrengthCheckRequest};
+//!
+//! async fn password_login(password: String) -> Result<(), StytchError> {
+//!     let client = StytchB2BClient::with_options(
+//!         "public-token-test-…",
+//!         StytchB2BOptions { base_url: Some("http://127.0.0.1:4010".into()), ..Default::default() },
+//!     );
+//!     let check = client
+//!         .passwords()
+//!         .strength_check(PasswordStrengthCheckRequest { password: password.clone(), email_address: None })
+//!         .await?;
+//!     if check.valid_password {
+//!         client
+//!             .passwords()
+//!             .authenticate(PasswordAuthenticateRequest {
+//!                 organization_id: "organization-test-…".into(),
+//!                 email_address: "ada@example.com".into(),
+//!                 password,
+//!                 ..Default::default()
+//!             })
+//!             .await?;
+//!     }
+//!     Ok(())
+//! }
+//! ```
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

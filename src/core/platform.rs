@@ -100,7 +100,7 @@ pub trait Transport: Send + Sync {
     fn send(&self, request: HttpRequest) -> LocalBoxFuture<'static, Result<HttpResponse, String>>;
 }
 
-/// A cookie to write, with the attributes Stytch's SDK sets (protocol §6).
+/// A cookie to write, with the attributes Stytch's SDK sets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CookieSpec {
     /// The cookie's name.

@@ -1,4 +1,25 @@
 //! `client.self_()`: the logged-in member (JS `stytch.self`).
+//!
+//! # Example
+//!
+//! ```
+//! use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchError};
+//! use leptos_stytch::UpdateSelfRequest;
+//!
+//! async fn rename_me() -> Result<(), StytchError> {
+//!     let client = StytchB2BClient::with_options(
+//!         "public-token-test-…",
+//!         StytchB2BOptions { base_url: Some("http://127.0.0.1:4010".into()), ..Default::default() },
+//!     );
+//!     let me = client.self_().get().await?;
+//!     println!("{}", me.email_address);
+//!     client
+//!         .self_()
+//!         .update(UpdateSelfRequest { name: Some("Ada".into()), ..Default::default() })
+//!         .await?;
+//!     Ok(())
+//! }
+//! ```
 
 use serde::Serialize;
 use serde_json::{Map, Value};

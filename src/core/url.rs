@@ -1,4 +1,4 @@
-//! Redirect URLs that carry a token (`?stytch_token_type=…&token=…`, protocol §4
+//! Redirect URLs that carry a token (`?stytch_token_type=…&token=…`, JS
 //! `authenticateByUrl`): parsing (pure) and dispatching to the right authenticate call. Removing
 //! the parameters from the address bar is the browser layer's job.
 
