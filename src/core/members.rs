@@ -100,7 +100,7 @@ pub struct UpdateMemberRequest {
     /// Replaces the member's explicit roles (`stytch_member` cannot be listed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
-    /// With `roles`, keep the member's sessions, which are otherwise revoked.
+    /// When `roles` removes a role the member also holds through SSO, keep the sessions that would be revoked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_existing_sessions: Option<bool>,
     /// `sms_otp` or `totp`.
@@ -109,7 +109,7 @@ pub struct UpdateMemberRequest {
     /// A new email address; the old one becomes a retired address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    /// With `email_address`, drop the old address instead of retiring it.
+    /// Unlinks the member's current email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unlink_email: Option<bool>,
 }

@@ -233,7 +233,7 @@ pub struct PasswordStrengthCheckResponse {
     pub status_code: u16,
     /// Whether the password meets the project's policy.
     pub valid_password: bool,
-    /// zxcvbn score 0 to 4 (valid from 3); 0 under LUDS.
+    /// The zxcvbn score, 0 to 4; a password is valid from 3.
     pub score: u8,
     /// Whether the password appears in a known breach (HaveIBeenPwned).
     pub breached_password: bool,
