@@ -32,9 +32,12 @@ log "native tests of the server side (ssr)"
 cargo test -p leptos-stytch --features ssr --test server
 cargo test -p leptos-stytch --features ssr --doc
 
-log "cargo package + docs (stytch-emulator)"
+log "cargo package + docs (stytch-emulator, leptos-stytch)"
 cargo package -q -p stytch-emulator --allow-dirty
 RUSTDOCFLAGS="-D warnings" cargo doc -q -p stytch-emulator --no-deps
+cargo package -q -p leptos-stytch --allow-dirty
+RUSTDOCFLAGS="-D warnings" cargo doc -q -p leptos-stytch --no-deps
+RUSTDOCFLAGS="-D warnings" cargo doc -q -p leptos-stytch --no-deps --features ssr
 
 build_emulator
 

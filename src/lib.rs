@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
 // `StytchError::Api` carries Stytch's whole error JSON, so it is large; every `Result` it is in comes out of a
 // network round trip, where a few dozen bytes moved are noise.
 #![allow(clippy::result_large_err)]

@@ -2,7 +2,9 @@
 /// `Debug` does not show the token.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AuthenticateUrlParams {
+    /// The `stytch_token_type` query parameter, e.g. `multi_tenant_magic_links`.
     pub token_type: String,
+    /// The `token` query parameter.
     pub token: String,
 }
 

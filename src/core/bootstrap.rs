@@ -1,4 +1,4 @@
-//! The project bootstrap (`GET /sdk/v1/projects/bootstrap/{public_token}`, protocol §3): fetched once per
+//! The project bootstrap (`GET /sdk/v1/projects/bootstrap/{public_token}`): fetched once per
 //! client, shared by every caller that needs it, cached in localStorage under `::bootstrap`.
 
 use std::sync::Mutex;
@@ -15,20 +15,35 @@ use super::platform::Method;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Bootstrap {
+    /// The Stytch project's name.
     pub project_name: String,
+    /// Whether pre-built UI shows the Stytch watermark.
     pub display_watermark: bool,
+    /// The project's custom domain (no scheme), used for OAuth starts.
     pub cname_domain: Option<String>,
+    /// The email domains the project's emails come from; pre-built UI links to the inbox when there is one.
     pub email_domains: Vec<String>,
+    /// `{enabled, siteKey?}`.
     pub captcha_settings: Value,
+    /// Whether magic-link sends carry a PKCE challenge.
     pub pkce_required_for_email_magic_links: bool,
+    /// Whether password reset starts carry a PKCE challenge.
     pub pkce_required_for_password_resets: bool,
+    /// Whether OAuth starts carry a PKCE challenge.
     pub pkce_required_for_oauth: bool,
+    /// Whether SSO starts carry a PKCE challenge.
     pub pkce_required_for_sso: bool,
+    /// The organization slug pattern pre-built UI suggests, if any.
     pub slug_pattern: Option<String>,
+    /// Whether users may create organizations in discovery.
     pub create_organization_enabled: bool,
+    /// `{luds_complexity, luds_minimum_count}` when the project uses LUDS.
     pub password_config: Option<Value>,
+    /// Whether device fingerprinting protects auth calls.
     pub run_dfp_protected_auth: bool,
+    /// The project's RBAC policy as JSON; read it typed with [`crate::core::rbac`].
     pub rbac_policy: Option<Value>,
+    /// `B2B` for a B2B project.
     pub vertical: String,
 }
 

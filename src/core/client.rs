@@ -1,5 +1,5 @@
 //! [`StytchB2BClient`]: the entry point, the HTTP plumbing every method family shares, and the session
-//! state machine of protocol §6 (`withUpdateSession`, cookies, localStorage, notifications).
+//! state machine of Stytch's SDK (`withUpdateSession`, cookies, localStorage, notifications).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Poll;
@@ -19,7 +19,7 @@ use super::{
     discovery, magic_links, organization, otps, passwords, rbac, refresh, self_, session, time_util,
 };
 
-/// The IST cookie lives 10 minutes (protocol §6).
+/// The IST cookie lives 10 minutes, as the IST itself does.
 const IST_COOKIE_LIFETIME_MS: i64 = 10 * 60 * 1000;
 const SDK_IDENTIFIER: &str = "leptos-stytch";
 const SDK_VERSION: &str = concat!("leptos-stytch@", env!("CARGO_PKG_VERSION"));
@@ -77,6 +77,7 @@ pub(crate) struct Inner {
 pub struct WeakStytchB2BClient(std::sync::Weak<Inner>);
 
 impl WeakStytchB2BClient {
+    /// The client, unless every strong handle to it has been dropped.
     pub fn upgrade(&self) -> Option<StytchB2BClient> {
         self.0.upgrade().map(|inner| StytchB2BClient { inner })
     }
@@ -89,6 +90,7 @@ pub struct Unsubscribe {
 }
 
 impl Unsubscribe {
+    /// Stops the callbacks; a no-op when the client is gone.
     pub fn unsubscribe(self) {
         if let Some(inner) = self.inner.upgrade() {
             lock(&inner.listeners).retain(|(id, _, _)| *id != self.id);
@@ -103,8 +105,8 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl StytchB2BClient {
-    /// Builds a client on the given platform and starts restoring the session (protocol §6, "Restore on page
-    /// load"): the cached state is served at once with `from_cache = true`; without a readable session cookie
+    /// Builds a client on the given platform and starts restoring the session as Stytch's SDK does on page
+    /// load: the cached state is served at once with `from_cache = true`; without a readable session cookie
     /// it is destroyed, otherwise one `sessions/authenticate` runs in the background. The bootstrap is fetched
     /// once.
     pub fn with_platform(
@@ -441,8 +443,8 @@ impl StytchB2BClient {
         }
     }
 
-    /// `X-SDK-Client`: base64 of the telemetry blob the JS SDK sends, with fresh ids on every request
-    /// (protocol §2). Only ids, time and names: nothing secret.
+    /// `X-SDK-Client`: base64 of the telemetry blob the JS SDK sends, with fresh ids on every
+    /// request. Only ids, time and names: nothing secret.
     fn sdk_client_header(&self) -> String {
         let rt = &self.inner.runtime;
         let snapshot = self.snapshot();
@@ -598,7 +600,7 @@ impl StytchB2BClient {
 
     // ---------------------------------------------------------------- state machine
 
-    /// Applies an authenticate response (JS `withUpdateSession`, protocol §6):
+    /// Applies an authenticate response (JS `withUpdateSession`):
     /// * with a `member_session`: store `{session, member, organization}`; write both cookies when both
     ///   tokens are non-empty, otherwise (HttpOnly project) remove the JS cookies; remove the IST cookie;
     /// * without one: clear the local session and keep the intermediate session token in its cookie
@@ -790,7 +792,7 @@ pub(crate) fn decode<T: DeserializeOwned>(data: Value) -> Result<T, StytchError>
         .map_err(|e| StytchError::from_serde("unexpected response shape", &e))
 }
 
-/// Turns a response into the `data` of a success or a typed error (protocol §2, "Response handling").
+/// Turns a response into the `data` of a success or a typed error, as Stytch's SDK reads it.
 pub(crate) fn parse_response(
     status: u16,
     content_type: Option<&str>,

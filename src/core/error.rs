@@ -12,25 +12,45 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorType {
+    /// `unauthorized_credentials` (HTTP 401): the session or token is not valid for this call.
     UnauthorizedCredentials,
+    /// `user_unauthenticated`: the call needs a session and there is none.
     UserUnauthenticated,
+    /// `invalid_secret_authentication`: the credentials sent were not accepted.
     InvalidSecretAuthentication,
+    /// `session_not_found`: the session is unknown, expired or revoked.
     SessionNotFound,
+    /// `invalid_email`: the email address is malformed.
     InvalidEmail,
+    /// `email_not_found`: no member has this email address.
     EmailNotFound,
+    /// `member_not_found`.
     MemberNotFound,
+    /// `organization_not_found`.
     OrganizationNotFound,
+    /// `magic_link_not_found`: the magic link token is unknown.
     MagicLinkNotFound,
+    /// `unable_to_auth_magic_link`: the magic link was used already or expired.
     UnableToAuthMagicLink,
+    /// `pkce_mismatch`: the verifier does not match the challenge the link was sent with.
     PkceMismatch,
+    /// `pkce_expected_code_verifier`: the link was sent with a challenge and no verifier came.
     PkceExpectedCodeVerifier,
+    /// `invalid_pkce_code_verifier`.
     InvalidPkceCodeVerifier,
+    /// `email_jit_provisioning_not_allowed`: the organization does not let new members join by email.
     EmailJitProvisioningNotAllowed,
+    /// `invalid_email_for_jit_provisioning`: the email domain is not one the organization allows.
     InvalidEmailForJitProvisioning,
+    /// `invalid_session_duration_minutes`: outside 5 to 527040.
     InvalidSessionDurationMinutes,
+    /// `session_authorization_error` (HTTP 403): the member's roles do not grant the action.
     SessionAuthorizationError,
+    /// `too_many_requests` (HTTP 429): rate limited.
     TooManyRequests,
+    /// `internal_server_error` (HTTP 500).
     InternalServerError,
+    /// Any other `error_type`, as sent.
     Other(String),
 }
 
@@ -87,7 +107,7 @@ impl ErrorType {
         }
     }
 
-    /// The four types after which Stytch's SDK gives a session up for lost (protocol §5,
+    /// The four types after which Stytch's SDK gives a session up for lost (its
     /// `UNRECOVERABLE_ERROR_TYPES`). Any other failure of a refresh is retried.
     pub fn is_unrecoverable(&self) -> bool {
         matches!(
@@ -125,23 +145,38 @@ impl<'de> Deserialize<'de> for ErrorType {
 pub enum StytchError {
     /// Stytch (or the emulator) answered with its error JSON (`StytchAPIError` in the JS SDK).
     Api {
+        /// The HTTP status, e.g. 401.
         status_code: u16,
+        /// What went wrong, as a type to match on.
         error_type: ErrorType,
+        /// Stytch's human-readable explanation.
         error_message: String,
+        /// The page of Stytch's docs about this error.
         error_url: String,
+        /// Stytch's id of the failed request, to quote to its support.
         request_id: Option<String>,
+        /// Extra detail some errors carry, as sent.
         error_details: Option<serde_json::Value>,
     },
     /// The request never got a usable answer: network failure, CORS refusal, no answer within
     /// [`StytchB2BOptions::request_timeout`](crate::StytchB2BOptions::request_timeout), or a body that is
     /// not the JSON the API promises (`StytchAPIUnreachableError`). `message` keeps the transport's own
     /// text (e.g. the browser's `TypeError: Failed to fetch`).
-    Unreachable { message: String },
+    Unreachable {
+        /// What the transport reported.
+        message: String,
+    },
     /// The API rejected the request's shape (`StytchAPISchemaError`), or a success body did not have
     /// the shape this SDK expects.
-    Schema { message: String },
+    Schema {
+        /// What did not fit.
+        message: String,
+    },
     /// The SDK was called in a way that cannot work (`StytchSDKUsageError`), e.g. an empty argument.
-    Usage { message: String },
+    Usage {
+        /// What was wrong with the call.
+        message: String,
+    },
     /// A call that needs a session was made without one (`NoCurrentSessionError`).
     NoCurrentSession,
     /// An authenticate call expected a PKCE verifier that is not in storage (`MissingPKCEError`).

@@ -1,4 +1,38 @@
 //! `client.magic_links()`: email magic links (JS `stytch.magicLinks`).
+//!
+//! # Example
+//!
+//! ```
+//! use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchError};
+//! use leptos_stytch::{EmailLoginOrSignupRequest, MagicLinksAuthenticateRequest};
+//!
+//! async fn magic_link(token_from_the_link: String) -> Result<(), StytchError> {
+//!     let client = StytchB2BClient::with_options(
+//!         "public-token-test-…",
+//!         StytchB2BOptions { base_url: Some("http://127.0.0.1:4010".into()), ..Default::default() },
+//!     );
+//!     // Email the link…
+//!     client
+//!         .magic_links()
+//!         .email()
+//!         .login_or_signup(EmailLoginOrSignupRequest {
+//!             email_address: "ada@example.com".into(),
+//!             organization_id: "organization-test-…".into(),
+//!             ..Default::default()
+//!         })
+//!         .await?;
+//!     // …and, on the page it leads to, exchange its `token` for a session.
+//!     let resp = client
+//!         .magic_links()
+//!         .authenticate(MagicLinksAuthenticateRequest {
+//!             magic_links_token: token_from_the_link,
+//!             ..Default::default()
+//!         })
+//!         .await?;
+//!     println!("signed in: {}", resp.member_authenticated);
+//!     Ok(())
+//! }
+//! ```
 
 use serde::Serialize;
 
@@ -26,20 +60,29 @@ pub struct MagicLinksEmailClient {
 /// Body of [`MagicLinksEmailClient::login_or_signup`]. Optional fields are omitted when `None`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EmailLoginOrSignupRequest {
+    /// Where to send the magic link.
     pub email_address: String,
+    /// The organization to log in to or sign up for.
     pub organization_id: String,
+    /// Where the emailed link sends an existing member; must be one of the project's redirect URLs, its default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_redirect_url: Option<String>,
+    /// Where the emailed link sends a member who signs up; must be one of the project's redirect URLs, its default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signup_redirect_url: Option<String>,
+    /// Id of a custom email template for a login; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_template_id: Option<String>,
+    /// Id of a custom email template for a signup; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signup_template_id: Option<String>,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// How long a login link stays valid, 5 to 10080 minutes; 60 when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_expiration_minutes: Option<u32>,
+    /// How long a signup link stays valid, 5 to 10080 minutes; 60 when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signup_expiration_minutes: Option<u32>,
 }
@@ -47,19 +90,27 @@ pub struct EmailLoginOrSignupRequest {
 /// Body of [`MagicLinksEmailClient::invite`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EmailInviteRequest {
+    /// Who to invite; a new member is created as `invited`.
     pub email_address: String,
+    /// Where the invite link sends the member; must be one of the project's redirect URLs, its default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_redirect_url: Option<String>,
+    /// Id of a custom email template for the invite; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_template_id: Option<String>,
+    /// The invited member's display name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Initial untrusted metadata of the invited member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub untrusted_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// Role ids to grant the invited member besides the implicit `stytch_member`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
+    /// How long the invite link stays valid, 5 to 10080 minutes; 10080 (a week) when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_expiration_minutes: Option<u32>,
 }
@@ -75,8 +126,11 @@ struct WithChallenge<'a, T: Serialize> {
 /// Body of [`MagicLinksClient::authenticate`].
 #[derive(Clone, PartialEq, Serialize)]
 pub struct MagicLinksAuthenticateRequest {
+    /// The `token` query parameter of the magic link.
     pub magic_links_token: String,
+    /// How long the session lasts, 5 to 527040 minutes (`Default` gives Stytch's 60).
     pub session_duration_minutes: u32,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
@@ -243,13 +297,18 @@ pub struct MagicLinksDiscoveryClient {
 /// Body of [`MagicLinksEmailDiscoveryClient::send`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EmailDiscoverySendRequest {
+    /// Where to send the discovery link.
     pub email_address: String,
+    /// Where the emailed link sends the user to pick an organization; must be one of the project's redirect URLs, its default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discovery_redirect_url: Option<String>,
+    /// Id of a custom email template for the discovery email; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_template_id: Option<String>,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// How long the link stays valid, 5 to 10080 minutes; 60 when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discovery_expiration_minutes: Option<u32>,
 }
@@ -257,6 +316,7 @@ pub struct EmailDiscoverySendRequest {
 /// Body of [`MagicLinksDiscoveryClient::authenticate`].
 #[derive(Clone, Default, PartialEq, Serialize)]
 pub struct MagicLinksDiscoveryAuthenticateRequest {
+    /// The `token` query parameter of the discovery link.
     pub discovery_magic_links_token: String,
 }
 

@@ -3,6 +3,34 @@
 //! the caller's roles (a denial is 403 `session_authorization_error`); see each method for the
 //! permission. When a call targets the logged-in member, the stored member is updated (or, for
 //! `delete`, the local session is destroyed) like the JS SDK does.
+//!
+//! # Example
+//!
+//! ```
+//! use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchError};
+//! use leptos_stytch::{MemberSearchFilter, SearchMembersRequest, SearchQuery};
+//!
+//! async fn admins() -> Result<(), StytchError> {
+//!     let client = StytchB2BClient::with_options(
+//!         "public-token-test-…",
+//!         StytchB2BOptions { base_url: Some("http://127.0.0.1:4010".into()), ..Default::default() },
+//!     );
+//!     let page = client
+//!         .organization()
+//!         .members()
+//!         .search(SearchMembersRequest {
+//!             query: Some(SearchQuery::all(vec![MemberSearchFilter::MemberRoles(vec![
+//!                 "stytch_admin".into(),
+//!             ])])),
+//!             ..Default::default()
+//!         })
+//!         .await?;
+//!     for member in page.members {
+//!         println!("{}", member.email_address);
+//!     }
+//!     Ok(())
+//! }
+//! ```
 
 use std::collections::BTreeMap;
 
@@ -23,18 +51,24 @@ pub struct MembersClient {
 /// Body of [`MembersClient::create`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateMemberRequest {
+    /// The new member's email address.
     pub email_address: String,
+    /// The new member's display name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Initial untrusted metadata of the new member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub untrusted_metadata: Option<Map<String, Value>>,
     /// Create the member as `pending` (it gets signup emails until it first authenticates).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_member_as_pending: Option<bool>,
+    /// Whether the member may log in with any method, bypassing the organization's `auth_methods` and MFA policy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_breakglass: Option<bool>,
+    /// The new member's phone number for SMS MFA, E.164.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_phone_number: Option<String>,
+    /// Whether the member must pass MFA at every login.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_enrolled: Option<bool>,
     /// Role ids besides the implicit `stytch_member`.
@@ -43,30 +77,39 @@ pub struct CreateMemberRequest {
 }
 
 /// Body of [`MembersClient::update`]. `member_id` goes in the path and, like the JS SDK, also in
-/// the body. Each other field needs its own permission (semantics §1.5).
+/// the body. Each other field needs its own `stytch.member` action.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateMemberRequest {
+    /// The member to update.
     pub member_id: String,
+    /// The member's display name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Arbitrary JSON the member's own frontend may read and write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub untrusted_metadata: Option<Map<String, Value>>,
+    /// Whether the member may log in with any method, bypassing the organization's `auth_methods` and MFA policy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_breakglass: Option<bool>,
+    /// The member's phone number for SMS MFA, in E.164 form (`+15005550006`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_phone_number: Option<String>,
+    /// Whether the member must pass MFA at every login.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_enrolled: Option<bool>,
     /// Replaces the member's explicit roles (`stytch_member` cannot be listed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
+    /// When `roles` removes a role the member also holds through SSO, keep the sessions that would be revoked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_existing_sessions: Option<bool>,
     /// `sms_otp` or `totp`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_mfa_method: Option<String>,
+    /// A new email address; the old one becomes a retired address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
+    /// Unlinks the member's current email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unlink_email: Option<bool>,
 }
@@ -74,14 +117,16 @@ pub struct UpdateMemberRequest {
 /// `AND` or `OR` of a search query.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SearchOperator {
+    /// Every operand must match.
     #[default]
     #[serde(rename = "AND")]
     And,
+    /// Any operand may match.
     #[serde(rename = "OR")]
     Or,
 }
 
-/// One operand of a member search: `{filter_name, filter_value}` with every filter of protocol §4.
+/// One operand of a member search: `{filter_name, filter_value}` with every filter the SDK offers.
 /// Fuzzy filters need at least 3 characters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(
@@ -90,22 +135,32 @@ pub enum SearchOperator {
     rename_all = "snake_case"
 )]
 pub enum MemberSearchFilter {
+    /// Members with one of these ids.
     MemberIds(Vec<String>),
+    /// Members with one of these exact email addresses.
     MemberEmails(Vec<String>),
+    /// Members whose email address contains this text.
     MemberEmailFuzzy(String),
+    /// Members whose `is_breakglass` is this.
     MemberIsBreakglass(bool),
     /// `active`, `pending`, `invited`, `deleted`. Deleted members are only returned when asked for.
     Statuses(Vec<String>),
+    /// Members with one of these exact MFA phone numbers.
     MemberMfaPhoneNumbers(Vec<String>),
+    /// Members whose MFA phone number contains this text.
     MemberMfaPhoneNumberFuzzy(String),
+    /// Members that have (true) or lack (false) a password.
     MemberPasswordExists(bool),
+    /// Members holding any of these role ids.
     MemberRoles(Vec<String>),
 }
 
 /// `query` of a member search.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchQuery {
+    /// How the operands combine.
     pub operator: SearchOperator,
+    /// The filters.
     pub operands: Vec<MemberSearchFilter>,
 }
 
@@ -136,6 +191,7 @@ pub struct SearchMembersRequest {
     /// Page size: default 100, at most 1000.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    /// The filters; `None` matches every non-deleted member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<SearchQuery>,
 }
@@ -154,9 +210,13 @@ pub struct ResultsMetadata {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SearchMembersResponse {
+    /// Stytch's id of this request, to quote to its support.
     pub request_id: String,
+    /// The HTTP status of the response.
     pub status_code: u16,
+    /// This page of matching members.
     pub members: Vec<Member>,
+    /// The total count and the next page's cursor.
     pub results_metadata: ResultsMetadata,
     /// organization_id → organization.
     pub organizations: BTreeMap<String, Organization>,
@@ -166,18 +226,24 @@ pub struct SearchMembersResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DeleteMemberResponse {
+    /// Stytch's id of this request, to quote to its support.
     pub request_id: String,
+    /// The HTTP status of the response.
     pub status_code: u16,
+    /// The deleted member's id.
     pub member_id: String,
 }
 
 /// Body of [`MembersClient::unlink_retired_email`] (`member_id` goes in the path only).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UnlinkRetiredEmailRequest {
+    /// The member whose retired address to unlink (sent in the path).
     #[serde(skip)]
     pub member_id: String,
+    /// Id of the retired address to unlink.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_id: Option<String>,
+    /// The retired address to unlink.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
@@ -185,13 +251,18 @@ pub struct UnlinkRetiredEmailRequest {
 /// Body of [`MembersClient::start_email_update`] (`member_id` goes in the path only).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StartEmailUpdateRequest {
+    /// The member whose address changes (sent in the path).
     #[serde(skip)]
     pub member_id: String,
+    /// The new address; a link or code is sent to it to confirm.
     pub email_address: String,
+    /// Where the confirmation link sends the member; must be one of the project's redirect URLs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_redirect_url: Option<String>,
+    /// Id of a custom email template for the confirmation; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_template_id: Option<String>,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// `EMAIL_MAGIC_LINK` (default) or `EMAIL_OTP`.

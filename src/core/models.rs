@@ -1,4 +1,4 @@
-//! The objects Stytch returns (protocol §5). Every struct tolerates missing fields (`#[serde(default)]`)
+//! The objects Stytch returns. Every struct tolerates missing fields (`#[serde(default)]`)
 //! so that a newer or older server never breaks parsing; unknown fields are ignored.
 
 use serde::de::DeserializeOwned;
@@ -44,16 +44,25 @@ fn take<T: DeserializeOwned>(
 /// A member's session (`member_session`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MemberSession {
+    /// The session's id.
     pub member_session_id: String,
+    /// The member the session belongs to.
     pub member_id: String,
+    /// The organization the session is in.
     pub organization_id: String,
+    /// That organization's slug.
     pub organization_slug: String,
     /// RFC 3339 timestamps, as the API sends them.
     pub started_at: String,
+    /// When the session was last authenticated, RFC 3339.
     pub last_accessed_at: String,
+    /// When the session expires unless extended, RFC 3339.
     pub expires_at: String,
+    /// The factors the member proved in this session, in order.
     pub authentication_factors: Vec<AuthenticationFactor>,
+    /// Every role the member holds in this session, explicit and implicit.
     pub roles: Vec<String>,
+    /// Claims the backend added to the session, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_claims: Option<Map<String, Value>>,
 }
@@ -77,9 +86,13 @@ deserialize_from_map!(MemberSession {
 pub struct AuthenticationFactor {
     /// `type` on the wire.
     pub kind: String,
+    /// Where it was delivered or checked: `email`, `sms`, `knowledge`, `oauth_google`, …
     pub delivery_method: String,
+    /// When it was last proved, RFC 3339.
     pub last_authenticated_at: String,
+    /// `PRIMARY` or `SECONDARY` (MFA), when the server says.
     pub sequence_order: Option<String>,
+    /// Every other key, e.g. `email_factor: {email_id, email_address}`.
     pub details: Map<String, Value>,
 }
 
@@ -126,7 +139,9 @@ impl Serialize for AuthenticationFactor {
 /// A role held by a member, with where it came from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MemberRole {
+    /// The role's id.
     pub role_id: String,
+    /// Why the member holds it: `[{type, details}]`, e.g. `direct_assignment` or `email_assignment`.
     pub sources: Vec<Value>,
 }
 
@@ -135,29 +150,51 @@ deserialize_from_map!(MemberRole { role_id, sources });
 /// A member of an organization.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Member {
+    /// The organization the member belongs to.
     pub organization_id: String,
+    /// The member's id.
     pub member_id: String,
+    /// The member's email address.
     pub email_address: String,
+    /// Whether the member has proved they own the email address.
     pub email_address_verified: bool,
     /// `pending`, `invited`, `active` or `deleted`.
     pub status: String,
+    /// The member's display name.
     pub name: String,
+    /// Arbitrary JSON only the backend API may write.
     pub trusted_metadata: Value,
+    /// Arbitrary JSON the member's own frontend may read and write.
     pub untrusted_metadata: Value,
+    /// When the member was created, RFC 3339.
     pub created_at: String,
+    /// When the member was last changed, RFC 3339.
     pub updated_at: String,
+    /// Whether the member may log in with any method, bypassing the organization's `auth_methods` and MFA policy.
     pub is_breakglass: bool,
+    /// Whether the member holds the `stytch_admin` role.
     pub is_admin: bool,
+    /// Id of the member's password; empty when it has none.
     pub member_password_id: String,
+    /// Whether the member must pass MFA at every login.
     pub mfa_enrolled: bool,
+    /// The member's phone number for SMS MFA, E.164; empty when it has none.
     pub mfa_phone_number: String,
+    /// Whether an SMS code has been authenticated for `mfa_phone_number`.
     pub mfa_phone_number_verified: bool,
+    /// `sms_otp` or `totp`: the factor offered first at MFA; empty when unset.
     pub default_mfa_method: String,
+    /// Id of the member's TOTP registration; empty when it has none.
     pub totp_registration_id: String,
+    /// The member's roles, each with where it came from.
     pub roles: Vec<MemberRole>,
+    /// Email addresses the member used before: `[{email_id, email_address}]`.
     pub retired_email_addresses: Vec<Value>,
+    /// The member's SSO identities: `[{connection_id, external_id, registration_id, sso_attributes}]`.
     pub sso_registrations: Vec<Value>,
+    /// The member's OAuth identities: `[{member_oauth_registration_id, provider_type, provider_subject, …}]`.
     pub oauth_registrations: Vec<Value>,
+    /// The id an external system gave the member, when set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
@@ -191,29 +228,49 @@ deserialize_from_map!(Member {
 /// An organization.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Organization {
+    /// The organization's id.
     pub organization_id: String,
+    /// The organization's display name.
     pub organization_name: String,
+    /// The organization's unique URL-safe name.
     pub organization_slug: String,
+    /// URL of the organization's logo; empty when it has none.
     pub organization_logo_url: String,
+    /// Arbitrary JSON only the backend API may write.
     pub trusted_metadata: Value,
+    /// Email domains whose users may join by JIT provisioning or be invited when invites are `RESTRICTED`.
     pub email_allowed_domains: Vec<String>,
+    /// `RESTRICTED` or `NOT_ALLOWED`: whether users with an allowed email domain may join on first login.
     pub email_jit_provisioning: String,
+    /// `ALL_ALLOWED`, `RESTRICTED` (to `email_allowed_domains`) or `NOT_ALLOWED`.
     pub email_invites: String,
+    /// `ALL_ALLOWED`, `RESTRICTED` or `NOT_ALLOWED`: who may join on first SSO login.
     pub sso_jit_provisioning: String,
+    /// `ALL_ALLOWED`, or `RESTRICTED` to `allowed_auth_methods`.
     pub auth_methods: String,
+    /// With `auth_methods` `RESTRICTED`, the methods members may log in with (`sso`, `magic_link`, `password`, `google_oauth`, `email_otp`, …).
     pub allowed_auth_methods: Vec<String>,
+    /// `ALL_ALLOWED`, or `RESTRICTED` to `allowed_mfa_methods`.
     pub mfa_methods: String,
+    /// With `mfa_methods` `RESTRICTED`, the MFA factors members may use (`sms_otp`, `totp`).
     pub allowed_mfa_methods: Vec<String>,
+    /// `OPTIONAL` or `REQUIRED_FOR_ALL`.
     pub mfa_policy: String,
+    /// The SSO connection used when a login names only the organization.
     pub sso_default_connection_id: Option<String>,
+    /// With `sso_jit_provisioning` `RESTRICTED`, the connections whose users may join on first login.
     pub sso_jit_provisioning_allowed_connections: Vec<String>,
+    /// `RESTRICTED` or `NOT_ALLOWED`: whether users of the allowed OAuth tenants may join on first login.
     pub oauth_tenant_jit_provisioning: String,
+    /// Provider (`slack`, `hubspot`, `github`) → the tenant ids whose users may join by JIT provisioning.
     pub allowed_oauth_tenants: Value,
     /// `[{role_id, domain}]`.
     pub rbac_email_implicit_role_assignments: Vec<Value>,
     /// Organization-specific RBAC roles, merged into the project policy by [`crate::core::rbac`].
     pub custom_roles: Vec<Value>,
+    /// When the organization was created, RFC 3339.
     pub created_at: String,
+    /// When the organization was last changed, RFC 3339.
     pub updated_at: String,
 }
 
@@ -245,8 +302,11 @@ deserialize_from_map!(Organization {
 /// The state Stytch's SDK persists under `stytch_sdk_state_<public_token>`: `{session, member, organization}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionState {
+    /// The member's session.
     pub session: MemberSession,
+    /// The logged-in member.
     pub member: Member,
+    /// The member's organization.
     pub organization: Organization,
 }
 
@@ -254,7 +314,9 @@ pub struct SessionState {
 /// output shows neither token.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionTokens {
+    /// The opaque session token (`stytch_session` cookie).
     pub session_token: String,
+    /// The session JWT (`stytch_session_jwt` cookie), valid for 5 minutes.
     pub session_jwt: String,
 }
 
@@ -266,7 +328,9 @@ debug_redacted!(SessionTokens {
 /// The common part of every response.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ResponseCommon {
+    /// Stytch's id of this request, to quote to its support.
     pub request_id: String,
+    /// The HTTP status of the response.
     pub status_code: u16,
 }
 
@@ -278,11 +342,17 @@ deserialize_from_map!(ResponseCommon {
 /// `{request_id, status_code, member_id, member, organization}` plus, for login_or_signup, `member_created`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MemberResponse {
+    /// Stytch's id of this request, to quote to its support.
     pub request_id: String,
+    /// The HTTP status of the response.
     pub status_code: u16,
+    /// The member the call was about.
     pub member_id: String,
+    /// That member after the call.
     pub member: Member,
+    /// The member's organization.
     pub organization: Organization,
+    /// Whether the call created the member (login_or_signup only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_created: Option<bool>,
 }
@@ -301,18 +371,31 @@ deserialize_from_map!(MemberResponse {
 /// Its `Debug` output shows none of the three tokens.
 #[derive(Clone, Default, PartialEq, Serialize)]
 pub struct AuthenticateResponse {
+    /// Stytch's id of this request, to quote to its support.
     pub request_id: String,
+    /// The HTTP status of the response.
     pub status_code: u16,
+    /// The member who authenticated.
     pub member_id: String,
+    /// That member.
     pub member: Member,
+    /// The organization they authenticated into.
     pub organization: Organization,
+    /// The new session; `None` when another factor is needed first.
     pub member_session: Option<MemberSession>,
+    /// The opaque session token; empty without a session or when cookies are HttpOnly.
     pub session_token: String,
+    /// The session JWT; empty without a session or when cookies are HttpOnly.
     pub session_jwt: String,
+    /// The IST for the next factor when `member_authenticated` is false; empty otherwise.
     pub intermediate_session_token: String,
+    /// Whether the member now has a session (no further factor needed).
     pub member_authenticated: bool,
+    /// `{member_options, secondary_auth_initiated}` when a second factor is needed.
     pub mfa_required: Option<Value>,
+    /// `{allowed_auth_methods}` when the organization needs a different primary factor.
     pub primary_required: Option<Value>,
+    /// Id of the email or method used, for magic links and OTPs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub method_id: Option<String>,
 }

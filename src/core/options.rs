@@ -82,7 +82,7 @@ impl CookieOptions {
     }
 }
 
-/// The API base for a public token when no `base_url` is given (protocol §1).
+/// The API base for a public token when no `base_url` is given.
 pub(crate) fn default_base_url(public_token: &str) -> &'static str {
     if public_token.contains("public-token-test") {
         "https://test.stytch.com"

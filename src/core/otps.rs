@@ -1,4 +1,41 @@
 //! `client.otps()`: one-time passcodes (JS `stytch.otps`). Only email OTPs for now.
+//!
+//! # Example
+//!
+//! ```
+//! use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchError};
+//! use leptos_stytch::{OtpEmailAuthenticateRequest, OtpEmailLoginOrSignupRequest};
+//!
+//! async fn email_code(code_from_the_email: String) -> Result<(), StytchError> {
+//!     let client = StytchB2BClient::with_options(
+//!         "public-token-test-…",
+//!         StytchB2BOptions { base_url: Some("http://127.0.0.1:4010".into()), ..Default::default() },
+//!     );
+//!     let email = "ada@example.com";
+//!     let organization_id = "organization-test-…";
+//!     client
+//!         .otps()
+//!         .email()
+//!         .login_or_signup(OtpEmailLoginOrSignupRequest {
+//!             email_address: email.into(),
+//!             organization_id: organization_id.into(),
+//!             ..Default::default()
+//!         })
+//!         .await?;
+//!     let resp = client
+//!         .otps()
+//!         .email()
+//!         .authenticate(OtpEmailAuthenticateRequest {
+//!             code: code_from_the_email,
+//!             email_address: email.into(),
+//!             organization_id: organization_id.into(),
+//!             ..Default::default()
+//!         })
+//!         .await?;
+//!     println!("signed in: {}", resp.member_authenticated);
+//!     Ok(())
+//! }
+//! ```
 
 use serde::Serialize;
 
@@ -31,16 +68,23 @@ pub struct OtpsEmailDiscoveryClient {
 /// Body of [`OtpsEmailClient::login_or_signup`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct OtpEmailLoginOrSignupRequest {
+    /// The organization to log in to or sign up for.
     pub organization_id: String,
+    /// Where to send the code.
     pub email_address: String,
+    /// Id of a custom email template for a login; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_template_id: Option<String>,
+    /// Id of a custom email template for a signup; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signup_template_id: Option<String>,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// How long a login code stays valid, 2 to 15 minutes; 10 when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_expiration_minutes: Option<u32>,
+    /// How long a signup code stays valid, 2 to 15 minutes; 10 when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signup_expiration_minutes: Option<u32>,
 }
@@ -48,10 +92,15 @@ pub struct OtpEmailLoginOrSignupRequest {
 /// Body of [`OtpsEmailClient::authenticate`].
 #[derive(Clone, PartialEq, Serialize)]
 pub struct OtpEmailAuthenticateRequest {
+    /// The one-time code from the email.
     pub code: String,
+    /// The address the code was sent to.
     pub email_address: String,
+    /// The organization the code was sent for.
     pub organization_id: String,
+    /// How long the session lasts, 5 to 527040 minutes (`Default` gives Stytch's 60).
     pub session_duration_minutes: u32,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
@@ -80,11 +129,15 @@ impl Default for OtpEmailAuthenticateRequest {
 /// Body of [`OtpsEmailDiscoveryClient::send`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct OtpEmailDiscoverySendRequest {
+    /// Where to send the code.
     pub email_address: String,
+    /// Id of a custom email template for the code email; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_template_id: Option<String>,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// How long the code stays valid, 2 to 15 minutes; 10 when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discovery_expiration_minutes: Option<u32>,
 }
@@ -92,7 +145,9 @@ pub struct OtpEmailDiscoverySendRequest {
 /// Body of [`OtpsEmailDiscoveryClient::authenticate`].
 #[derive(Clone, Default, PartialEq, Serialize)]
 pub struct OtpEmailDiscoveryAuthenticateRequest {
+    /// The one-time code from the email.
     pub code: String,
+    /// The address the code was sent to.
     pub email_address: String,
 }
 

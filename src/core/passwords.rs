@@ -1,11 +1,41 @@
 //! `client.passwords()`: passwords (JS `stytch.passwords`).
 //!
-//! PKCE field names differ by method, exactly as in the JS SDK (protocol §7): the org reset
+//! PKCE field names differ by method, exactly as in the JS SDK: the org reset
 //! sends `code_challenge` / `code_verifier`; the discovery reset sends `pkce_code_challenge` /
 //! `pkce_code_verifier`; `authenticate` and `discovery().authenticate` send `code_verifier`. All
 //! use the `passwords` namespace; a challenge is sent only when the project requires PKCE for
 //! password resets, a verifier whenever a pair is stored, and the pair is cleared after the call
 //! that consumes it succeeds.
+//!
+//! # Example
+//!
+//! ```
+//! use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchError};
+//! use leptos_stytch::{PasswordAuthenticateRequest, PasswordStrengthCheckRequest};
+//!
+//! async fn password_login(password: String) -> Result<(), StytchError> {
+//!     let client = StytchB2BClient::with_options(
+//!         "public-token-test-…",
+//!         StytchB2BOptions { base_url: Some("http://127.0.0.1:4010".into()), ..Default::default() },
+//!     );
+//!     let check = client
+//!         .passwords()
+//!         .strength_check(PasswordStrengthCheckRequest { password: password.clone(), email_address: None })
+//!         .await?;
+//!     if check.valid_password {
+//!         client
+//!             .passwords()
+//!             .authenticate(PasswordAuthenticateRequest {
+//!                 organization_id: "organization-test-…".into(),
+//!                 email_address: "ada@example.com".into(),
+//!                 password,
+//!                 ..Default::default()
+//!             })
+//!             .await?;
+//!     }
+//!     Ok(())
+//! }
+//! ```
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -34,10 +64,15 @@ pub struct PasswordsDiscoveryClient {
 /// Body of [`PasswordsClient::authenticate`].
 #[derive(Clone, PartialEq, Serialize)]
 pub struct PasswordAuthenticateRequest {
+    /// The organization to log in to.
     pub organization_id: String,
+    /// The member's email address.
     pub email_address: String,
+    /// The password, sent as typed.
     pub password: String,
+    /// How long the session lasts, 5 to 527040 minutes (`Default` gives Stytch's 60).
     pub session_duration_minutes: u32,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
@@ -66,18 +101,26 @@ impl Default for PasswordAuthenticateRequest {
 /// Body of [`PasswordsClient::reset_by_email_start`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PasswordResetByEmailStartRequest {
+    /// The organization whose member resets the password.
     pub organization_id: String,
+    /// Where to send the reset link.
     pub email_address: String,
+    /// Where the link sends a member whose email needs verifying first; must be one of the project's redirect URLs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_redirect_url: Option<String>,
+    /// Where the reset link sends the user to choose a new password; must be one of the project's redirect URLs, its default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset_password_redirect_url: Option<String>,
+    /// How long the reset link stays valid, 5 to 10080 minutes; 30 when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset_password_expiration_minutes: Option<u32>,
+    /// Id of a custom email template for the reset email; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset_password_template_id: Option<String>,
+    /// Id of a custom email template sent when the email address is not verified yet; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verify_email_template_id: Option<String>,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
@@ -85,9 +128,13 @@ pub struct PasswordResetByEmailStartRequest {
 /// Body of [`PasswordsClient::reset_by_email`].
 #[derive(Clone, PartialEq, Serialize)]
 pub struct PasswordResetByEmailRequest {
+    /// The `token` query parameter of the reset link.
     pub password_reset_token: String,
+    /// The new password.
     pub password: String,
+    /// How long the session lasts, 5 to 527040 minutes (`Default` gives Stytch's 60).
     pub session_duration_minutes: u32,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
@@ -114,11 +161,17 @@ impl Default for PasswordResetByEmailRequest {
 /// Body of [`PasswordsClient::reset_by_existing_password`].
 #[derive(Clone, PartialEq, Serialize)]
 pub struct PasswordResetByExistingPasswordRequest {
+    /// The member's organization.
     pub organization_id: String,
+    /// The member's email address.
     pub email_address: String,
+    /// The current password.
     pub existing_password: String,
+    /// The new password.
     pub new_password: String,
+    /// How long the session lasts, 5 to 527040 minutes (`Default` gives Stytch's 60).
     pub session_duration_minutes: u32,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
@@ -149,6 +202,7 @@ impl Default for PasswordResetByExistingPasswordRequest {
 /// Body of [`PasswordsClient::reset_by_session`].
 #[derive(Clone, Default, PartialEq, Serialize)]
 pub struct PasswordResetBySessionRequest {
+    /// The new password for the logged-in member.
     pub password: String,
 }
 
@@ -157,7 +211,9 @@ debug_redacted!(PasswordResetBySessionRequest { password: secret });
 /// Body of [`PasswordsClient::strength_check`].
 #[derive(Clone, Default, PartialEq, Serialize)]
 pub struct PasswordStrengthCheckRequest {
+    /// The password to check.
     pub password: String,
+    /// The user's email address, so a password built from it scores lower.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
@@ -171,11 +227,17 @@ debug_redacted!(PasswordStrengthCheckRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PasswordStrengthCheckResponse {
+    /// Stytch's id of this request, to quote to its support.
     pub request_id: String,
+    /// The HTTP status of the response.
     pub status_code: u16,
+    /// Whether the password meets the project's policy.
     pub valid_password: bool,
+    /// The zxcvbn score, 0 to 4; a password is valid from 3.
     pub score: u8,
+    /// Whether the password appears in a known breach (HaveIBeenPwned).
     pub breached_password: bool,
+    /// Whether breached passwords are refused when set.
     pub breach_detection_on_create: bool,
     /// `"zxcvbn"` or `"luds"`.
     pub strength_policy: String,
@@ -188,7 +250,9 @@ pub struct PasswordStrengthCheckResponse {
 /// Body of [`PasswordsDiscoveryClient::authenticate`].
 #[derive(Clone, Default, PartialEq, Serialize)]
 pub struct PasswordDiscoveryAuthenticateRequest {
+    /// The user's email address.
     pub email_address: String,
+    /// The password, sent as typed.
     pub password: String,
 }
 
@@ -200,17 +264,24 @@ debug_redacted!(PasswordDiscoveryAuthenticateRequest {
 /// Body of [`PasswordsDiscoveryClient::reset_by_email_start`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PasswordDiscoveryResetByEmailStartRequest {
+    /// Where to send the reset link.
     pub email_address: String,
+    /// Where the emailed link sends the user to pick an organization; must be one of the project's redirect URLs, its default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discovery_redirect_url: Option<String>,
+    /// Where the reset link sends the user to choose a new password; must be one of the project's redirect URLs, its default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset_password_redirect_url: Option<String>,
+    /// How long the reset link stays valid, 5 to 10080 minutes; 30 when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset_password_expiration_minutes: Option<u32>,
+    /// Id of a custom email template for the reset email; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset_password_template_id: Option<String>,
+    /// Id of a custom email template sent when the email address is not verified yet; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verify_email_template_id: Option<String>,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
@@ -218,7 +289,9 @@ pub struct PasswordDiscoveryResetByEmailStartRequest {
 /// Body of [`PasswordsDiscoveryClient::reset_by_email`].
 #[derive(Clone, Default, PartialEq, Serialize)]
 pub struct PasswordDiscoveryResetByEmailRequest {
+    /// The `token` query parameter of the reset link.
     pub password_reset_token: String,
+    /// The new password.
     pub password: String,
 }
 

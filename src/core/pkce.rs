@@ -1,4 +1,4 @@
-//! PKCE pairs, generated and stored exactly like Stytch's `PKCEManager` (protocol §7).
+//! PKCE pairs, generated and stored exactly like Stytch's `PKCEManager`.
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};

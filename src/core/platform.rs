@@ -16,13 +16,18 @@ pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 /// HTTP methods the SDK uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
+    /// `GET`.
     Get,
+    /// `POST`.
     Post,
+    /// `PUT`.
     Put,
+    /// `DELETE`.
     Delete,
 }
 
 impl Method {
+    /// The method as HTTP spells it, e.g. `"GET"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Get => "GET",
@@ -37,9 +42,13 @@ impl Method {
 /// the `Authorization` header (it carries the session token) nor the secrets in the body.
 #[derive(Clone, PartialEq)]
 pub struct HttpRequest {
+    /// The HTTP method.
     pub method: Method,
+    /// The absolute URL.
     pub url: String,
+    /// Header names and values, in order.
     pub headers: Vec<(String, String)>,
+    /// The JSON body, if any.
     pub body: Option<String>,
 }
 
@@ -67,8 +76,11 @@ impl fmt::Debug for HttpRequest {
 /// A response as the transport hands it back. `Debug` shows no secret of the body (session tokens).
 #[derive(Clone, PartialEq)]
 pub struct HttpResponse {
+    /// The HTTP status.
     pub status: u16,
+    /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
+    /// The body as text.
     pub body: String,
 }
 
@@ -88,15 +100,20 @@ pub trait Transport: Send + Sync {
     fn send(&self, request: HttpRequest) -> LocalBoxFuture<'static, Result<HttpResponse, String>>;
 }
 
-/// A cookie to write, with the attributes Stytch's SDK sets (protocol §6).
+/// A cookie to write, with the attributes Stytch's SDK sets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CookieSpec {
+    /// The cookie's name.
     pub name: String,
+    /// The cookie's value.
     pub value: String,
     /// Absolute expiry, Unix milliseconds; `None` writes a session cookie.
     pub expires_ms: Option<i64>,
+    /// The `Path` attribute.
     pub path: String,
+    /// The `Domain` attribute; `None` for a host-only cookie.
     pub domain: Option<String>,
+    /// Whether to set `Secure` (every host but localhost over http).
     pub secure: bool,
 }
 
@@ -108,8 +125,11 @@ pub trait Store: Send + Sync {
     fn set_cookie(&self, cookie: &CookieSpec);
     /// Removes a cookie written with this path and domain.
     fn remove_cookie(&self, name: &str, path: &str, domain: Option<&str>);
+    /// A stored value (`localStorage.getItem`).
     fn get_item(&self, key: &str) -> Option<String>;
+    /// Stores a value (`localStorage.setItem`).
     fn set_item(&self, key: &str, value: &str);
+    /// Removes a stored value (`localStorage.removeItem`).
     fn remove_item(&self, key: &str);
     /// Calls `callback` with the new value whenever **another tab** changes `key` (the `storage` event).
     /// Writes by this tab are not reported. Platforms without tabs need not implement it.

@@ -1,11 +1,29 @@
-//! `client.rbac()`: role-based access control, evaluated locally like the JS SDK's `stytch.rbac`
-//! (protocol §4 RBAC): no network call besides the bootstrap.
+//! `client.rbac()`: role-based access control, evaluated locally like the JS SDK's `stytch.rbac`:
+//! no network call besides the bootstrap.
 //!
 //! The policy is the bootstrap's `rbac_policy` with the organization's `custom_roles` merged in; the
 //! subject's roles are the session's `roles`. A permission grants `(resource, action)` when its
 //! `resource_id` matches and its `actions` contain the action or `"*"`. With no policy, or no
 //! session, everything is denied. The server enforces the same rules (a denied call answers 403
 //! `session_authorization_error`), so the local answer is a UI hint, never a security boundary.
+//!
+//! # Example
+//!
+//! ```
+//! use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchError};
+//!
+//! async fn can_edit_docs() -> Result<(), StytchError> {
+//!     let client = StytchB2BClient::with_options(
+//!         "public-token-test-…",
+//!         StytchB2BOptions { base_url: Some("http://127.0.0.1:4010".into()), ..Default::default() },
+//!     );
+//!     if client.rbac().is_authorized("documents", "edit").await {
+//!         println!("show the edit button");
+//!     }
+//!     println!("{:?}", client.rbac().all_permissions().await);
+//!     Ok(())
+//! }
+//! ```
 
 use std::collections::BTreeMap;
 
@@ -19,8 +37,11 @@ use super::client::{StateSnapshot, StytchB2BClient};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RbacPolicy {
+    /// The project's roles.
     pub roles: Vec<RbacRole>,
+    /// The resources permissions refer to.
     pub resources: Vec<RbacResource>,
+    /// The project's OAuth scopes and the permissions they grant.
     pub scopes: Vec<Value>,
 }
 
@@ -28,8 +49,11 @@ pub struct RbacPolicy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RbacRole {
+    /// The role's id.
     pub role_id: String,
+    /// A human-readable description.
     pub description: String,
+    /// What the role may do.
     pub permissions: Vec<RbacPermission>,
 }
 
@@ -37,7 +61,9 @@ pub struct RbacRole {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RbacPermission {
+    /// The resource's id.
     pub resource_id: String,
+    /// The actions allowed.
     pub actions: Vec<String>,
 }
 
@@ -45,8 +71,11 @@ pub struct RbacPermission {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RbacResource {
+    /// The resource's id.
     pub resource_id: String,
+    /// A human-readable description.
     pub description: String,
+    /// Every action the resource has.
     pub actions: Vec<String>,
 }
 

@@ -1,4 +1,4 @@
-//! The session refresh of Stytch's `SessionManager` (protocol §6): every 3 minutes while a session exists,
+//! The session refresh of Stytch's `SessionManager`: every 3 minutes while a session exists,
 //! `POST /b2b/sessions/authenticate`; failures are retried with backoff `2000·2^min(n,7) ± 175 ms` (4 s … 256 s)
 //! for ever; only the four unrecoverable error types end the session.
 //!

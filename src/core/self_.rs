@@ -1,4 +1,25 @@
 //! `client.self_()`: the logged-in member (JS `stytch.self`).
+//!
+//! # Example
+//!
+//! ```
+//! use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchError};
+//! use leptos_stytch::UpdateSelfRequest;
+//!
+//! async fn rename_me() -> Result<(), StytchError> {
+//!     let client = StytchB2BClient::with_options(
+//!         "public-token-test-…",
+//!         StytchB2BOptions { base_url: Some("http://127.0.0.1:4010".into()), ..Default::default() },
+//!     );
+//!     let me = client.self_().get().await?;
+//!     println!("{}", me.email_address);
+//!     client
+//!         .self_()
+//!         .update(UpdateSelfRequest { name: Some("Ada".into()), ..Default::default() })
+//!         .await?;
+//!     Ok(())
+//! }
+//! ```
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -14,12 +35,16 @@ use super::platform::Method;
 /// `update.info.mfa-phone`, `update.settings.default-mfa-method`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateSelfRequest {
+    /// The member's new display name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Replaces the member's untrusted metadata.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub untrusted_metadata: Option<Map<String, Value>>,
+    /// Whether the member must pass MFA at every login.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_enrolled: Option<bool>,
+    /// The member's phone number for SMS MFA, in E.164 form (`+15005550006`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_phone_number: Option<String>,
     /// `sms_otp` or `totp`.
@@ -30,8 +55,10 @@ pub struct UpdateSelfRequest {
 /// Body of [`SelfClient::unlink_retired_email`]: `email_id` and/or `email_address`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SelfUnlinkRetiredEmailRequest {
+    /// Id of the retired address to unlink.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_id: Option<String>,
+    /// The retired address to unlink.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
@@ -39,11 +66,15 @@ pub struct SelfUnlinkRetiredEmailRequest {
 /// Body of [`SelfClient::start_email_update`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SelfStartEmailUpdateRequest {
+    /// The new address; a link or code is sent to it to confirm.
     pub email_address: String,
+    /// Where the confirmation link sends the member; must be one of the project's redirect URLs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_redirect_url: Option<String>,
+    /// Id of a custom email template for the confirmation; the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login_template_id: Option<String>,
+    /// Language of the email or SMS this call sends (e.g. `en`, `es`, `pt-br`); the project default when omitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// `EMAIL_MAGIC_LINK` (default) or `EMAIL_OTP`.
@@ -62,7 +93,9 @@ pub struct SelfClient {
 /// [`SelfClient::get_info`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberInfo {
+    /// The logged-in member, `None` without a session.
     pub member: Option<Member>,
+    /// True while the value is still the one restored from storage and not yet confirmed by Stytch.
     pub from_cache: bool,
 }
 
@@ -171,6 +204,7 @@ impl SelfClient {
         self.client.snapshot().state.map(|s| s.member)
     }
 
+    /// The logged-in member, read locally, and whether it is still the copy restored from storage.
     pub fn get_info(&self) -> MemberInfo {
         let s = self.client.snapshot();
         MemberInfo {

@@ -1,4 +1,27 @@
 //! `client.session()`: the member session (JS `stytch.session`).
+//!
+//! # Example
+//!
+//! ```
+//! use leptos_stytch::{StytchB2BClient, StytchB2BOptions, StytchError};
+//! use leptos_stytch::{RevokeOptions, SessionAuthenticateOptions};
+//!
+//! async fn session() -> Result<(), StytchError> {
+//!     let client = StytchB2BClient::with_options(
+//!         "public-token-test-…",
+//!         StytchB2BOptions { base_url: Some("http://127.0.0.1:4010".into()), ..Default::default() },
+//!     );
+//!     // What the client holds locally, then the same checked with Stytch and extended to a day.
+//!     println!("{:?}", client.session().get_sync().map(|s| s.expires_at));
+//!     client
+//!         .session()
+//!         .authenticate(Some(SessionAuthenticateOptions { session_duration_minutes: Some(1440) }))
+//!         .await?;
+//!     // Log out.
+//!     client.session().revoke(RevokeOptions::default()).await?;
+//!     Ok(())
+//! }
+//! ```
 
 use serde::Serialize;
 
@@ -18,7 +41,9 @@ pub struct SessionClient {
 /// [`SessionClient::get_info`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionInfo {
+    /// The session, `None` without one.
     pub session: Option<MemberSession>,
+    /// True while the value is still the one restored from storage and not yet confirmed by Stytch.
     pub from_cache: bool,
 }
 
@@ -40,7 +65,9 @@ pub struct RevokeOptions {
 /// Arguments of [`SessionClient::update_session`]. `Debug` shows neither token.
 #[derive(Clone, PartialEq)]
 pub struct UpdateSessionOptions {
+    /// The opaque session token to store.
     pub session_token: String,
+    /// The session JWT to store, if known.
     pub session_jwt: Option<String>,
 }
 
@@ -68,7 +95,7 @@ impl SessionClient {
         }
     }
 
-    /// The session token and JWT, `Some` only when **both** cookies are readable here (protocol §6): `None`
+    /// The session token and JWT, `Some` only when **both** cookies are readable here: `None`
     /// with no session, with only an intermediate session, or when the project keeps the session in
     /// HttpOnly cookies. It does not look at the in-memory state.
     ///

@@ -1,4 +1,4 @@
-//! Redirect URLs that carry a token (`?stytch_token_type=…&token=…`, protocol §4
+//! Redirect URLs that carry a token (`?stytch_token_type=…&token=…`, JS
 //! `authenticateByUrl`): parsing (pure) and dispatching to the right authenticate call. Removing
 //! the parameters from the address bar is the browser layer's job.
 
@@ -47,7 +47,12 @@ pub enum AuthenticateByUrlResult {
     Discovery(Box<DiscoveryAuthenticateResponse>),
     /// A token type this SDK does not authenticate by itself (e.g. `multi_tenant_passwords`, which
     /// needs a new password from the user): JS `{handled: false, tokenType, token}`.
-    NotHandled { token_type: String, token: String },
+    NotHandled {
+        /// The `stytch_token_type` query parameter.
+        token_type: String,
+        /// The `token` query parameter.
+        token: String,
+    },
 }
 
 impl std::fmt::Debug for AuthenticateByUrlResult {

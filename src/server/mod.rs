@@ -1,6 +1,6 @@
 //! The server platform: what [`StytchB2BClient::new`] and [`StytchB2BClient::with_options`] build off the
 //! browser. In a server-rendered app that is the per-request client the page renders with: it holds the
-//! session the server resolved from the request's cookies (see [`StytchServer`] with the `ssr` feature)
+//! session the server resolved from the request's cookies (see `StytchServer`, with the `ssr` feature)
 //! and sends no SDK requests of its own — the browser's client does that once the page has hydrated.
 //!
 //! For a client that talks to the API from native code (tests, other platforms), build one with
