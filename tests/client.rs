@@ -73,7 +73,7 @@ fn magic_link_login_sets_state_cookies_and_storage() {
         );
         assert!(!h.client.session().get_info().from_cache);
 
-        // Cookies: both tokens, attributes of protocol §6 (localhost: no Secure, no domain), expiry = expires_at.
+        // Cookies: both tokens, attributes Stytch sets (localhost: no Secure, no domain), expiry = expires_at.
         let tokens = h.client.session().get_tokens().expect("tokens readable");
         assert_eq!(tokens.session_token, resp.session_token);
         assert_eq!(tokens.session_jwt, resp.session_jwt);
