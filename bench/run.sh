@@ -31,6 +31,7 @@ mkdir -p "$OUT"
 ensure_browser
 ensure_wasm_tools
 command -v wrk >/dev/null || apt_install wrk
+command -v brotli >/dev/null || apt_install brotli
 if [ ! -d bench/node_modules/esbuild ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
   log "npm ci (bench)"
   (cd bench && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
