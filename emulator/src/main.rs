@@ -51,6 +51,11 @@ struct Cli {
     /// Also allow this origin for CORS and control-API writes (repeatable; not stored).
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     allow_origins: Vec<String>,
+    /// Also serve requests whose `Host` is this name or address (repeatable; e.g. a LAN address when
+    /// `--host 0.0.0.0`). Loopback names and the `--host` address are always served; others get 403
+    /// `host_not_allowed` (DNS-rebinding protection).
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_hosts: Vec<String>,
     /// Also allow this redirect URL for every redirect type (repeatable; not stored).
     #[arg(long = "redirect-url", value_name = "URL")]
     redirect_urls: Vec<String>,
@@ -122,10 +127,15 @@ async fn main() -> ExitCode {
     };
     // Binding a specific name or address means requests will name it in `Host`: serve it too
     // (loopback names are always served; a wildcard address names nothing).
-    let hosts = match cli.host.parse::<std::net::IpAddr>() {
+    let mut hosts = match cli.host.parse::<std::net::IpAddr>() {
         Ok(ip) if ip.is_unspecified() => Vec::new(),
         _ => vec![cli.host.trim_matches(['[', ']']).to_owned()],
     };
+    hosts.extend(
+        cli.allow_hosts
+            .iter()
+            .map(|h| h.trim_matches(['[', ']']).to_owned()),
+    );
     let access = Access {
         allowed_origins: cli.allow_origins.clone(),
         redirect_urls: cli.redirect_urls.clone(),

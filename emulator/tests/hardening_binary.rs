@@ -142,3 +142,28 @@ async fn allow_origin_and_redirect_url_flags_extend_the_project() {
         b.stderr()
     );
 }
+
+#[tokio::test]
+async fn allow_host_flag_serves_that_name_and_no_other() {
+    let b = Binary::start(&["--memory", "--allow-host", "dev.internal"]).expect("start");
+    let health = |host: &'static str| {
+        let addr = b.addr.clone();
+        async move {
+            request(
+                &addr,
+                "GET",
+                "/emulator/v1/project",
+                &[("host", host)],
+                None,
+            )
+            .await
+            .expect("request")
+        }
+    };
+    assert_eq!(health("dev.internal:4010").await.status, 200);
+    assert_eq!(health("127.0.0.1").await.status, 200);
+    let refused = health("evil.example").await;
+    assert_eq!(refused.status, 403);
+    let body: serde_json::Value = serde_json::from_slice(&refused.body).expect("error JSON");
+    assert_eq!(body["error_type"], "host_not_allowed");
+}
