@@ -98,6 +98,15 @@ pub struct SdkCaller {
     pub session_token: Option<String>,
 }
 
+impl SdkCaller {
+    /// The session token the caller sent; 401 `unauthorized_credentials` without one.
+    pub fn session(&self) -> ApiResult<&str> {
+        self.session_token
+            .as_deref()
+            .ok_or_else(ApiError::unauthorized)
+    }
+}
+
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SdkCaller {
     type Rejection = ApiError;
 

@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::infra::ids::request_id;
 use crate::surfaces::extract;
+use crate::surfaces::extract::SdkCaller;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use rusqlite::Connection;
@@ -48,18 +49,13 @@ pub fn ok_data<T: Serialize>(answer: T, capacity: usize) -> Response {
     crate::surfaces::json_response(&Data { data: answer }, capacity)
 }
 
-/// The header's session token (401 when it carries none).
-pub fn session_token(inner: &Inner, headers: &HeaderMap) -> ApiResult<String> {
-    extract::sdk_auth(inner, headers)?.ok_or_else(ApiError::unauthorized)
-}
-
-/// The header's live session and its raw token.
+/// The caller's live session and its raw token (401 without a session token, 404 for a dead one).
 pub fn require_session(
     inner: &Inner,
     conn: &Connection,
-    headers: &HeaderMap,
+    caller: &SdkCaller,
 ) -> ApiResult<(SessionRow, String)> {
-    let token = session_token(inner, headers)?;
+    let token = caller.session()?.to_owned();
     let row = crate::domain::sessions::by_token(conn, &token, inner.now())?
         .ok_or_else(ApiError::session_not_found)?;
     Ok((row, token))

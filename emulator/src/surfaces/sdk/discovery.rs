@@ -65,7 +65,6 @@ struct ListReq {
 async fn list(
     State(inner): St,
     caller: SdkCaller,
-    headers: HeaderMap,
     JsonBody(req): JsonBody<ListReq>,
 ) -> ApiResult<Response> {
     let has_session = caller.session_token.is_some();
@@ -78,7 +77,7 @@ async fn list(
             true,
         ),
         None if has_session => {
-            let (row, _) = sdk::require_session(&inner, &conn, &headers)?;
+            let (row, _) = sdk::require_session(&inner, &conn, &caller)?;
             let (member, _) = sessions::load_owner(&conn, &row)?;
             (authentication::session_grant(&row, &member), false)
         }

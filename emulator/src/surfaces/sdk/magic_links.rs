@@ -47,6 +47,7 @@ use crate::error::ErrorType;
 use crate::infra::ids::new_id;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
+use crate::surfaces::extract::SdkCaller;
 use crate::surfaces::sdk;
 use crate::surfaces::sdk::members::member_resp;
 use crate::surfaces::sdk::members::with_session;
@@ -341,10 +342,10 @@ async fn eml_authenticate(
 
 async fn invite(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     JsonBody(req): JsonBody<invites::InviteReq>,
 ) -> ApiResult<Response> {
-    with_session(&inner, &headers, |tx, actor, _, org, now| {
+    with_session(&inner, &caller, |tx, actor, _, org, now| {
         let m = invites::invite(tx, &inner.seed, actor, &org, req, now)?;
         Ok(member_resp(&m, &org))
     })

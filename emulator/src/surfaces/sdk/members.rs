@@ -35,12 +35,12 @@ use crate::domain::sessions;
 use crate::error::ApiResult;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
+use crate::surfaces::extract::SdkCaller;
 use crate::surfaces::sdk::ok;
 use crate::surfaces::sdk::require_session;
 use axum::Router;
 use axum::extract::Path;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::delete;
 use axum::routing::get;
@@ -96,9 +96,9 @@ pub fn routes() -> Router<Arc<Inner>> {
         )
 }
 
-async fn members_me(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
+async fn members_me(State(inner): St, caller: SdkCaller) -> ApiResult<Response> {
     let conn = inner.conn();
-    let (row, _) = require_session(&inner, &conn, &headers)?;
+    let (row, _) = require_session(&inner, &conn, &caller)?;
     let (member, org) = sessions::load_owner(&conn, &row)?;
     Ok(ok(json!({
         "member_id": row.member_id,
@@ -117,13 +117,13 @@ pub fn member_resp(m: &MemberRow, org: &Value) -> Response {
 /// Runs `f` in a transaction with the caller's Actor, own Member and organization.
 pub fn with_session<T>(
     inner: &Inner,
-    headers: &HeaderMap,
+    caller: &SdkCaller,
     f: impl FnOnce(&rusqlite::Transaction<'_>, &Actor, MemberRow, Value, i64) -> ApiResult<T>,
 ) -> ApiResult<T> {
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
-    let (row, _) = require_session(inner, &tx, headers)?;
+    let (row, _) = require_session(inner, &tx, caller)?;
     let (actor, me, org) = crate::domain::sessions::actor_of(&tx, &row)?;
     let out = f(&tx, &actor, me, org, now)?;
     tx.commit()?;
@@ -132,13 +132,13 @@ pub fn with_session<T>(
 
 async fn member_create(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     JsonBody(mut req): JsonBody<members::MemberCreate>,
 ) -> ApiResult<Response> {
     // Backend-only fields are not accepted from the SDK.
     req.trusted_metadata = None;
     req.external_id = None;
-    with_session(&inner, &headers, |tx, actor, _, org, now| {
+    with_session(&inner, &caller, |tx, actor, _, org, now| {
         let m = members::create_member(tx, &inner.seed, Some(actor), &org, req, now)?;
         Ok(member_resp(&m, &org))
     })
@@ -146,11 +146,11 @@ async fn member_create(
 
 async fn member_update(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     Path(member_id): Path<String>,
     JsonBody(patch): JsonBody<members::MemberPatch>,
 ) -> ApiResult<Response> {
-    with_session(&inner, &headers, |tx, actor, _, org, now| {
+    with_session(&inner, &caller, |tx, actor, _, org, now| {
         let target = members::live_member_in_org(tx, &org, &member_id)?;
         let m = members::update_member(
             tx,
@@ -168,10 +168,10 @@ async fn member_update(
 
 async fn self_update(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     JsonBody(patch): JsonBody<members::MemberPatch>,
 ) -> ApiResult<Response> {
-    with_session(&inner, &headers, |tx, actor, me, org, now| {
+    with_session(&inner, &caller, |tx, actor, me, org, now| {
         let m = members::update_member(
             tx,
             &inner.seed,
@@ -188,10 +188,10 @@ async fn self_update(
 
 async fn member_search(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     JsonBody(req): JsonBody<search::SearchReq>,
 ) -> ApiResult<Response> {
-    with_session(&inner, &headers, |tx, actor, _, org, _| {
+    with_session(&inner, &caller, |tx, actor, _, org, _| {
         let orgs = [org];
         search::check_search(&inner.seed, Some(actor), &orgs)?;
         Ok(ok(search::search(tx, &orgs, &req)?))
@@ -200,10 +200,10 @@ async fn member_search(
 
 async fn member_delete(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     Path(member_id): Path<String>,
 ) -> ApiResult<Response> {
-    with_session(&inner, &headers, |tx, actor, _, org, now| {
+    with_session(&inner, &caller, |tx, actor, _, org, now| {
         let target = members::live_member_in_org(tx, &org, &member_id)?;
         let m = members::delete_member(tx, &inner.seed, Some(actor), &org, target, now)?;
         Ok(ok(json!({ "member_id": m.member_id() })))
@@ -212,10 +212,10 @@ async fn member_delete(
 
 async fn member_reactivate(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     Path(member_id): Path<String>,
 ) -> ApiResult<Response> {
-    with_session(&inner, &headers, |tx, actor, _, org, now| {
+    with_session(&inner, &caller, |tx, actor, _, org, now| {
         let target = members::member_in_org(tx, &org, &member_id)?;
         let m = members::reactivate_member(tx, &inner.seed, Some(actor), &org, target, now)?;
         Ok(member_resp(&m, &org))
@@ -226,10 +226,10 @@ async fn member_reactivate(
 /// `stytch.member`, or `stytch.self` when the password is the caller's own.
 async fn delete_password(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     Path(password_id): Path<String>,
 ) -> ApiResult<Response> {
-    with_session(&inner, &headers, |tx, actor, _, org, now| {
+    with_session(&inner, &caller, |tx, actor, _, org, now| {
         let target = members::member_by_password(tx, &org, &password_id)?;
         let m = members::delete_factor(
             tx,
@@ -247,11 +247,11 @@ async fn delete_password(
 
 fn delete_factor_of(
     inner: &Inner,
-    headers: &HeaderMap,
+    caller: &SdkCaller,
     member_id: Option<&str>,
     factor: Factor,
 ) -> ApiResult<Response> {
-    with_session(inner, headers, |tx, actor, me, org, now| {
+    with_session(inner, caller, |tx, actor, me, org, now| {
         let (target, self_path) = match member_id {
             Some(id) => (members::live_member_in_org(tx, &org, id)?, false),
             None => (me, true),
@@ -272,35 +272,35 @@ fn delete_factor_of(
 
 async fn member_delete_phone(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     Path(member_id): Path<String>,
 ) -> ApiResult<Response> {
-    delete_factor_of(&inner, &headers, Some(&member_id), Factor::MfaPhone)
+    delete_factor_of(&inner, &caller, Some(&member_id), Factor::MfaPhone)
 }
 
 async fn member_delete_totp(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     Path(member_id): Path<String>,
 ) -> ApiResult<Response> {
-    delete_factor_of(&inner, &headers, Some(&member_id), Factor::Totp)
+    delete_factor_of(&inner, &caller, Some(&member_id), Factor::Totp)
 }
 
-async fn self_delete_phone(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
-    delete_factor_of(&inner, &headers, None, Factor::MfaPhone)
+async fn self_delete_phone(State(inner): St, caller: SdkCaller) -> ApiResult<Response> {
+    delete_factor_of(&inner, &caller, None, Factor::MfaPhone)
 }
 
-async fn self_delete_totp(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
-    delete_factor_of(&inner, &headers, None, Factor::Totp)
+async fn self_delete_totp(State(inner): St, caller: SdkCaller) -> ApiResult<Response> {
+    delete_factor_of(&inner, &caller, None, Factor::Totp)
 }
 
 fn unlink(
     inner: &Inner,
-    headers: &HeaderMap,
+    caller: &SdkCaller,
     member_id: Option<&str>,
     req: members::UnlinkReq,
 ) -> ApiResult<Response> {
-    with_session(inner, headers, |tx, actor, me, org, now| {
+    with_session(inner, caller, |tx, actor, me, org, now| {
         let (target, self_path) = match member_id {
             Some(id) => (members::live_member_in_org(tx, &org, id)?, false),
             None => (me, true),
@@ -326,28 +326,28 @@ fn unlink(
 
 async fn member_unlink(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     Path(member_id): Path<String>,
     JsonBody(req): JsonBody<members::UnlinkReq>,
 ) -> ApiResult<Response> {
-    unlink(&inner, &headers, Some(&member_id), req)
+    unlink(&inner, &caller, Some(&member_id), req)
 }
 
 async fn self_unlink(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     JsonBody(req): JsonBody<members::UnlinkReq>,
 ) -> ApiResult<Response> {
-    unlink(&inner, &headers, None, req)
+    unlink(&inner, &caller, None, req)
 }
 
 fn start_email_update(
     inner: &Inner,
-    headers: &HeaderMap,
+    caller: &SdkCaller,
     member_id: Option<&str>,
     req: email_updates::StartEmailUpdateReq,
 ) -> ApiResult<Response> {
-    with_session(inner, headers, |tx, actor, me, org, now| {
+    with_session(inner, caller, |tx, actor, me, org, now| {
         let (target, self_path) = match member_id {
             Some(id) => (members::live_member_in_org(tx, &org, id)?, false),
             None => (me, true),
@@ -368,17 +368,17 @@ fn start_email_update(
 
 async fn member_start_email_update(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     Path(member_id): Path<String>,
     JsonBody(req): JsonBody<email_updates::StartEmailUpdateReq>,
 ) -> ApiResult<Response> {
-    start_email_update(&inner, &headers, Some(&member_id), req)
+    start_email_update(&inner, &caller, Some(&member_id), req)
 }
 
 async fn self_start_email_update(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     JsonBody(req): JsonBody<email_updates::StartEmailUpdateReq>,
 ) -> ApiResult<Response> {
-    start_email_update(&inner, &headers, None, req)
+    start_email_update(&inner, &caller, None, req)
 }

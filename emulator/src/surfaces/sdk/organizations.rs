@@ -8,12 +8,12 @@ use crate::domain::sessions;
 use crate::error::ApiResult;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
+use crate::surfaces::extract::SdkCaller;
 use crate::surfaces::sdk::members::with_session;
 use crate::surfaces::sdk::ok;
 use crate::surfaces::sdk::require_session;
 use axum::Router;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use axum::routing::post;
@@ -34,9 +34,9 @@ pub fn routes() -> Router<Arc<Inner>> {
         )
 }
 
-async fn organizations_me(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
+async fn organizations_me(State(inner): St, caller: SdkCaller) -> ApiResult<Response> {
     let conn = inner.conn();
-    let (row, _) = require_session(&inner, &conn, &headers)?;
+    let (row, _) = require_session(&inner, &conn, &caller)?;
     let (_, org) = sessions::load_owner(&conn, &row)?;
     Ok(ok(json!({ "organization": org })))
 }
@@ -81,17 +81,17 @@ async fn organizations_search(
 
 async fn org_update(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     JsonBody(patch): JsonBody<organizations::OrgPatch>,
 ) -> ApiResult<Response> {
-    let org = with_session(&inner, &headers, |tx, actor, _, org, now| {
+    let org = with_session(&inner, &caller, |tx, actor, _, org, now| {
         organizations::update_org(tx, &inner.seed, Some(actor), org, patch, true, now)
     })?;
     Ok(ok(json!({ "organization": org })))
 }
 
-async fn org_delete(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
-    let id = with_session(&inner, &headers, |tx, actor, _, org, _| {
+async fn org_delete(State(inner): St, caller: SdkCaller) -> ApiResult<Response> {
+    let id = with_session(&inner, &caller, |tx, actor, _, org, _| {
         organizations::delete_org(tx, &inner.seed, Some(actor), &org)?;
         Ok(organizations::org_id(&org).to_string())
     })?;

@@ -54,6 +54,7 @@ use crate::error::ApiResult;
 use crate::error::ErrorType;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
+use crate::surfaces::extract::SdkCaller;
 use crate::surfaces::sdk;
 use crate::surfaces::sdk::ok;
 use axum::Router;
@@ -494,14 +495,14 @@ struct ResetSessionReq {
 /// `POST /sdk/v1/b2b/passwords/session/reset` → AuthResp of the current session (new JWT).
 async fn reset_session(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     JsonBody(req): JsonBody<ResetSessionReq>,
 ) -> ApiResult<Response> {
     let hash = passwords::hash_off_thread(req.password.clone()).await?;
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
-    let (mut row, token) = sdk::require_session(&inner, &tx, &headers)?;
+    let (mut row, token) = sdk::require_session(&inner, &tx, &caller)?;
     let fresh = row.factor_list().iter().any(|f| {
         f["last_authenticated_at"]
             .as_str()

@@ -14,11 +14,11 @@ use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
+use crate::surfaces::extract::SdkCaller;
 use crate::surfaces::sdk;
 use crate::surfaces::sdk::ok;
 use crate::surfaces::sdk::ok_data;
 use crate::surfaces::sdk::require_session;
-use crate::surfaces::sdk::session_token;
 use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -45,7 +45,7 @@ struct SessionAuthReq {
 
 async fn sessions_authenticate(
     State(inner): St,
-    headers: HeaderMap,
+    caller: SdkCaller,
     JsonBody(req): JsonBody<SessionAuthReq>,
 ) -> ApiResult<Response> {
     let extend = req
@@ -53,7 +53,7 @@ async fn sessions_authenticate(
         .map(|m| sessions::duration_minutes(Some(m)))
         .transpose()?;
     // Only the SQL runs while holding the database: the other requests need it too.
-    let token = session_token(&inner, &headers)?;
+    let token = caller.session()?.to_owned();
     let now = inner.now();
     let conn = inner.conn();
     let mut row =
@@ -67,9 +67,9 @@ async fn sessions_authenticate(
     Ok(ok_data(&answer, answer.size_hint()))
 }
 
-async fn sessions_revoke(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
+async fn sessions_revoke(State(inner): St, caller: SdkCaller) -> ApiResult<Response> {
     let conn = inner.conn();
-    let (row, _) = require_session(&inner, &conn, &headers)?;
+    let (row, _) = require_session(&inner, &conn, &caller)?;
     sessions::revoke_id(&conn, &row.member_session_id)?;
     Ok(ok(json!({})))
 }
@@ -86,6 +86,7 @@ struct SessionExchangeReq {
 /// another organization of the same email.
 async fn session_exchange(
     State(inner): St,
+    caller: SdkCaller,
     headers: HeaderMap,
     JsonBody(req): JsonBody<SessionExchangeReq>,
 ) -> ApiResult<Response> {
@@ -93,7 +94,7 @@ async fn session_exchange(
     let now = inner.now();
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
-    let (row, _) = sdk::require_session(&inner, &tx, &headers)?;
+    let (row, _) = sdk::require_session(&inner, &tx, &caller)?;
     let (current, _) = sessions::load_owner(&tx, &row)?;
     let org = organizations::get_org(&tx, &req.organization_id)?
         .ok_or_else(ApiError::organization_not_found)?;
