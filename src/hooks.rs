@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::components::StytchStateContext;
 use crate::core::client::{StateSnapshot, StytchB2BClient};
+use crate::core::mfa::PendingMfa;
 use crate::core::models::{Member, MemberSession, Organization};
 use crate::core::rbac;
 
@@ -93,6 +94,31 @@ pub fn use_stytch_member() -> UseStytchValue<Member> {
 /// The logged-in member's organization as a signal.
 pub fn use_stytch_organization() -> UseStytchValue<Organization> {
     select(|s| s.state.as_ref().map(|s| s.organization.clone()))
+}
+
+/// The pending MFA step as a signal: `Some` after a primary factor passed and the organization (or the member)
+/// requires a second one, `None` once a session is stored (or on logout). Its
+/// [`step`](crate::core::mfa::PendingMfa::step) says which screen to show.
+///
+/// ```no_run
+/// use leptos::prelude::*;
+/// use leptos_stytch::{MfaStep, use_stytch_pending_mfa};
+///
+/// #[component]
+/// fn SecondFactor() -> impl IntoView {
+///     let pending = use_stytch_pending_mfa();
+///     move || match pending.get().map(|p| p.step()) {
+///         Some(MfaStep::EnterTotpCode) => "Enter the code from your authenticator app",
+///         Some(MfaStep::EnterSmsCode { .. }) => "Enter the code we texted you",
+///         Some(MfaStep::SendSmsCode { .. }) => "We will text you a code",
+///         Some(MfaStep::Enroll { .. }) => "Set up a second factor",
+///         None => "",
+///     }
+/// }
+/// ```
+pub fn use_stytch_pending_mfa() -> Signal<Option<PendingMfa>> {
+    let s = state();
+    Memo::new(move |_| s.with(|s| s.pending_mfa.clone())).into()
 }
 
 /// Whether the logged-in member may perform `action` on `resource_id`, as a signal that follows

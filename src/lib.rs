@@ -17,9 +17,10 @@ pub mod server;
 pub use crate::core::client::{StateSnapshot, StytchB2BClient, Unsubscribe};
 pub use crate::core::discovery::{
     DiscoveredOrganization, DiscoveredOrganizationsResponse, DiscoveryAuthenticateResponse,
-    DiscoveryOrganizationsCreateRequest, ExchangeRequest, Membership, MfaRequired, PrimaryRequired,
+    DiscoveryOrganizationsCreateRequest, ExchangeRequest, Membership,
 };
 pub use crate::core::error::{ErrorType, StytchError};
+pub use crate::core::impersonation::ImpersonationAuthenticateRequest;
 pub use crate::core::magic_links::{
     EmailDiscoverySendRequest, MagicLinksDiscoveryAuthenticateRequest,
 };
@@ -31,9 +32,10 @@ pub use crate::core::members::{
     SearchMembersRequest, SearchMembersResponse, SearchOperator, SearchQuery,
     StartEmailUpdateRequest, UnlinkRetiredEmailRequest, UpdateMemberRequest,
 };
+pub use crate::core::mfa::{MfaMethod, MfaStep, PendingMfa};
 pub use crate::core::models::{
-    AuthenticateResponse, Member, MemberResponse, MemberSession, Organization, ResponseCommon,
-    SessionState, SessionTokens,
+    AuthenticateResponse, Member, MemberResponse, MemberSession, MfaMemberOptions, MfaRequired,
+    Organization, PrimaryRequired, ResponseCommon, SessionState, SessionTokens,
 };
 pub use crate::core::options::{CookieOptions, StytchB2BOptions};
 pub use crate::core::organization::{
@@ -42,7 +44,8 @@ pub use crate::core::organization::{
 };
 pub use crate::core::otps::{
     OtpEmailAuthenticateRequest, OtpEmailDiscoveryAuthenticateRequest,
-    OtpEmailDiscoverySendRequest, OtpEmailLoginOrSignupRequest,
+    OtpEmailDiscoverySendRequest, OtpEmailLoginOrSignupRequest, OtpSmsAuthenticateRequest,
+    OtpSmsSendRequest,
 };
 pub use crate::core::passwords::{
     PasswordAuthenticateRequest, PasswordDiscoveryAuthenticateRequest,
@@ -52,11 +55,18 @@ pub use crate::core::passwords::{
     PasswordStrengthCheckRequest, PasswordStrengthCheckResponse,
 };
 pub use crate::core::rbac::{Permissions, RbacPermission, RbacPolicy, RbacResource, RbacRole};
+pub use crate::core::recovery_codes::{
+    RecoveryCodesRecoverRequest, RecoveryCodesRecoverResponse, RecoveryCodesResponse,
+};
 pub use crate::core::self_::{
     SelfStartEmailUpdateRequest, SelfUnlinkRetiredEmailRequest, UpdateSelfRequest,
 };
 pub use crate::core::session::{
-    RevokeOptions, SessionAuthenticateOptions, SessionInfo, UpdateSessionOptions,
+    AttestRequest, ExchangeAccessTokenRequest, RevokeOptions, SessionAuthenticateOptions,
+    SessionInfo, UpdateSessionOptions,
+};
+pub use crate::core::totp::{
+    MfaEnrollment, TotpAuthenticateRequest, TotpCreateRequest, TotpCreateResponse,
 };
 pub use crate::core::url::{AuthenticateByUrlResult, parse_authenticate_url};
 
@@ -66,5 +76,5 @@ pub mod hooks;
 pub use crate::components::{Authenticated, Authorized, GetSessionTokens, StytchB2BProvider};
 pub use crate::hooks::{
     UseStytchValue, try_use_stytch_b2b_client, use_stytch_b2b_client, use_stytch_is_authorized,
-    use_stytch_member, use_stytch_member_session, use_stytch_organization,
+    use_stytch_member, use_stytch_member_session, use_stytch_organization, use_stytch_pending_mfa,
 };

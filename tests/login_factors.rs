@@ -475,7 +475,9 @@ fn discovery_join_by_domain_wrong_org_and_step_up() {
         assert!(pending.member_session.is_none());
         assert_eq!(
             pending.primary_required,
-            Some(json!({"allowed_auth_methods": ["magic_link"]}))
+            Some(PrimaryRequired {
+                allowed_auth_methods: vec!["magic_link".into()]
+            })
         );
         assert_eq!(
             ist_cookie(&h).as_deref(),
@@ -615,9 +617,14 @@ fn discovery_create_organization() {
             .await
             .expect("create with MFA");
         assert!(!mfa.member_authenticated);
+        let required = mfa.mfa_required.as_ref().expect("mfa_required");
+        assert_eq!(required.secondary_auth_initiated, None);
+        // A new member has no second factor: the pending step is enrolment.
         assert_eq!(
-            mfa.mfa_required,
-            Some(json!({"member_options": null, "secondary_auth_initiated": null}))
+            h.client.pending_mfa().map(|p| p.step()),
+            Some(MfaStep::Enroll {
+                methods: vec![MfaMethod::Totp, MfaMethod::SmsOtp]
+            })
         );
         assert!(ist_cookie(&h).is_some());
         assert!(h.client.session().get_sync().is_none());
@@ -641,10 +648,15 @@ fn mfa_required_org_and_restricted_methods_on_org_login() {
         assert!(!resp.member_authenticated);
         assert!(resp.member_session.is_none());
         assert_eq!(resp.session_token, "");
-        assert_eq!(
-            resp.mfa_required,
-            Some(json!({"member_options": null, "secondary_auth_initiated": null}))
-        );
+        let required = resp.mfa_required.as_ref().expect("mfa_required");
+        assert_eq!(required.secondary_auth_initiated, None);
+        let pending = h
+            .client
+            .pending_mfa()
+            .expect("the client holds the pending MFA step");
+        assert_eq!(pending.member.member_id, resp.member_id);
+        assert_eq!(pending.organization.organization_id, UMBRELLA);
+        assert_eq!(&pending.mfa_required, required);
         assert_eq!(
             ist_cookie(&h).as_deref(),
             Some(resp.intermediate_session_token.as_str())

@@ -12,11 +12,13 @@ use serde_json::Value;
 use super::bootstrap::BootstrapCell;
 use super::error::StytchError;
 use super::json;
+use super::mfa::PendingMfa;
 use super::models::{AuthenticateResponse, Member, Organization, SessionState};
 use super::options::{StytchB2BOptions, default_base_url};
 use super::platform::{CookieSpec, HttpRequest, LocalBoxFuture, Method, Runtime, Store, Transport};
 use super::{
-    discovery, magic_links, organization, otps, passwords, rbac, refresh, self_, session, time_util,
+    discovery, impersonation, magic_links, organization, otps, passwords, rbac, recovery_codes,
+    refresh, self_, session, time_util, totp,
 };
 
 /// The IST cookie lives 10 minutes, as the IST itself does.
@@ -54,6 +56,10 @@ pub struct StateSnapshot {
     /// True once the start-up restore has finished (the first `sessions/authenticate`, or the decision
     /// that there is nothing to restore).
     pub is_initialized: bool,
+    /// Set while a primary factor has passed and the member must now pass a second one: the last
+    /// authenticate answered `mfa_required` with an intermediate session token. Held in memory only
+    /// (as Stytch's SDK holds it in its UI state), so a reload forgets it while the IST cookie remains.
+    pub pending_mfa: Option<PendingMfa>,
 }
 
 type Listener = Arc<dyn Fn(&StateSnapshot) + Send + Sync>;
@@ -152,6 +158,7 @@ impl StytchB2BClient {
                     state: None,
                     from_cache: false,
                     is_initialized: false,
+                    pending_mfa: None,
                 }),
                 listeners: Mutex::new(Vec::new()),
                 next_listener_id: Mutex::new(0),
@@ -186,6 +193,7 @@ impl StytchB2BClient {
                 state,
                 from_cache: false,
                 is_initialized: true,
+                pending_mfa: None,
             };
             cell.clone()
         };
@@ -300,6 +308,27 @@ impl StytchB2BClient {
     /// The logged-in member (JS `stytch.self`; `self` is a Rust keyword).
     pub fn self_(&self) -> self_::SelfClient {
         self_::SelfClient::new(self.clone())
+    }
+
+    /// Time-based one-time passcodes from an authenticator app (JS `stytch.totp`).
+    pub fn totp(&self) -> totp::TotpClient {
+        totp::TotpClient::new(self.clone())
+    }
+
+    /// Recovery codes: the one-time codes that stand in for a lost authenticator app (JS `stytch.recoveryCodes`).
+    pub fn recovery_codes(&self) -> recovery_codes::RecoveryCodesClient {
+        recovery_codes::RecoveryCodesClient::new(self.clone())
+    }
+
+    /// Impersonation: sign in as a member with a token from Stytch's dashboard (JS `stytch.impersonation`).
+    pub fn impersonation(&self) -> impersonation::ImpersonationClient {
+        impersonation::ImpersonationClient::new(self.clone())
+    }
+
+    /// The pending MFA step, if a primary factor has passed and a second one is due (see
+    /// [`StateSnapshot::pending_mfa`]).
+    pub fn pending_mfa(&self) -> Option<PendingMfa> {
+        lock(&self.inner.state).pending_mfa.clone()
     }
 
     /// Role-based access control, evaluated locally (JS `stytch.rbac`).
@@ -622,12 +651,26 @@ impl StytchB2BClient {
                     organization: resp.organization.clone(),
                 }));
             }
-            None => self.apply_intermediate_session(&resp.intermediate_session_token),
+            None => {
+                let pending = resp.mfa_required.clone().map(|mfa_required| PendingMfa {
+                    member: resp.member.clone(),
+                    organization: resp.organization.clone(),
+                    mfa_required,
+                });
+                self.store_intermediate_session(&resp.intermediate_session_token);
+                self.write_state(None, pending, true);
+            }
         }
     }
 
     /// Stores an IST and clears any current session (the IST branch of `withUpdateSession`).
     pub(crate) fn apply_intermediate_session(&self, ist: &str) {
+        self.store_intermediate_session(ist);
+        self.set_state(None);
+    }
+
+    /// The cookie half of [`Self::apply_intermediate_session`].
+    fn store_intermediate_session(&self, ist: &str) {
         self.remove_session_cookies();
         let name = self.inner.options.cookie_options.ist_cookie();
         if ist.is_empty() {
@@ -638,7 +681,6 @@ impl StytchB2BClient {
                 .store
                 .set_cookie(&self.cookie(name, ist, Some(expires)));
         }
-        self.set_state(None);
     }
 
     /// Clears cookies (session, JWT and IST) and state; subscribers are told.
@@ -656,6 +698,22 @@ impl StytchB2BClient {
         }
     }
 
+    /// Replaces the member in the stored state when it is the logged-in one (a call that answers a member
+    /// may be about someone else).
+    pub(crate) fn update_member_if_self(&self, member: &Member) {
+        if self.is_self(&member.member_id) {
+            self.update_member(member.clone());
+        }
+    }
+
+    /// Whether `member_id` is the logged-in member.
+    pub(crate) fn is_self(&self, member_id: &str) -> bool {
+        lock(&self.inner.state)
+            .state
+            .as_ref()
+            .is_some_and(|s| s.member.member_id == member_id)
+    }
+
     /// Replaces the organization in the stored state, if a session exists.
     pub(crate) fn update_organization(&self, organization: Organization) {
         if let Some(mut state) = self.snapshot().state {
@@ -667,8 +725,9 @@ impl StytchB2BClient {
     /// The one place state is written: persists it, clears `from_cache`, notifies, and (re)schedules the
     /// refresh. Listeners registered with "only on change" are called when the state differs (ignoring
     /// `last_accessed_at`) or the previous state came from the cache, as in the JS SDK.
+    /// Any write of the state ends a pending MFA step, except the one that starts it.
     pub(crate) fn set_state(&self, new_state: Option<SessionState>) {
-        self.write_state(new_state, true);
+        self.write_state(new_state, None, true);
     }
 
     /// Another tab wrote the state key (a `storage` event): apply it here without writing it back, so the
@@ -682,11 +741,17 @@ impl StytchB2BClient {
                 Err(_) => return,
             },
         };
+        // A login in another tab ends an MFA step here; a logout there leaves it alone (this tab's IST
+        // cookie may still be good).
+        let pending = match new_state {
+            Some(_) => None,
+            None => lock(&self.inner.state).pending_mfa.clone(),
+        };
         if new_state.is_none() {
             // The other tab logged out; cookies are shared, but a copy under another path may remain.
             self.remove_session_cookies();
         }
-        self.write_state(new_state, false);
+        self.write_state(new_state, pending, false);
     }
 
     fn listen_to_other_tabs(&self) {
@@ -701,11 +766,19 @@ impl StytchB2BClient {
         );
     }
 
-    fn write_state(&self, new_state: Option<SessionState>, persist: bool) {
+    fn write_state(
+        &self,
+        new_state: Option<SessionState>,
+        pending_mfa: Option<PendingMfa>,
+        persist: bool,
+    ) {
         let (snapshot, changed) = {
             let mut cell = lock(&self.inner.state);
-            let changed = cell.from_cache || !same_ignoring_access_time(&cell.state, &new_state);
+            let changed = cell.from_cache
+                || !same_ignoring_access_time(&cell.state, &new_state)
+                || cell.pending_mfa != pending_mfa;
             cell.state = new_state;
+            cell.pending_mfa = pending_mfa;
             cell.from_cache = false;
             (cell.clone(), changed)
         };

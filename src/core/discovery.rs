@@ -38,27 +38,9 @@ use serde_json::Value;
 use super::body::Body;
 use super::client::StytchB2BClient;
 use super::error::StytchError;
-use super::models::{AuthenticateResponse, Member, Organization};
+use super::models::{AuthenticateResponse, Member, MfaRequired, Organization, PrimaryRequired};
 use super::platform::Method;
 use super::redact::debug_redacted;
-
-/// `primary_required`: the organization needs another primary factor first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PrimaryRequired {
-    /// The primary methods the organization accepts.
-    pub allowed_auth_methods: Vec<String>,
-}
-
-/// `mfa_required`: the organization needs a second factor.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct MfaRequired {
-    /// `{mfa_phone_number, totp_registration_id}` when known.
-    pub member_options: Option<Value>,
-    /// `"sms_otp"` when an SMS was sent automatically.
-    pub secondary_auth_initiated: Option<String>,
-}
 
 /// How the email relates to a discovered organization.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

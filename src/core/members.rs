@@ -291,13 +291,6 @@ impl MembersClient {
         Self { client }
     }
 
-    fn is_self(&self, member_id: &str) -> bool {
-        self.client
-            .snapshot()
-            .state
-            .is_some_and(|s| s.member.member_id == member_id)
-    }
-
     /// Sends a call answering `{member_id, member, organization}` and stores the member when it is
     /// the logged-in one.
     async fn member_call(
@@ -307,9 +300,7 @@ impl MembersClient {
         body: Option<&(impl Serialize + ?Sized)>,
     ) -> Result<MemberResponse, StytchError> {
         let resp: MemberResponse = self.client.request(method, path, body).await?;
-        if self.is_self(&resp.member.member_id) {
-            self.client.update_member(resp.member.clone());
-        }
+        self.client.update_member_if_self(&resp.member);
         Ok(resp)
     }
 
@@ -387,7 +378,7 @@ impl MembersClient {
             .client
             .request(Method::Delete, &path, None::<&()>)
             .await?;
-        if self.is_self(member_id) {
+        if self.client.is_self(member_id) {
             self.client.destroy_session();
         }
         Ok(resp)

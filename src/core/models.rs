@@ -366,6 +366,45 @@ deserialize_from_map!(MemberResponse {
     member_created
 });
 
+/// `primary_required`: the organization needs another primary factor first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PrimaryRequired {
+    /// The primary methods the organization accepts.
+    pub allowed_auth_methods: Vec<String>,
+}
+
+deserialize_from_map!(PrimaryRequired {
+    allowed_auth_methods
+});
+
+/// `mfa_required.member_options`: the second factors the member already has.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct MfaMemberOptions {
+    /// The member's phone number for SMS codes, E.164; empty when it has none.
+    pub mfa_phone_number: String,
+    /// Id of the member's TOTP registration; empty when it has none.
+    pub totp_registration_id: String,
+}
+
+deserialize_from_map!(MfaMemberOptions {
+    mfa_phone_number,
+    totp_registration_id
+});
+
+/// `mfa_required`: the organization (or the member) needs a second factor before a session is issued.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct MfaRequired {
+    /// The member's enrolled second factors; `None` when the server does not say.
+    pub member_options: Option<MfaMemberOptions>,
+    /// `"sms_otp"` when the server has just texted the member a code.
+    pub secondary_auth_initiated: Option<String>,
+}
+
+deserialize_from_map!(MfaRequired {
+    member_options,
+    secondary_auth_initiated
+});
+
 /// What an authenticate call returns (`B2BAuthenticateResponseWithMFA`). When `member_authenticated` is false
 /// there is no `member_session`; an `intermediate_session_token` is kept for the next factor instead.
 /// Its `Debug` output shows none of the three tokens.
@@ -391,10 +430,10 @@ pub struct AuthenticateResponse {
     pub intermediate_session_token: String,
     /// Whether the member now has a session (no further factor needed).
     pub member_authenticated: bool,
-    /// `{member_options, secondary_auth_initiated}` when a second factor is needed.
-    pub mfa_required: Option<Value>,
-    /// `{allowed_auth_methods}` when the organization needs a different primary factor.
-    pub primary_required: Option<Value>,
+    /// Set when a second factor is needed: [`crate::core::mfa::PendingMfa`] says which screen to show.
+    pub mfa_required: Option<MfaRequired>,
+    /// Set when the organization needs a different primary factor.
+    pub primary_required: Option<PrimaryRequired>,
     /// Id of the email or method used, for magic links and OTPs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub method_id: Option<String>,

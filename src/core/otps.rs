@@ -1,4 +1,5 @@
-//! `client.otps()`: one-time passcodes (JS `stytch.otps`). Only email OTPs for now.
+//! `client.otps()`: one-time passcodes (JS `stytch.otps`): email codes as a primary factor, SMS codes as a
+//! second factor (MFA).
 //!
 //! # Example
 //!
@@ -46,6 +47,7 @@ use super::error::StytchError;
 use super::models::{AuthenticateResponse, MemberResponse, ResponseCommon};
 use super::platform::Method;
 use super::redact::debug_redacted;
+use super::totp::MfaEnrollment;
 
 /// Get it with [`StytchB2BClient::otps`].
 #[derive(Clone, Debug)]
@@ -63,6 +65,71 @@ pub struct OtpsEmailClient {
 #[derive(Clone, Debug)]
 pub struct OtpsEmailDiscoveryClient {
     client: StytchB2BClient,
+}
+
+/// `client.otps().sms()`: SMS codes as a second factor.
+#[derive(Clone, Debug)]
+pub struct OtpsSmsClient {
+    client: StytchB2BClient,
+}
+
+/// Body of [`OtpsSmsClient::send`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OtpSmsSendRequest {
+    /// The member's organization.
+    pub organization_id: String,
+    /// The member to text.
+    pub member_id: String,
+    /// The phone to text, E.164 (`+15550000000`). Needed when the member has none yet (it is linked, and
+    /// verified by the first code authenticated); when it has one, it must be that one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mfa_phone_number: Option<String>,
+    /// Language of the text (e.g. `en`, `es`, `pt-br`); the project default when omitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Let a trusted device skip the code (Stytch's SMS autofill).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_autofill: Option<bool>,
+    /// How long an autofill session lasts, in minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub autofill_session_duration_minutes: Option<u32>,
+}
+
+/// Body of [`OtpsSmsClient::authenticate`].
+#[derive(Clone, PartialEq, Serialize)]
+pub struct OtpSmsAuthenticateRequest {
+    /// The member's organization.
+    pub organization_id: String,
+    /// The member.
+    pub member_id: String,
+    /// The 6-digit code from the text.
+    pub code: String,
+    /// How long the session lasts, 5 to 527040 minutes (`Default` gives Stytch's 60).
+    pub session_duration_minutes: u32,
+    /// Turn MFA on or off for later logins (`OPTIONAL` policy only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_mfa_enrollment: Option<MfaEnrollment>,
+}
+
+debug_redacted!(OtpSmsAuthenticateRequest {
+    organization_id,
+    member_id,
+    code: secret,
+    session_duration_minutes,
+    set_mfa_enrollment
+});
+
+impl Default for OtpSmsAuthenticateRequest {
+    /// Empty strings and Stytch's default session length, 60 minutes.
+    fn default() -> Self {
+        Self {
+            organization_id: String::new(),
+            member_id: String::new(),
+            code: String::new(),
+            session_duration_minutes: 60,
+            set_mfa_enrollment: None,
+        }
+    }
 }
 
 /// Body of [`OtpsEmailClient::login_or_signup`].
@@ -166,6 +233,42 @@ impl OtpsClient {
         OtpsEmailClient {
             client: self.client.clone(),
         }
+    }
+
+    /// SMS one-time passcodes (a second factor).
+    pub fn sms(&self) -> OtpsSmsClient {
+        OtpsSmsClient {
+            client: self.client.clone(),
+        }
+    }
+}
+
+impl OtpsSmsClient {
+    /// `POST /sdk/v1/b2b/otps/sms/send` + IST: texts a 6-digit code, valid 2 minutes, to the member's phone
+    /// (a new send replaces the previous code).
+    pub async fn send(&self, request: OtpSmsSendRequest) -> Result<ResponseCommon, StytchError> {
+        let body = Body::new(&request).field(
+            "intermediate_session_token",
+            self.client.intermediate_session_token(),
+        );
+        self.client
+            .request(Method::Post, "/b2b/otps/sms/send", Some(&body))
+            .await
+    }
+
+    /// `POST /sdk/v1/b2b/otps/sms/authenticate` + IST: checks the code (verifying the phone) and stores the
+    /// session it returns.
+    pub async fn authenticate(
+        &self,
+        request: OtpSmsAuthenticateRequest,
+    ) -> Result<AuthenticateResponse, StytchError> {
+        let body = Body::new(&request).field(
+            "intermediate_session_token",
+            self.client.intermediate_session_token(),
+        );
+        self.client
+            .authenticate_call("/b2b/otps/sms/authenticate", &body)
+            .await
     }
 }
 

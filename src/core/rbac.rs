@@ -241,6 +241,7 @@ mod tests {
             state: Some(state),
             from_cache: false,
             is_initialized: true,
+            pending_mfa: None,
         }
     }
 
@@ -284,6 +285,7 @@ mod tests {
             state: None,
             from_cache: false,
             is_initialized: true,
+            pending_mfa: None,
         };
         assert!(!evaluate(
             Some(&bootstrap(Some(policy()))),

@@ -41,6 +41,13 @@ impl fmt::Debug for Redacted<'_, Option<String>> {
     }
 }
 
+/// A list of secrets (recovery codes) prints as its length: `[redacted; 10]`.
+impl fmt::Debug for Redacted<'_, Vec<String>> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{REDACTED}; {}]", self.0.len())
+    }
+}
+
 /// `impl Debug` for a struct, printing the fields marked `: secret` through [`Redacted`]:
 /// `debug_redacted!(SessionTokens { session_token: secret, session_jwt: secret });`.
 macro_rules! debug_redacted {
@@ -61,12 +68,21 @@ pub(crate) use debug_redacted;
 
 /// True for a JSON key whose string value is a secret in Stytch's API: every `*token*` (session, IST,
 /// magic link, reset), `*jwt*`, `*password*` (the password itself; `member_password_id` is caught too,
-/// harmlessly), `*verifier*`, `*secret*`, and an OTP's `code`.
+/// harmlessly), `*verifier*`, `*secret*`, `*recovery_code*`, an OTP's `code` and a TOTP `qr_code` (it
+/// encodes the secret).
 fn is_secret_key(key: &str) -> bool {
     key == "code"
-        || ["token", "jwt", "password", "verifier", "secret"]
-            .iter()
-            .any(|word| key.contains(word))
+        || key == "qr_code"
+        || [
+            "token",
+            "jwt",
+            "password",
+            "verifier",
+            "secret",
+            "recovery_code",
+        ]
+        .iter()
+        .any(|word| key.contains(word))
 }
 
 fn redact_json(value: &mut Value) {
@@ -76,6 +92,16 @@ fn redact_json(value: &mut Value) {
                 match field {
                     Value::String(s) if is_secret_key(key) && !s.is_empty() => {
                         *s = REDACTED.to_owned();
+                    }
+                    // `recovery_codes: ["xxxx-xxxx-xxxx", …]`
+                    Value::Array(items) if is_secret_key(key) => {
+                        for item in items.iter_mut() {
+                            if let Value::String(s) = item {
+                                *s = REDACTED.to_owned();
+                            } else {
+                                redact_json(item);
+                            }
+                        }
                     }
                     _ => redact_json(field),
                 }
@@ -128,9 +154,17 @@ mod tests {
     #[test]
     fn a_json_body_keeps_its_shape_and_loses_its_secrets() {
         let body = r#"{"session_token":"st-1","member":{"member_password_id":"p","name":"Ada"},
-            "list":[{"code":"123456"}],"session_jwt":"","status_code":200}"#;
+            "list":[{"code":"123456"}],"session_jwt":"","status_code":200,
+            "recovery_codes":["abcd-efgh-ijkl"],"qr_code":"data:image/png;base64,QR","secret":"JBSW"}"#;
         let shown = format!("{:?}", RedactedBody(body));
-        for secret in ["st-1", "123456", "\\\"p\\\""] {
+        for secret in [
+            "st-1",
+            "123456",
+            "\\\"p\\\"",
+            "abcd-efgh-ijkl",
+            "base64,QR",
+            "JBSW",
+        ] {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
         for kept in ["Ada", "status_code", "200", "session_jwt\\\":\\\"\\\""] {

@@ -28,6 +28,7 @@ use serde::Serialize;
 use super::client::{StytchB2BClient, Unsubscribe, lock};
 use super::discovery::ExchangeRequest;
 use super::error::StytchError;
+use super::members::segment;
 use super::models::{AuthenticateResponse, MemberSession, ResponseCommon, SessionTokens};
 use super::platform::Method;
 use super::redact::debug_redacted;
@@ -54,6 +55,61 @@ pub struct SessionAuthenticateOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_duration_minutes: Option<u32>,
 }
+
+/// Body of [`SessionClient::exchange_access_token`]. `Debug` hides the token.
+#[derive(Clone, PartialEq, Serialize)]
+pub struct ExchangeAccessTokenRequest {
+    /// An access token a connected app obtained for the member.
+    pub access_token: String,
+    /// How long the new session lasts, 5 to 527040 minutes (`Default` gives Stytch's 60).
+    pub session_duration_minutes: u32,
+}
+
+debug_redacted!(ExchangeAccessTokenRequest {
+    access_token: secret,
+    session_duration_minutes
+});
+
+impl Default for ExchangeAccessTokenRequest {
+    /// An empty token and Stytch's default session length, 60 minutes.
+    fn default() -> Self {
+        Self {
+            access_token: String::new(),
+            session_duration_minutes: 60,
+        }
+    }
+}
+
+/// Body of [`SessionClient::attest`]: a token from a trusted identity provider, checked against the
+/// project's token profile `profile_id`. `Debug` hides the tokens.
+#[derive(Clone, Default, PartialEq, Serialize)]
+pub struct AttestRequest {
+    /// The trusted-auth token profile that says how to verify `token`.
+    pub profile_id: String,
+    /// The token (a JWT) from the trusted issuer.
+    pub token: String,
+    /// The organization to sign in to, when the token does not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    /// How long the session lasts, 5 to 527040 minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_duration_minutes: Option<u32>,
+    /// An existing session to add the factor to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_token: Option<String>,
+    /// The same, as a JWT.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_jwt: Option<String>,
+}
+
+debug_redacted!(AttestRequest {
+    profile_id,
+    token: secret,
+    organization_id,
+    session_duration_minutes,
+    session_token: secret,
+    session_jwt: secret
+});
 
 /// Options of [`SessionClient::revoke`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -215,6 +271,41 @@ impl SessionClient {
     ) -> Result<AuthenticateResponse, StytchError> {
         self.client
             .authenticate_call("/b2b/sessions/exchange", &request)
+            .await
+    }
+
+    /// `POST /sdk/v1/b2b/sessions/revoke/{member_id}` (no body): ends every session of that member. Needs
+    /// `stytch.member` / `revoke-sessions` (or `stytch.self` for oneself, which also clears the local session).
+    pub async fn revoke_for_member(&self, member_id: &str) -> Result<ResponseCommon, StytchError> {
+        let path = format!("/b2b/sessions/revoke/{}", segment(member_id));
+        let resp: ResponseCommon = self
+            .client
+            .request(Method::Post, &path, None::<&()>)
+            .await?;
+        if self.client.is_self(member_id) {
+            self.client.destroy_session();
+        }
+        Ok(resp)
+    }
+
+    /// `POST /sdk/v1/b2b/sessions/exchange_access_token`: trades a connected app's access token for a session
+    /// of the same member, and stores it.
+    pub async fn exchange_access_token(
+        &self,
+        request: ExchangeAccessTokenRequest,
+    ) -> Result<AuthenticateResponse, StytchError> {
+        self.client
+            .authenticate_call("/b2b/sessions/exchange_access_token", &request)
+            .await
+    }
+
+    /// `POST /sdk/v1/b2b/sessions/attest`: trades a trusted issuer's token for a session, and stores it.
+    pub async fn attest(
+        &self,
+        request: AttestRequest,
+    ) -> Result<AuthenticateResponse, StytchError> {
+        self.client
+            .authenticate_call("/b2b/sessions/attest", &request)
             .await
     }
 

@@ -5,6 +5,7 @@
 use super::client::StytchB2BClient;
 use super::discovery::DiscoveryAuthenticateResponse;
 use super::error::StytchError;
+use super::impersonation::ImpersonationAuthenticateRequest;
 use super::magic_links::{MagicLinksAuthenticateRequest, MagicLinksDiscoveryAuthenticateRequest};
 use super::models::AuthenticateResponse;
 use super::redact::Redacted;
@@ -45,6 +46,8 @@ pub enum AuthenticateByUrlResult {
     MagicLink(Box<AuthenticateResponse>),
     /// `discovery`: `magic_links().discovery().authenticate` ran (IST stored).
     Discovery(Box<DiscoveryAuthenticateResponse>),
+    /// `multi_tenant_impersonation`: `impersonation().authenticate` ran (session stored).
+    Impersonation(Box<AuthenticateResponse>),
     /// A token type this SDK does not authenticate by itself (e.g. `multi_tenant_passwords`, which
     /// needs a new password from the user): JS `{handled: false, tokenType, token}`.
     NotHandled {
@@ -60,6 +63,7 @@ impl std::fmt::Debug for AuthenticateByUrlResult {
         match self {
             Self::MagicLink(r) => f.debug_tuple("MagicLink").field(r).finish(),
             Self::Discovery(r) => f.debug_tuple("Discovery").field(r).finish(),
+            Self::Impersonation(r) => f.debug_tuple("Impersonation").field(r).finish(),
             Self::NotHandled { token_type, token } => f
                 .debug_struct("NotHandled")
                 .field("token_type", token_type)
@@ -80,7 +84,8 @@ impl StytchB2BClient {
     /// Authenticates the token of a redirect URL (JS `authenticateByUrl`): `Ok(None)` when the URL
     /// carries no token; `multi_tenant_magic_links` → [`super::magic_links::MagicLinksClient::authenticate`]
     /// with `session_duration_minutes`; `discovery` →
-    /// [`super::magic_links::MagicLinksDiscoveryClient::authenticate`]; any other type →
+    /// [`super::magic_links::MagicLinksDiscoveryClient::authenticate`]; `multi_tenant_impersonation` →
+    /// [`super::impersonation::ImpersonationClient::authenticate`]; any other type →
     /// [`AuthenticateByUrlResult::NotHandled`] without a request.
     pub async fn authenticate_by_url(
         &self,
@@ -105,6 +110,13 @@ impl StytchB2BClient {
                     .discovery()
                     .authenticate(MagicLinksDiscoveryAuthenticateRequest {
                         discovery_magic_links_token: token,
+                    })
+                    .await?,
+            )),
+            "multi_tenant_impersonation" => AuthenticateByUrlResult::Impersonation(Box::new(
+                self.impersonation()
+                    .authenticate(ImpersonationAuthenticateRequest {
+                        impersonation_token: token,
                     })
                     .await?,
             )),
