@@ -331,6 +331,14 @@ impl StytchB2BClient {
         lock(&self.inner.state).pending_mfa.clone()
     }
 
+    /// Abandons a pending MFA step ("start over"): drops it and the intermediate session token cookie. Does
+    /// nothing while a session exists.
+    pub fn cancel_pending_mfa(&self) {
+        if self.snapshot().state.is_none() {
+            self.destroy_session();
+        }
+    }
+
     /// Role-based access control, evaluated locally (JS `stytch.rbac`).
     pub fn rbac(&self) -> rbac::RbacClient {
         rbac::RbacClient::new(self.clone())

@@ -10,6 +10,7 @@ use leptos_stytch::{
 
 use super::admin::{MembersAdmin, OrganizationSettings};
 use super::describe;
+use super::mfa::SecondFactors;
 
 /// The pages of the signed-in view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +60,7 @@ pub fn Account() -> impl IntoView {
                 </button>
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <ImpersonationBanner />
             <nav class="tabs" role="tablist">
                 <TabButton tab=tab this=Tab::Account id="tab-account" label="Account" />
                 <TabButton tab=tab this=Tab::Organization id="tab-organization" label="Organization" />
@@ -68,7 +70,7 @@ pub fn Account() -> impl IntoView {
                 </Authorized>
             </nav>
             {move || match tab.get() {
-                Tab::Account => view! { <SessionFacts /> }.into_any(),
+                Tab::Account => view! { <SessionFacts /> <SecondFactors /> }.into_any(),
                 Tab::Organization => view! { <OrganizationSettings /> }.into_any(),
                 Tab::Members => view! { <MembersAdmin /> }.into_any(),
             }}
@@ -95,6 +97,37 @@ fn TabButton(
         >
             {label}
         </button>
+    }
+}
+
+/// Says so when the session is an impersonation (its one factor is `impersonated`), naming who opened it.
+#[component]
+fn ImpersonationBanner() -> impl IntoView {
+    let session = use_stytch_member_session();
+    let impersonator = move || {
+        session.value.with(|s| {
+            s.as_ref()?
+                .authentication_factors
+                .iter()
+                .find(|f| f.kind == "impersonated")
+                .map(|f| {
+                    f.details
+                        .get("impersonated_factor")
+                        .and_then(|d| d.get("impersonator_email_address"))
+                        .and_then(|e| e.as_str())
+                        .unwrap_or("someone")
+                        .to_owned()
+                })
+        })
+    };
+    move || {
+        impersonator().map(|who| {
+            view! {
+                <p class="notice impersonation" id="impersonation-banner" role="status">
+                    {format!("Impersonated by {who}. This session lasts at most 60 minutes and cannot be extended.")}
+                </p>
+            }
+        })
     }
 }
 

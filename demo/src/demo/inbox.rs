@@ -1,4 +1,4 @@
-//! The emulator's outbox (`GET /emulator/v1/messages`), standing in for the user's mailbox.
+//! The emulator's outbox (`GET /emulator/v1/messages`), standing in for the user's mailbox and phone.
 
 use gloo_net::http::Request;
 use leptos::prelude::*;
@@ -11,6 +11,9 @@ use super::{API_URL, InboxRefresh};
 struct Message {
     message_id: String,
     to: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
     subject: String,
     #[serde(default)]
     link: Option<String>,
@@ -59,7 +62,7 @@ pub fn Inbox() -> impl IntoView {
                 <h2>"Inbox"</h2>
                 <button id="inbox-refresh" type="button" class="stytch-button small" on:click=move |_| reload()>"Refresh"</button>
             </div>
-            <p class="muted">"Emails the emulator would have sent."</p>
+            <p class="muted">"Emails and text messages the emulator would have sent."</p>
             {move || match messages.get() {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <p class="muted" id="inbox-empty">"No messages yet."</p> }.into_any(),
@@ -68,7 +71,7 @@ pub fn Inbox() -> impl IntoView {
                         {list.into_iter().map(|m| view! {
                             <li class="message" data-message-id=m.message_id>
                                 <div class="message-to">{m.to}</div>
-                                <div class="message-subject">{m.subject}</div>
+                                <div class="message-subject">{if m.kind == "sms" { "Text message".to_owned() } else { m.subject }}</div>
                                 {m.link.map(|href| view! { <a class="message-link stytch-button small" href=href>"Open link"</a> })}
                                 {m.code.map(|c| view! { <code class="message-code">{c}</code> })}
                             </li>

@@ -1,12 +1,14 @@
 //! Opening the page from an emailed link (`?stytch_token_type=…&token=…`): a magic link signs in, a
-//! discovery link lists the email's organizations, a password-reset link asks for a new password.
+//! discovery link lists the email's organizations, a password-reset link asks for a new password, an
+//! impersonation link opens the member's account.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_stytch::browser::parse_authenticate_url;
 use leptos_stytch::{
-    MagicLinksAuthenticateRequest, MagicLinksDiscoveryAuthenticateRequest,
-    PasswordResetByEmailRequest, StytchError, use_stytch_b2b_client,
+    ImpersonationAuthenticateRequest, MagicLinksAuthenticateRequest,
+    MagicLinksDiscoveryAuthenticateRequest, PasswordResetByEmailRequest, StytchError,
+    use_stytch_b2b_client,
 };
 
 use super::describe;
@@ -58,6 +60,18 @@ pub fn MagicLinkLanding() -> impl IntoView {
                 });
             }
             "multi_tenant_passwords" => flow.reset_token.set(Some(params.token)),
+            "multi_tenant_impersonation" => {
+                status.set(Some(Ok("Opening the member's account…".to_owned())));
+                spawn_local(async move {
+                    let result = client
+                        .impersonation()
+                        .authenticate(ImpersonationAuthenticateRequest {
+                            impersonation_token: params.token,
+                        })
+                        .await;
+                    status.set(result.err().map(|e| Err(link_failed(describe(&e)))));
+                });
+            }
             other => {
                 status.set(Some(Err(format!(
                     "This demo does not handle `{other}` links yet."

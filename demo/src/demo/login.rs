@@ -7,10 +7,10 @@ use leptos_stytch::{
     AuthenticateResponse, DiscoveredOrganization, EmailLoginOrSignupRequest, GetBySlugRequest,
     Organization, OtpEmailAuthenticateRequest, OtpEmailLoginOrSignupRequest,
     PasswordAuthenticateRequest, PasswordResetByEmailStartRequest, StytchB2BClient,
-    use_stytch_b2b_client,
+    use_stytch_b2b_client, use_stytch_pending_mfa,
 };
 
-use super::{InboxRefresh, OutcomeNotice, describe, discovery};
+use super::{InboxRefresh, OutcomeNotice, describe, discovery, mfa};
 
 /// Where the signed-out page is in a multi-step flow. Provided once by the app, because the page
 /// that opens an emailed link (the landing) starts flows that the login form finishes.
@@ -45,33 +45,21 @@ pub(crate) fn redirect_url() -> Option<String> {
         .map(|o| format!("{o}/"))
 }
 
-/// `Ok` when the response carries a session; otherwise why the organization wants more first.
+/// `Ok` when the response carries a session, or when a second factor is due (the login page then shows
+/// the MFA step by itself); otherwise why the organization wants another primary factor first.
 pub(crate) fn signed_in(resp: &AuthenticateResponse) -> Result<(), String> {
-    if resp.member_authenticated {
+    if resp.member_authenticated || resp.mfa_required.is_some() {
         return Ok(());
     }
     let org = &resp.organization.organization_name;
-    if resp.mfa_required.is_some() {
-        Err(format!(
-            "{org} requires a second factor, which this demo does not offer yet."
-        ))
-    } else {
-        let methods = resp
-            .primary_required
-            .as_ref()
-            .and_then(|p| p.get("allowed_auth_methods"))
-            .and_then(|m| m.as_array())
-            .map(|m| {
-                m.iter()
-                    .filter_map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default();
-        Err(format!(
-            "{org} asks you to sign in another way first (allowed: {methods})."
-        ))
-    }
+    let methods = resp
+        .primary_required
+        .as_ref()
+        .map(|p| p.allowed_auth_methods.join(", "))
+        .unwrap_or_default();
+    Err(format!(
+        "{org} asks you to sign in another way first (allowed: {methods})."
+    ))
 }
 
 /// The ways to sign in to one organization.
@@ -250,9 +238,12 @@ async fn start_reset(
 #[component]
 pub fn LoginForm() -> impl IntoView {
     let flow = expect_context::<LoginFlow>();
+    let mfa = use_stytch_pending_mfa();
     let discovering = RwSignal::new(false);
     move || {
-        if flow.reset_token.with(Option::is_some) {
+        if mfa.with(Option::is_some) {
+            view! { <mfa::MfaChallenge /> }.into_any()
+        } else if flow.reset_token.with(Option::is_some) {
             ().into_any()
         } else if let Some(found) = flow.discovered.get() {
             view! { <discovery::OrganizationPicker found=found /> }.into_any()

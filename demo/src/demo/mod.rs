@@ -7,6 +7,7 @@ mod discovery;
 mod inbox;
 mod landing;
 mod login;
+mod mfa;
 
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
@@ -34,6 +35,7 @@ pub fn App() -> impl IntoView {
     );
     provide_context(InboxRefresh(RwSignal::new(0)));
     provide_context(login::LoginFlow::new());
+    provide_context(mfa::FreshRecoveryCodes(RwSignal::new(None)));
     view! {
         <Title text="leptos-stytch demo" />
         <StytchB2BProvider client=client>
@@ -55,12 +57,16 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Login form when signed out, account when signed in, a placeholder while the session is restored.
+/// Login form when signed out, account when signed in, a placeholder while the session is restored; new
+/// recovery codes before anything else, until the member has saved them.
 #[component]
 fn AuthGate() -> impl IntoView {
     let session = use_stytch_member_session();
+    let fresh_codes = expect_context::<mfa::FreshRecoveryCodes>().0;
     move || {
-        if session.value.with(Option::is_some) {
+        if fresh_codes.with(Option::is_some) {
+            view! { <mfa::SaveRecoveryCodes /> }.into_any()
+        } else if session.value.with(Option::is_some) {
             view! { <account::Account /> }.into_any()
         } else if session.is_initialized.get() {
             view! { <login::LoginForm /> }.into_any()

@@ -2,7 +2,8 @@
 //! (`magic_links().email().invite`), edit roles (`members().update`), deactivate (`members().delete`)
 //! and reactivate (`members().reactivate`). Each control needs its `stytch.member` action (`search`,
 //! `create`, `update.settings.roles`, `delete`, and `create` again for reactivation) and is hidden
-//! without it.
+//! without it. Admins also get "Impersonate", a demo-only stand-in for Stytch's dashboard button: it asks
+//! the emulator's control API for an impersonation link and opens it.
 
 use std::collections::BTreeSet;
 
@@ -14,7 +15,7 @@ use leptos_stytch::{
     use_stytch_b2b_client, use_stytch_is_authorized, use_stytch_member, use_stytch_organization,
 };
 
-use crate::demo::{InboxRefresh, Outcome, OutcomeNotice, describe};
+use crate::demo::{API_URL, InboxRefresh, Outcome, OutcomeNotice, describe};
 
 const MEMBER: &str = "stytch.member";
 /// Small on purpose, so the demo's few members already span pages.
@@ -224,6 +225,11 @@ fn MembersPage() -> impl IntoView {
             .collect::<Vec<_>>()
             .join(", ");
         let editor_member = m.clone();
+        let target = m.clone();
+        let is_admin = me
+            .value
+            .with(|me| me.as_ref().is_some_and(|me| me.is_admin));
+        let active = m.status == "active";
         let (edit_id, deactivate_id, reactivate_id, editor_id) =
             (id.clone(), id.clone(), id.clone(), id.clone());
         let (deactivate_label, reactivate_label) = (label.clone(), label.clone());
@@ -248,6 +254,25 @@ fn MembersPage() -> impl IntoView {
                             let (id, label) = (deactivate_id.clone(), deactivate_label.clone());
                             move |_| act(label.clone(), MemberAction::Deactivate(id.clone()))
                         }>"Deactivate"</button>
+                    </Show>
+                    <Show when=move || is_admin && active && !is_me>
+                        <button type="button" class="stytch-button small member-impersonate" title="Demo only: the emulator stands in for Stytch's dashboard" on:click={
+                            let target = target.clone();
+                            move |_| {
+                                let target = target.clone();
+                                spawn_local(async move {
+                                    let Some(me) = me.value.get_untracked() else { return };
+                                    match impersonation_link(&me, &target).await {
+                                        Ok(url) => {
+                                            if let Some(w) = web_sys::window() {
+                                                let _ = w.location().assign(&url);
+                                            }
+                                        }
+                                        Err(e) => notice.set(Some(Err(e))),
+                                    }
+                                });
+                            }
+                        }>"Impersonate (demo)"</button>
                     </Show>
                     <Show when=move || can_reactivate.get() && deleted>
                         <button type="button" class="stytch-button small member-reactivate" on:click={
@@ -350,6 +375,34 @@ fn MembersPage() -> impl IntoView {
 enum MemberAction {
     Deactivate(String),
     Reactivate(String),
+}
+
+/// The link Stytch's dashboard would open: `POST /emulator/v1/impersonation_tokens` (the emulator's control
+/// API; Stytch itself mints these tokens only in its dashboard).
+async fn impersonation_link(me: &Member, member: &Member) -> Result<String, String> {
+    #[derive(serde::Deserialize)]
+    struct Minted {
+        url: String,
+    }
+    let body = serde_json::json!({
+        "organization_id": member.organization_id,
+        "member_id": member.member_id,
+        "impersonator_email_address": me.email_address,
+        "reason": "Demo: an admin looks at a member's account",
+    });
+    let resp =
+        gloo_net::http::Request::post(&format!("{API_URL}/emulator/v1/impersonation_tokens"))
+            .json(&body)
+            .map_err(|e| e.to_string())?
+            .send()
+            .await
+            .map_err(|_| format!("The emulator at {API_URL} is not answering."))?;
+    if !resp.ok() {
+        let text = resp.text().await.unwrap_or_default();
+        return Err(format!("The emulator refused: {text}"));
+    }
+    let minted: Minted = resp.json().await.map_err(|e| e.to_string())?;
+    Ok(minted.url)
 }
 
 /// Checkboxes for the roles of the policy; saving replaces the member's explicit roles.

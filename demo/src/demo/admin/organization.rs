@@ -1,5 +1,5 @@
-//! Organization settings: name, slug, allowed email domains, email JIT provisioning and invites,
-//! saved with `organization().update`. Each field is editable only with its `stytch.organization`
+//! Organization settings: name, slug, allowed email domains, email JIT provisioning and invites, the MFA
+//! policy and methods, saved with `organization().update`. Each field is editable only with its `stytch.organization`
 //! action (semantics §1.5), and only the fields that changed are sent, so a member allowed to rename
 //! the organization but not to change its domains can still save.
 
@@ -22,6 +22,9 @@ struct Draft {
     domains: String,
     jit: String,
     invites: String,
+    mfa_policy: String,
+    /// `all`, `totp` or `sms_otp`: `mfa_methods` and `allowed_mfa_methods` as one choice.
+    mfa_methods: String,
 }
 
 impl Draft {
@@ -32,6 +35,8 @@ impl Draft {
             domains: org.email_allowed_domains.join(", "),
             jit: org.email_jit_provisioning.clone(),
             invites: org.email_invites.clone(),
+            mfa_policy: org.mfa_policy.clone(),
+            mfa_methods: mfa_methods_choice(org),
         }
     }
 
@@ -45,8 +50,28 @@ impl Draft {
             email_allowed_domains: (domains != org.email_allowed_domains).then_some(domains),
             email_jit_provisioning: changed(&self.jit, &org.email_jit_provisioning),
             email_invites: changed(&self.invites, &org.email_invites),
+            mfa_policy: changed(&self.mfa_policy, &org.mfa_policy),
+            mfa_methods: (self.mfa_methods != mfa_methods_choice(org)).then(|| {
+                if self.mfa_methods == "all" {
+                    "ALL_ALLOWED"
+                } else {
+                    "RESTRICTED"
+                }
+                .to_owned()
+            }),
+            allowed_mfa_methods: (self.mfa_methods != mfa_methods_choice(org)
+                && self.mfa_methods != "all")
+                .then(|| vec![self.mfa_methods.clone()]),
             ..Default::default()
         }
+    }
+}
+
+/// The organization's MFA methods as one of the form's choices.
+fn mfa_methods_choice(org: &Organization) -> String {
+    match (org.mfa_methods.as_str(), org.allowed_mfa_methods.as_slice()) {
+        ("RESTRICTED", [only]) => only.clone(),
+        _ => "all".to_owned(),
     }
 }
 
@@ -68,10 +93,20 @@ pub fn OrganizationSettings() -> impl IntoView {
     let can_domains = can("update.settings.allowed-domains");
     let can_jit = can("update.settings.email-jit-provisioning");
     let can_invites = can("update.settings.email-invites");
+    let can_mfa_policy = can("update.settings.mfa-policy");
+    let can_mfa_methods = can("update.settings.allowed-mfa-methods");
     let can_any = Signal::derive(move || {
-        [can_name, can_slug, can_domains, can_jit, can_invites]
-            .iter()
-            .any(|c| c.get())
+        [
+            can_name,
+            can_slug,
+            can_domains,
+            can_jit,
+            can_invites,
+            can_mfa_policy,
+            can_mfa_methods,
+        ]
+        .iter()
+        .any(|c| c.get())
     });
 
     let draft = RwSignal::new(Draft::default());
@@ -193,6 +228,29 @@ pub fn OrganizationSettings() -> impl IntoView {
                     ],
                     |d| d.invites.clone(),
                     |d, v| d.invites = v,
+                )}
+                {choice(
+                    "org-settings-mfa-policy",
+                    "Multi-factor authentication",
+                    can_mfa_policy,
+                    &[
+                        ("OPTIONAL", "Optional: each member chooses"),
+                        ("REQUIRED_FOR_ALL", "Require MFA for everyone"),
+                    ],
+                    |d| d.mfa_policy.clone(),
+                    |d, v| d.mfa_policy = v,
+                )}
+                {choice(
+                    "org-settings-mfa-methods",
+                    "Second factors allowed",
+                    can_mfa_methods,
+                    &[
+                        ("all", "Authenticator app or text message"),
+                        ("totp", "Authenticator app only"),
+                        ("sms_otp", "Text message only"),
+                    ],
+                    |d| d.mfa_methods.clone(),
+                    |d, v| d.mfa_methods = v,
                 )}
             </div>
             <Show when=move || can_any.get()>
