@@ -52,7 +52,9 @@ impl T {
     }
 
     fn totp_code(&self, secret: &str) -> String {
-        let bytes = Secret::Encoded(secret.to_string()).to_bytes().expect("base32");
+        let bytes = Secret::Encoded(secret.to_string())
+            .to_bytes()
+            .expect("base32");
         TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes)
             .expect("totp")
             .generate(self.now())
@@ -142,7 +144,10 @@ impl T {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.data()["member_authenticated"], true, "{}", r.text);
         (
-            r.data()["session_token"].as_str().expect("token").to_string(),
+            r.data()["session_token"]
+                .as_str()
+                .expect("token")
+                .to_string(),
             r.data().clone(),
         )
     }
@@ -164,10 +169,16 @@ impl T {
     }
 
     async fn sms_send(&self, email: &str, extra: Value, session: Option<&str>) -> Resp {
-        let mut body = json!({"organization_id": self.org, "member_id": self.member_id(email).await});
+        let mut body =
+            json!({"organization_id": self.org, "member_id": self.member_id(email).await});
         merge(&mut body, extra);
         self.h
-            .sdk(Method::POST, "/sdk/v1/b2b/otps/sms/send", session, Some(body))
+            .sdk(
+                Method::POST,
+                "/sdk/v1/b2b/otps/sms/send",
+                session,
+                Some(body),
+            )
             .await
     }
 
@@ -190,14 +201,21 @@ impl T {
     }
 
     async fn totp_create(&self, email: &str, extra: Value, session: Option<&str>) -> Resp {
-        let mut body = json!({"organization_id": self.org, "member_id": self.member_id(email).await});
+        let mut body =
+            json!({"organization_id": self.org, "member_id": self.member_id(email).await});
         merge(&mut body, extra);
         self.h
             .sdk(Method::POST, "/sdk/v1/b2b/totp", session, Some(body))
             .await
     }
 
-    async fn totp_auth(&self, email: &str, code: &str, extra: Value, session: Option<&str>) -> Resp {
+    async fn totp_auth(
+        &self,
+        email: &str,
+        code: &str,
+        extra: Value,
+        session: Option<&str>,
+    ) -> Resp {
         let mut body = json!({
             "organization_id": self.org,
             "member_id": self.member_id(email).await,
@@ -250,7 +268,12 @@ impl T {
             .collect();
         let code = self.totp_code(&secret);
         let a = self
-            .totp_auth(email, &code, json!({"intermediate_session_token": ist}), None)
+            .totp_auth(
+                email,
+                &code,
+                json!({"intermediate_session_token": ist}),
+                None,
+            )
             .await;
         assert_eq!(a.status, StatusCode::OK, "{}", a.text);
         // The next code of this test belongs to a later time step (a code is used once).
@@ -320,9 +343,8 @@ async fn required_for_all_turns_every_primary_factor_into_an_ist_with_mfa_requir
     );
 
     // Email OTP.
-    let r = t
-        .h
-        .sdk(
+    let r =
+        t.h.sdk(
             Method::POST,
             "/sdk/v1/b2b/otps/email/login_or_signup",
             None,
@@ -330,14 +352,12 @@ async fn required_for_all_turns_every_primary_factor_into_an_ist_with_mfa_requir
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let m = t
-        .h
-        .control(Method::GET, &format!("/emulator/v1/messages?to={ADMIN}"))
-        .await;
+    let m =
+        t.h.control(Method::GET, &format!("/emulator/v1/messages?to={ADMIN}"))
+            .await;
     let code = m.body["messages"][0]["code"].as_str().expect("code");
-    let r = t
-        .h
-        .sdk(
+    let r =
+        t.h.sdk(
             Method::POST,
             "/sdk/v1/b2b/otps/email/authenticate",
             None,
@@ -360,9 +380,8 @@ async fn required_for_all_turns_every_primary_factor_into_an_ist_with_mfa_requir
     assert_needs_mfa(r.data());
 
     // Discovery: the list says MFA is needed (and sends nothing), the exchange answers an IST.
-    let r = t
-        .h
-        .sdk(
+    let r =
+        t.h.sdk(
             Method::POST,
             "/sdk/v1/b2b/otps/email/discovery/send",
             None,
@@ -370,14 +389,12 @@ async fn required_for_all_turns_every_primary_factor_into_an_ist_with_mfa_requir
         )
         .await;
     assert_eq!(r.status, StatusCode::OK);
-    let m = t
-        .h
-        .control(Method::GET, &format!("/emulator/v1/messages?to={ADMIN}"))
-        .await;
+    let m =
+        t.h.control(Method::GET, &format!("/emulator/v1/messages?to={ADMIN}"))
+            .await;
     let code = m.body["messages"][0]["code"].as_str().expect("code");
-    let r = t
-        .h
-        .sdk(
+    let r =
+        t.h.sdk(
             Method::POST,
             "/sdk/v1/b2b/otps/email/discovery/authenticate",
             None,
@@ -397,10 +414,11 @@ async fn required_for_all_turns_every_primary_factor_into_an_ist_with_mfa_requir
         acme["mfa_required"]["secondary_auth_initiated"],
         Value::Null
     );
-    let ist = r.data()["intermediate_session_token"].as_str().expect("ist");
-    let r = t
-        .h
-        .sdk(
+    let ist = r.data()["intermediate_session_token"]
+        .as_str()
+        .expect("ist");
+    let r =
+        t.h.sdk(
             Method::POST,
             "/sdk/v1/b2b/discovery/intermediate_sessions/exchange",
             None,
@@ -414,9 +432,8 @@ async fn required_for_all_turns_every_primary_factor_into_an_ist_with_mfa_requir
 #[tokio::test]
 async fn discovery_create_with_required_mfa_answers_mfa_required() {
     let t = T::new().await;
-    let r = t
-        .h
-        .sdk(
+    let r =
+        t.h.sdk(
             Method::POST,
             "/sdk/v1/b2b/magic_links/email/discovery/send",
             None,
@@ -425,16 +442,17 @@ async fn discovery_create_with_required_mfa_answers_mfa_required() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let token = t.h.latest_token("founder@newco.test").await.expect("token");
-    let r = t
-        .h
-        .sdk(
+    let r =
+        t.h.sdk(
             Method::POST,
             "/sdk/v1/b2b/magic_links/discovery/authenticate",
             None,
             Some(json!({"discovery_magic_links_token": token})),
         )
         .await;
-    let ist = r.data()["intermediate_session_token"].as_str().expect("ist");
+    let ist = r.data()["intermediate_session_token"]
+        .as_str()
+        .expect("ist");
     let r = t
         .h
         .sdk(
@@ -451,29 +469,30 @@ async fn discovery_create_with_required_mfa_answers_mfa_required() {
 #[tokio::test]
 async fn session_exchange_into_an_org_that_requires_mfa_needs_mfa_there() {
     let t = T::new().await;
-    let globex = t.h.org_id("globex").await;
     let r = t
         .h
         .backend(
+            Method::POST,
+            "/v1/b2b/organizations",
+            Some(json!({"organization_name": "Globex", "organization_slug": "globex", "mfa_policy": "REQUIRED_FOR_ALL"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let globex = r.body["organization"]["organization_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let r =
+        t.h.backend(
             Method::POST,
             &format!("/v1/b2b/organizations/{globex}/members"),
             Some(json!({"email_address": ADMIN})),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let r = t
-        .h
-        .backend(
-            Method::PUT,
-            &format!("/v1/b2b/organizations/{globex}"),
-            Some(json!({"mfa_policy": "REQUIRED_FOR_ALL"})),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let (session, _) = t.session(ADMIN).await;
-    let r = t
-        .h
-        .sdk(
+    let r =
+        t.h.sdk(
             Method::POST,
             "/sdk/v1/b2b/sessions/exchange",
             Some(&session),
@@ -510,7 +529,12 @@ async fn a_verified_phone_gets_its_code_at_once_but_not_from_the_discovery_list(
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let code = t.last_code(PHONE).await;
     let r = t
-        .sms_auth(ADMIN, &code, json!({"intermediate_session_token": ist}), None)
+        .sms_auth(
+            ADMIN,
+            &code,
+            json!({"intermediate_session_token": ist}),
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     t.advance(1);
@@ -531,23 +555,31 @@ async fn a_verified_phone_gets_its_code_at_once_but_not_from_the_discovery_list(
     assert_eq!(texts[0]["channel"], "sms");
     assert_eq!(texts[0]["to"], PHONE);
     // The literal `?to=+1555…` of the brief (an unencoded `+`) finds the same texts.
-    let literal = t
-        .h
-        .control(Method::GET, &format!("/emulator/v1/messages?to={PHONE}"))
-        .await;
-    assert_eq!(literal.body["messages"].as_array().map(Vec::len), Some(texts.len()));
+    let literal =
+        t.h.control(Method::GET, &format!("/emulator/v1/messages?to={PHONE}"))
+            .await;
+    assert_eq!(
+        literal.body["messages"].as_array().map(Vec::len),
+        Some(texts.len())
+    );
     // The code sent at once signs the member in.
-    let ist = r.data()["intermediate_session_token"].as_str().expect("ist");
+    let ist = r.data()["intermediate_session_token"]
+        .as_str()
+        .expect("ist");
     let code = texts[0]["code"].as_str().expect("code");
     let r = t
-        .sms_auth(ADMIN, code, json!({"intermediate_session_token": ist}), None)
+        .sms_auth(
+            ADMIN,
+            code,
+            json!({"intermediate_session_token": ist}),
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 
     // Discovery never sends one.
-    let d = t
-        .h
-        .sdk(
+    let d =
+        t.h.sdk(
             Method::POST,
             "/sdk/v1/b2b/magic_links/email/discovery/send",
             None,
@@ -556,9 +588,8 @@ async fn a_verified_phone_gets_its_code_at_once_but_not_from_the_discovery_list(
         .await;
     assert_eq!(d.status, StatusCode::OK);
     let token = t.h.latest_token(ADMIN).await.expect("token");
-    let d = t
-        .h
-        .sdk(
+    let d =
+        t.h.sdk(
             Method::POST,
             "/sdk/v1/b2b/magic_links/discovery/authenticate",
             None,
@@ -572,12 +603,19 @@ async fn a_verified_phone_gets_its_code_at_once_but_not_from_the_discovery_list(
         .find(|o| o["organization"]["organization_slug"] == "acme")
         .expect("acme")
         .clone();
-    assert_eq!(acme["mfa_required"]["secondary_auth_initiated"], Value::Null);
-    assert_eq!(acme["mfa_required"]["member_options"]["mfa_phone_number"], PHONE);
-    let ist = d.data()["intermediate_session_token"].as_str().expect("ist");
-    let l = t
-        .h
-        .sdk(
+    assert_eq!(
+        acme["mfa_required"]["secondary_auth_initiated"],
+        Value::Null
+    );
+    assert_eq!(
+        acme["mfa_required"]["member_options"]["mfa_phone_number"],
+        PHONE
+    );
+    let ist = d.data()["intermediate_session_token"]
+        .as_str()
+        .expect("ist");
+    let l =
+        t.h.sdk(
             Method::POST,
             "/sdk/v1/b2b/discovery/organizations",
             None,
@@ -605,7 +643,10 @@ async fn a_default_totp_member_gets_no_text_at_once() {
     let before = t.texts(PHONE).await.len();
     let r = t.magic_link(ADMIN, None).await;
     assert_needs_mfa(r.data());
-    assert_eq!(r.data()["mfa_required"]["secondary_auth_initiated"], Value::Null);
+    assert_eq!(
+        r.data()["mfa_required"]["secondary_auth_initiated"],
+        Value::Null
+    );
     assert_eq!(t.texts(PHONE).await.len(), before);
 }
 
@@ -617,8 +658,14 @@ async fn a_session_with_the_members_second_factor_satisfies_mfa() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.data()["member_authenticated"], true, "{}", r.text);
     let types = factor_types(r.data());
-    assert!(types.contains(&("totp".into(), "SECONDARY".into())), "{types:?}");
-    assert!(types.contains(&("magic_link".into(), "PRIMARY".into())), "{types:?}");
+    assert!(
+        types.contains(&("totp".into(), "SECONDARY".into())),
+        "{types:?}"
+    );
+    assert!(
+        types.contains(&("magic_link".into(), "PRIMARY".into())),
+        "{types:?}"
+    );
     // A session of another member does not.
     let (other, _) = t.session_of_member_without_mfa().await;
     let r = t.magic_link(ADMIN, Some(&other)).await;
@@ -628,11 +675,15 @@ async fn a_session_with_the_members_second_factor_satisfies_mfa() {
 impl T {
     /// A session of `member@example.com`, signed in by password before it needs MFA.
     async fn session_of_member_without_mfa(&self) -> (String, Value) {
+        let body = json!({"organization_id": self.org, "email_address": MEMBER}).to_string();
         let r = self
             .h
-            .control_post(
+            .raw(
+                Method::POST,
                 "/emulator/v1/sessions",
-                json!({"organization_id": self.org, "email_address": MEMBER}),
+                None,
+                Some(&body),
+                &[],
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -640,17 +691,6 @@ impl T {
             r.body["session_token"].as_str().expect("st").to_string(),
             r.body.clone(),
         )
-    }
-}
-
-trait ControlPost {
-    async fn control_post(&self, path: &str, body: Value) -> Resp;
-}
-
-impl ControlPost for Harness {
-    async fn control_post(&self, path: &str, body: Value) -> Resp {
-        self.raw(Method::POST, path, None, Some(&body.to_string()), &[])
-            .await
     }
 }
 
@@ -717,7 +757,11 @@ async fn mfa_settings_of_the_organization_are_validated_and_rbac_checked() {
         }
     };
     assert_error(
-        &put(admin.clone(), json!({"mfa_methods": "RESTRICTED", "allowed_mfa_methods": []})).await,
+        &put(
+            admin.clone(),
+            json!({"mfa_methods": "RESTRICTED", "allowed_mfa_methods": []}),
+        )
+        .await,
         400,
         "allowed_mfa_methods_required_for_restricted",
     );
@@ -761,10 +805,18 @@ async fn sms_enrolment_links_and_verifies_the_phone_and_issues_a_two_factor_sess
     assert_eq!(r.data()["member"]["mfa_phone_number"], PHONE);
     assert_eq!(r.data()["member"]["mfa_phone_number_verified"], false);
     let code = t.last_code(PHONE).await;
-    assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()), "{code}");
+    assert!(
+        code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+        "{code}"
+    );
 
     let r = t
-        .sms_auth(ADMIN, &code, json!({"intermediate_session_token": ist}), None)
+        .sms_auth(
+            ADMIN,
+            &code,
+            json!({"intermediate_session_token": ist}),
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let d = r.data();
@@ -789,9 +841,8 @@ async fn sms_enrolment_links_and_verifies_the_phone_and_issues_a_two_factor_sess
             .is_some_and(|id| id.starts_with("phone-number-test-"))
     );
     // The session works, and the IST is used up.
-    let s = t
-        .h
-        .sdk(
+    let s =
+        t.h.sdk(
             Method::POST,
             "/sdk/v1/b2b/sessions/authenticate",
             d["session_token"].as_str(),
@@ -887,7 +938,12 @@ async fn once_a_phone_is_verified_sending_needs_a_proof() {
     .await;
     let code = t.last_code(PHONE).await;
     let r = t
-        .sms_auth(ADMIN, &code, json!({"intermediate_session_token": ist}), None)
+        .sms_auth(
+            ADMIN,
+            &code,
+            json!({"intermediate_session_token": ist}),
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_error(
@@ -916,7 +972,11 @@ async fn sms_authenticate_errors() {
     // Wrong, then a new send invalidates the previous code.
     t.sms_send(ADMIN, with_ist.clone(), None).await;
     let first = t.last_code(PHONE).await;
-    let wrong = if first == "000000" { "111111" } else { "000000" };
+    let wrong = if first == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
     assert_error(
         &t.sms_auth(ADMIN, wrong, with_ist.clone(), None).await,
         401,
@@ -1045,8 +1105,7 @@ async fn sms_with_a_session_steps_it_up_and_sets_enrollment_and_default() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let d = r.data();
     assert_eq!(
-        d["member_session"]["member_session_id"],
-        auth["member_session"]["member_session_id"],
+        d["member_session"]["member_session_id"], auth["member_session"]["member_session_id"],
         "the same session, stepped up"
     );
     assert_eq!(d["session_token"], session.as_str());
@@ -1059,13 +1118,23 @@ async fn sms_with_a_session_steps_it_up_and_sets_enrollment_and_default() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let code = t.last_code(PHONE).await;
     assert_error(
-        &t.sms_auth(ADMIN, &code, json!({"set_mfa_enrollment": "maybe"}), Some(&session))
-            .await,
+        &t.sms_auth(
+            ADMIN,
+            &code,
+            json!({"set_mfa_enrollment": "maybe"}),
+            Some(&session),
+        )
+        .await,
         400,
         "invalid_argument",
     );
     let r = t
-        .sms_auth(ADMIN, &code, json!({"set_mfa_enrollment": "unenroll"}), Some(&session))
+        .sms_auth(
+            ADMIN,
+            &code,
+            json!({"set_mfa_enrollment": "unenroll"}),
+            Some(&session),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.data()["member"]["mfa_enrolled"], false);
@@ -1087,15 +1156,22 @@ async fn totp_enrolment_qr_code_recovery_codes_and_activation() {
     assert!(id.starts_with("member-totp-test-"), "{id}");
     let secret = d["secret"].as_str().expect("secret");
     assert_eq!(secret.len(), 32);
-    assert!(secret.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)));
+    assert!(
+        secret
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+    );
     let codes = d["recovery_codes"].as_array().expect("codes");
     assert_eq!(codes.len(), 10);
     for c in codes {
         let c = c.as_str().expect("code");
         let parts: Vec<&str> = c.split('-').collect();
         assert_eq!(parts.len(), 3, "{c}");
-        assert!(parts.iter().all(|p| p.len() == 4
-            && p.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())));
+        assert!(parts.iter().all(|p| {
+            p.len() == 4
+                && p.bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+        }));
     }
     // Pending: the member does not show it yet.
     assert_eq!(d["member"]["totp_registration_id"], "");
@@ -1103,9 +1179,9 @@ async fn totp_enrolment_qr_code_recovery_codes_and_activation() {
     // The QR code is a PNG of exactly the otpauth URI.
     let uri = format!(
         "otpauth://totp/{issuer}:{ADMIN}?algorithm=SHA1&digits=6&period=30&secret={secret}&issuer={issuer}",
-        issuer = "Local%20Stytch%20project%20%28Acme%29"
+        issuer = "Local%20project%20%28Acme%29"
     );
-    assert_qr_encodes(d["qr_code"].as_str().expect("qr"), &uri, &t).await;
+    assert_qr_encodes(d["qr_code"].as_str().expect("qr"), &uri);
 
     // A second create while pending.
     assert_error(
@@ -1146,28 +1222,30 @@ async fn totp_enrolment_qr_code_recovery_codes_and_activation() {
     // A replay of the same code, on a fresh login.
     let ist2 = t.ist(ADMIN).await;
     assert_eq!(
-        t.magic_link(ADMIN, None).await.data()["mfa_required"]["member_options"]
-            ["totp_registration_id"],
+        t.magic_link(ADMIN, None).await.data()["mfa_required"]["member_options"]["totp_registration_id"],
         id
     );
     assert_error(
-        &t.totp_auth(ADMIN, &code, json!({"intermediate_session_token": ist2}), None)
-            .await,
+        &t.totp_auth(
+            ADMIN,
+            &code,
+            json!({"intermediate_session_token": ist2}),
+            None,
+        )
+        .await,
         400,
         "totp_code_already_authenticated",
     );
 }
 
-/// The reference project name of the default seed is "Local Stytch project": checked here so the
-/// issuer above does not silently drift.
-async fn assert_qr_encodes(data_url: &str, uri: &str, t: &T) {
-    let project = t.h.control(Method::GET, "/emulator/v1/project").await;
-    assert!(project.status.is_success());
+/// `data_url` is a PNG whose modules are exactly those of a QR code of `uri` (the issuer is the
+/// default seed's project name, "Local project", and the organization's name).
+fn assert_qr_encodes(data_url: &str, uri: &str) {
     let b64 = data_url
         .strip_prefix("data:image/png;base64,")
         .expect("data URL");
-    let png_bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64)
-        .expect("base64");
+    let png_bytes =
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64).expect("base64");
     let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
     let mut reader = decoder.read_info().expect("png");
     let mut buf = vec![0; reader.output_buffer_size()];
@@ -1235,7 +1313,10 @@ async fn totp_errors() {
         "recovery_code_used_as_totp_code",
     );
     let right = t.totp_code(&secret);
-    let wrong = format!("{:06}", (right.parse::<u32>().expect("digits") + 500_000) % 1_000_000);
+    let wrong = format!(
+        "{:06}",
+        (right.parse::<u32>().expect("digits") + 500_000) % 1_000_000
+    );
     assert_error(
         &t.totp_auth(ADMIN, &wrong, with_ist.clone(), None).await,
         401,
@@ -1244,8 +1325,13 @@ async fn totp_errors() {
     // Another member's IST; no proof.
     let other = t.ist(MEMBER).await;
     assert_error(
-        &t.totp_auth(ADMIN, &right, json!({"intermediate_session_token": other}), None)
-            .await,
+        &t.totp_auth(
+            ADMIN,
+            &right,
+            json!({"intermediate_session_token": other}),
+            None,
+        )
+        .await,
         400,
         "invalid_intermediate_session_token_for_organization",
     );
@@ -1268,8 +1354,13 @@ async fn totp_errors() {
     let ist = t.ist(ADMIN).await;
     let code = t.totp_code(&secret);
     assert_error(
-        &t.totp_auth(ADMIN, &code, json!({"intermediate_session_token": ist}), None)
-            .await,
+        &t.totp_auth(
+            ADMIN,
+            &code,
+            json!({"intermediate_session_token": ist}),
+            None,
+        )
+        .await,
         400,
         "expired_totp",
     );
@@ -1287,7 +1378,10 @@ async fn ten_wrong_totp_codes_lock_the_member() {
     let ist = t.ist(ADMIN).await;
     let with_ist = json!({"intermediate_session_token": ist});
     let right = t.totp_code(&secret);
-    let wrong = format!("{:06}", (right.parse::<u32>().expect("digits") + 500_000) % 1_000_000);
+    let wrong = format!(
+        "{:06}",
+        (right.parse::<u32>().expect("digits") + 500_000) % 1_000_000
+    );
     for _ in 0..10 {
         assert_error(
             &t.totp_auth(ADMIN, &wrong, with_ist.clone(), None).await,
@@ -1306,9 +1400,8 @@ async fn ten_wrong_totp_codes_lock_the_member() {
 async fn deleting_the_totp_factor_deletes_the_registration_and_its_codes() {
     let mut t = T::new().await;
     let (_, codes, session) = t.enrol_totp(ADMIN).await;
-    let r = t
-        .h
-        .sdk(
+    let r =
+        t.h.sdk(
             Method::DELETE,
             "/sdk/v1/b2b/organizations/members/deleteTOTP",
             Some(&session),
@@ -1318,21 +1411,25 @@ async fn deleting_the_totp_factor_deletes_the_registration_and_its_codes() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.data()["member"]["totp_registration_id"], "");
     assert_error(
-        &t.h
-            .sdk(
-                Method::GET,
-                "/sdk/v1/b2b/recovery_codes",
-                Some(&session),
-                None,
-            )
-            .await,
+        &t.h.sdk(
+            Method::GET,
+            "/sdk/v1/b2b/recovery_codes",
+            Some(&session),
+            None,
+        )
+        .await,
         400,
         "no_active_recovery_code_backed_factor",
     );
     let ist = t.ist(ADMIN).await;
     assert_error(
-        &t.recover(ADMIN, &codes[0], json!({"intermediate_session_token": ist}), None)
-            .await,
+        &t.recover(
+            ADMIN,
+            &codes[0],
+            json!({"intermediate_session_token": ist}),
+            None,
+        )
+        .await,
         400,
         "no_active_recovery_code_backed_factor",
     );
@@ -1347,9 +1444,8 @@ async fn deleting_the_totp_factor_deletes_the_registration_and_its_codes() {
     let (_, _, _) = t.enrol_totp(MEMBER).await;
     let member_id = t.member_id(MEMBER).await;
     let (admin, _) = t.session_after_mfa(ADMIN).await;
-    let r = t
-        .h
-        .sdk(
+    let r =
+        t.h.sdk(
             Method::DELETE,
             &format!("/sdk/v1/b2b/organizations/members/totp/{member_id}"),
             Some(&admin),
@@ -1374,7 +1470,12 @@ impl T {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         let code = self.last_code(OTHER_PHONE).await;
         let r = self
-            .sms_auth(email, &code, json!({"intermediate_session_token": ist}), None)
+            .sms_auth(
+                email,
+                &code,
+                json!({"intermediate_session_token": ist}),
+                None,
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         (
@@ -1393,7 +1494,12 @@ async fn a_recovery_code_signs_in_once_and_the_set_can_be_read_and_rotated() {
 
     let ist = t.ist(ADMIN).await;
     let r = t
-        .recover(ADMIN, &codes[0], json!({"intermediate_session_token": ist}), None)
+        .recover(
+            ADMIN,
+            &codes[0],
+            json!({"intermediate_session_token": ist}),
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let d = r.data();
@@ -1413,7 +1519,8 @@ async fn a_recovery_code_signs_in_once_and_the_set_can_be_read_and_rotated() {
         "unable_to_authenticate_recovery_code",
     );
     assert_error(
-        &t.recover(ADMIN, "zzzz-zzzz-zzzz", with_ist.clone(), None).await,
+        &t.recover(ADMIN, "zzzz-zzzz-zzzz", with_ist.clone(), None)
+            .await,
         401,
         "unable_to_authenticate_recovery_code",
     );
@@ -1435,9 +1542,8 @@ async fn a_recovery_code_signs_in_once_and_the_set_can_be_read_and_rotated() {
     );
 
     // Get: the nine left.
-    let g = t
-        .h
-        .sdk(
+    let g =
+        t.h.sdk(
             Method::GET,
             "/sdk/v1/b2b/recovery_codes",
             Some(&session),
@@ -1455,9 +1561,8 @@ async fn a_recovery_code_signs_in_once_and_the_set_can_be_read_and_rotated() {
     assert!(!left.contains(&codes[0].as_str()));
 
     // Rotate: ten new ones, the old ones stop working.
-    let r = t
-        .h
-        .sdk(
+    let r =
+        t.h.sdk(
             Method::POST,
             "/sdk/v1/b2b/recovery_codes/rotate",
             Some(&session),
@@ -1483,10 +1588,9 @@ async fn a_recovery_code_signs_in_once_and_the_set_can_be_read_and_rotated() {
     assert_eq!(r.data()["recovery_codes_remaining"], 9);
 
     // Without a session, get and rotate are refused.
-    let g = t
-        .h
-        .sdk(Method::GET, "/sdk/v1/b2b/recovery_codes", None, None)
-        .await;
+    let g =
+        t.h.sdk(Method::GET, "/sdk/v1/b2b/recovery_codes", None, None)
+            .await;
     assert_error(&g, 401, "unauthorized_credentials");
 }
 
@@ -1498,8 +1602,13 @@ async fn recovery_codes_follow_the_totp_method_restriction() {
         .await;
     let ist = t.ist(ADMIN).await;
     assert_error(
-        &t.recover(ADMIN, &codes[0], json!({"intermediate_session_token": ist}), None)
-            .await,
+        &t.recover(
+            ADMIN,
+            &codes[0],
+            json!({"intermediate_session_token": ist}),
+            None,
+        )
+        .await,
         403,
         "operation_restricted_by_organization_mfa_methods",
     );
