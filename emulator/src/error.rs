@@ -45,6 +45,10 @@ pub enum EmulatorError {
 pub enum ErrorType {
     /// `action_available_only_for_active_members` (400).
     ActionAvailableOnlyForActiveMembers,
+    /// `action_available_only_once_primary_authentication_is_met` (400).
+    ActionAvailableOnlyOncePrimaryAuthenticationIsMet,
+    /// `active_totp_exists` (400).
+    ActiveTotpExists,
     /// `allowed_auth_methods_required_for_restricted` (400).
     AllowedAuthMethodsRequiredForRestricted,
     /// `allowed_mfa_methods_required_for_restricted` (400).
@@ -53,10 +57,14 @@ pub enum ErrorType {
     BadRequest,
     /// `cannot_assign_default_rbac_role_id` (400).
     CannotAssignDefaultRbacRoleId,
+    /// `default_mfa_member_missing_factor` (400).
+    DefaultMfaMemberMissingFactor,
     /// `duplicate_member_email` (400).
     DuplicateMemberEmail,
     /// `email_unverified_for_reactivation` (400).
     EmailUnverifiedForReactivation,
+    /// `expired_totp` (400).
+    ExpiredTotp,
     /// `invalid_argument` (400).
     InvalidArgument,
     /// `invalid_connection_for_jit_provisioning` (400).
@@ -67,6 +75,8 @@ pub enum ErrorType {
     InvalidEmailForInvites,
     /// `invalid_expiration` (400).
     InvalidExpiration,
+    /// `invalid_impersonation_reason` (400).
+    InvalidImpersonationReason,
     /// `invalid_intermediate_session_token_for_organization` (400).
     InvalidIntermediateSessionTokenForOrganization,
     /// `invalid_member_get_fields` (400).
@@ -89,10 +99,14 @@ pub enum ErrorType {
     InvalidPkceCodeChallenge,
     /// `invalid_rbac_role_id` (400).
     InvalidRbacRoleId,
+    /// `invalid_recovery_code` (400).
+    InvalidRecoveryCode,
     /// `invalid_session_duration_minutes` (400).
     InvalidSessionDurationMinutes,
     /// `invalid_sso_default_connection_id` (400).
     InvalidSsoDefaultConnectionId,
+    /// `invalid_totp_code` (400).
+    InvalidTotpCode,
     /// `member_search_expected_array_of_strings` (400).
     MemberSearchExpectedArrayOfStrings,
     /// `member_search_expected_boolean` (400).
@@ -103,16 +117,18 @@ pub enum ErrorType {
     MemberSearchFilterNameMustBeString,
     /// `member_search_filter_name_not_recognized` (400).
     MemberSearchFilterNameNotRecognized,
-    /// `member_search_missing_filter_name` (400).
-    MemberSearchMissingFilterName,
     /// `member_search_member_email_fuzzy_too_short` (400).
     MemberSearchMemberEmailFuzzyTooShort,
     /// `member_search_member_mfa_phone_number_fuzzy_too_short` (400).
     MemberSearchMemberMfaPhoneNumberFuzzyTooShort,
+    /// `member_search_missing_filter_name` (400).
+    MemberSearchMissingFilterName,
     /// `member_search_missing_filter_value` (400).
     MemberSearchMissingFilterValue,
     /// `member_search_organization_ids_empty` (400).
     MemberSearchOrganizationIdsEmpty,
+    /// `no_active_recovery_code_backed_factor` (400).
+    NoActiveRecoveryCodeBackedFactor,
     /// `no_discovery_redirect_urls_set` (400).
     NoDiscoveryRedirectUrlsSet,
     /// `no_invite_redirect_urls_set` (400).
@@ -139,6 +155,8 @@ pub enum ErrorType {
     OrganizationSettingsInvalidDomain,
     /// `organization_slug_already_used` (400).
     OrganizationSlugAlreadyUsed,
+    /// `pending_totp_exists` (400).
+    PendingTotpExists,
     /// `pkce_did_not_expect_code_verifier` (400).
     PkceDidNotExpectCodeVerifier,
     /// `pkce_expected_code_verifier` (400).
@@ -147,18 +165,28 @@ pub enum ErrorType {
     PkceMismatch,
     /// `rbac_invalid_domain` (400).
     RbacInvalidDomain,
+    /// `recovery_code_used_as_totp_code` (400).
+    RecoveryCodeUsedAsTotpCode,
     /// `retired_email_missing_email_identifiers` (400).
     RetiredEmailMissingEmailIdentifiers,
     /// `retired_member_email` (400).
     RetiredMemberEmail,
     /// `search_invalid_status_filter` (400).
     SearchInvalidStatusFilter,
+    /// `session_not_mutable_impersonated` (400).
+    SessionNotMutableImpersonated,
     /// `session_too_old_to_reset_password` (400).
     SessionTooOldToResetPassword,
     /// `too_many_session_arguments` (400).
     TooManySessionArguments,
     /// `too_many_session_revoke_arguments` (400).
     TooManySessionRevokeArguments,
+    /// `totp_code_already_authenticated` (400).
+    TotpCodeAlreadyAuthenticated,
+    /// `totp_code_used_as_recovery_code` (400).
+    TotpCodeUsedAsRecoveryCode,
+    /// `unavailable_endpoint` (400).
+    UnavailableEndpoint,
     /// `weak_password` (400).
     WeakPassword,
     /// `cannot_update_trusted_metadata` (401).
@@ -169,12 +197,18 @@ pub enum ErrorType {
     JwtInvalidClaims,
     /// `jwt_invalid_issuer` (401).
     JwtInvalidIssuer,
+    /// `unable_to_auth_impersonation_token` (401).
+    UnableToAuthImpersonationToken,
     /// `unable_to_auth_magic_link` (401).
     UnableToAuthMagicLink,
     /// `unable_to_auth_otp_code` (401).
     UnableToAuthOtpCode,
     /// `unable_to_auth_password_reset_token` (401).
     UnableToAuthPasswordResetToken,
+    /// `unable_to_authenticate_recovery_code` (401).
+    UnableToAuthenticateRecoveryCode,
+    /// `unable_to_authenticate_totp` (401).
+    UnableToAuthenticateTotp,
     /// `unable_to_parse_session_jwt` (401).
     UnableToParseSessionJwt,
     /// `unauthorized_credentials` (401).
@@ -189,12 +223,16 @@ pub enum ErrorType {
     InvalidEmailForJitProvisioning,
     /// `operation_restricted_by_organization_auth_methods` (403).
     OperationRestrictedByOrganizationAuthMethods,
+    /// `operation_restricted_by_organization_mfa_methods` (403).
+    OperationRestrictedByOrganizationMfaMethods,
     /// `session_authorization_error` (403).
     SessionAuthorizationError,
     /// `session_authorization_tenancy_error` (403).
     SessionAuthorizationTenancyError,
     /// `email_not_found` (404).
     EmailNotFound,
+    /// `idp_access_token_not_found` (404).
+    IdpAccessTokenNotFound,
     /// `intermediate_session_not_found` (404).
     IntermediateSessionNotFound,
     /// `magic_link_not_found` (404).
@@ -203,6 +241,8 @@ pub enum ErrorType {
     MemberNotFound,
     /// `member_password_not_found` (404).
     MemberPasswordNotFound,
+    /// `member_phone_number_not_found` (404).
+    MemberPhoneNumberNotFound,
     /// `no_deleted_member_found_for_reactivation` (404).
     NoDeletedMemberFoundForReactivation,
     /// `organization_not_found` (404).
@@ -215,6 +255,8 @@ pub enum ErrorType {
     RouteNotFound,
     /// `session_not_found` (404).
     SessionNotFound,
+    /// `totp_not_found` (404).
+    TotpNotFound,
     /// `method_not_allowed` (405).
     MethodNotAllowed,
     /// `request_too_large` (413).
@@ -229,17 +271,22 @@ impl ErrorType {
     /// Every variant, for tests and docs.
     pub const ALL: &[ErrorType] = &[
         Self::ActionAvailableOnlyForActiveMembers,
+        Self::ActionAvailableOnlyOncePrimaryAuthenticationIsMet,
+        Self::ActiveTotpExists,
         Self::AllowedAuthMethodsRequiredForRestricted,
         Self::AllowedMfaMethodsRequiredForRestricted,
         Self::BadRequest,
         Self::CannotAssignDefaultRbacRoleId,
+        Self::DefaultMfaMemberMissingFactor,
         Self::DuplicateMemberEmail,
         Self::EmailUnverifiedForReactivation,
+        Self::ExpiredTotp,
         Self::InvalidArgument,
         Self::InvalidConnectionForJitProvisioning,
         Self::InvalidEmail,
         Self::InvalidEmailForInvites,
         Self::InvalidExpiration,
+        Self::InvalidImpersonationReason,
         Self::InvalidIntermediateSessionTokenForOrganization,
         Self::InvalidMemberGetFields,
         Self::InvalidMfaDefaultMethod,
@@ -251,18 +298,21 @@ impl ErrorType {
         Self::InvalidPhoneNumber,
         Self::InvalidPkceCodeChallenge,
         Self::InvalidRbacRoleId,
+        Self::InvalidRecoveryCode,
         Self::InvalidSessionDurationMinutes,
         Self::InvalidSsoDefaultConnectionId,
+        Self::InvalidTotpCode,
         Self::MemberSearchExpectedArrayOfStrings,
         Self::MemberSearchExpectedBoolean,
         Self::MemberSearchExpectedString,
         Self::MemberSearchFilterNameMustBeString,
         Self::MemberSearchFilterNameNotRecognized,
-        Self::MemberSearchMissingFilterName,
         Self::MemberSearchMemberEmailFuzzyTooShort,
         Self::MemberSearchMemberMfaPhoneNumberFuzzyTooShort,
+        Self::MemberSearchMissingFilterName,
         Self::MemberSearchMissingFilterValue,
         Self::MemberSearchOrganizationIdsEmpty,
+        Self::NoActiveRecoveryCodeBackedFactor,
         Self::NoDiscoveryRedirectUrlsSet,
         Self::NoInviteRedirectUrlsSet,
         Self::NoLoginRedirectUrlsSet,
@@ -276,24 +326,33 @@ impl ErrorType {
         Self::OrganizationSettingsDuplicateDomain,
         Self::OrganizationSettingsInvalidDomain,
         Self::OrganizationSlugAlreadyUsed,
+        Self::PendingTotpExists,
         Self::PkceDidNotExpectCodeVerifier,
         Self::PkceExpectedCodeVerifier,
         Self::PkceMismatch,
         Self::RbacInvalidDomain,
+        Self::RecoveryCodeUsedAsTotpCode,
         Self::RetiredEmailMissingEmailIdentifiers,
         Self::RetiredMemberEmail,
         Self::SearchInvalidStatusFilter,
+        Self::SessionNotMutableImpersonated,
         Self::SessionTooOldToResetPassword,
         Self::TooManySessionArguments,
         Self::TooManySessionRevokeArguments,
+        Self::TotpCodeAlreadyAuthenticated,
+        Self::TotpCodeUsedAsRecoveryCode,
+        Self::UnavailableEndpoint,
         Self::WeakPassword,
         Self::CannotUpdateTrustedMetadata,
         Self::JwtInvalidAudience,
         Self::JwtInvalidClaims,
         Self::JwtInvalidIssuer,
+        Self::UnableToAuthImpersonationToken,
         Self::UnableToAuthMagicLink,
         Self::UnableToAuthOtpCode,
         Self::UnableToAuthPasswordResetToken,
+        Self::UnableToAuthenticateRecoveryCode,
+        Self::UnableToAuthenticateTotp,
         Self::UnableToParseSessionJwt,
         Self::UnauthorizedCredentials,
         Self::CrossSiteRequestForbidden,
@@ -301,19 +360,23 @@ impl ErrorType {
         Self::HostNotAllowed,
         Self::InvalidEmailForJitProvisioning,
         Self::OperationRestrictedByOrganizationAuthMethods,
+        Self::OperationRestrictedByOrganizationMfaMethods,
         Self::SessionAuthorizationError,
         Self::SessionAuthorizationTenancyError,
         Self::EmailNotFound,
+        Self::IdpAccessTokenNotFound,
         Self::IntermediateSessionNotFound,
         Self::MagicLinkNotFound,
         Self::MemberNotFound,
         Self::MemberPasswordNotFound,
+        Self::MemberPhoneNumberNotFound,
         Self::NoDeletedMemberFoundForReactivation,
         Self::OrganizationNotFound,
         Self::OtpCodeNotFound,
         Self::ProjectNotFound,
         Self::RouteNotFound,
         Self::SessionNotFound,
+        Self::TotpNotFound,
         Self::MethodNotAllowed,
         Self::RequestTooLarge,
         Self::UserLockLimitReached,
@@ -324,6 +387,10 @@ impl ErrorType {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ActionAvailableOnlyForActiveMembers => "action_available_only_for_active_members",
+            Self::ActionAvailableOnlyOncePrimaryAuthenticationIsMet => {
+                "action_available_only_once_primary_authentication_is_met"
+            }
+            Self::ActiveTotpExists => "active_totp_exists",
             Self::AllowedAuthMethodsRequiredForRestricted => {
                 "allowed_auth_methods_required_for_restricted"
             }
@@ -332,13 +399,16 @@ impl ErrorType {
             }
             Self::BadRequest => "bad_request",
             Self::CannotAssignDefaultRbacRoleId => "cannot_assign_default_rbac_role_id",
+            Self::DefaultMfaMemberMissingFactor => "default_mfa_member_missing_factor",
             Self::DuplicateMemberEmail => "duplicate_member_email",
             Self::EmailUnverifiedForReactivation => "email_unverified_for_reactivation",
+            Self::ExpiredTotp => "expired_totp",
             Self::InvalidArgument => "invalid_argument",
             Self::InvalidConnectionForJitProvisioning => "invalid_connection_for_jit_provisioning",
             Self::InvalidEmail => "invalid_email",
             Self::InvalidEmailForInvites => "invalid_email_for_invites",
             Self::InvalidExpiration => "invalid_expiration",
+            Self::InvalidImpersonationReason => "invalid_impersonation_reason",
             Self::InvalidIntermediateSessionTokenForOrganization => {
                 "invalid_intermediate_session_token_for_organization"
             }
@@ -354,22 +424,25 @@ impl ErrorType {
             Self::InvalidPhoneNumber => "invalid_phone_number",
             Self::InvalidPkceCodeChallenge => "invalid_pkce_code_challenge",
             Self::InvalidRbacRoleId => "invalid_rbac_role_id",
+            Self::InvalidRecoveryCode => "invalid_recovery_code",
             Self::InvalidSessionDurationMinutes => "invalid_session_duration_minutes",
             Self::InvalidSsoDefaultConnectionId => "invalid_sso_default_connection_id",
+            Self::InvalidTotpCode => "invalid_totp_code",
             Self::MemberSearchExpectedArrayOfStrings => "member_search_expected_array_of_strings",
             Self::MemberSearchExpectedBoolean => "member_search_expected_boolean",
             Self::MemberSearchExpectedString => "member_search_expected_string",
             Self::MemberSearchFilterNameMustBeString => "member_search_filter_name_must_be_string",
             Self::MemberSearchFilterNameNotRecognized => "member_search_filter_name_not_recognized",
-            Self::MemberSearchMissingFilterName => "member_search_missing_filter_name",
             Self::MemberSearchMemberEmailFuzzyTooShort => {
                 "member_search_member_email_fuzzy_too_short"
             }
             Self::MemberSearchMemberMfaPhoneNumberFuzzyTooShort => {
                 "member_search_member_mfa_phone_number_fuzzy_too_short"
             }
+            Self::MemberSearchMissingFilterName => "member_search_missing_filter_name",
             Self::MemberSearchMissingFilterValue => "member_search_missing_filter_value",
             Self::MemberSearchOrganizationIdsEmpty => "member_search_organization_ids_empty",
+            Self::NoActiveRecoveryCodeBackedFactor => "no_active_recovery_code_backed_factor",
             Self::NoDiscoveryRedirectUrlsSet => "no_discovery_redirect_urls_set",
             Self::NoInviteRedirectUrlsSet => "no_invite_redirect_urls_set",
             Self::NoLoginRedirectUrlsSet => "no_login_redirect_urls_set",
@@ -383,24 +456,33 @@ impl ErrorType {
             Self::OrganizationSettingsDuplicateDomain => "organization_settings_duplicate_domain",
             Self::OrganizationSettingsInvalidDomain => "organization_settings_invalid_domain",
             Self::OrganizationSlugAlreadyUsed => "organization_slug_already_used",
+            Self::PendingTotpExists => "pending_totp_exists",
             Self::PkceDidNotExpectCodeVerifier => "pkce_did_not_expect_code_verifier",
             Self::PkceExpectedCodeVerifier => "pkce_expected_code_verifier",
             Self::PkceMismatch => "pkce_mismatch",
             Self::RbacInvalidDomain => "rbac_invalid_domain",
+            Self::RecoveryCodeUsedAsTotpCode => "recovery_code_used_as_totp_code",
             Self::RetiredEmailMissingEmailIdentifiers => "retired_email_missing_email_identifiers",
             Self::RetiredMemberEmail => "retired_member_email",
             Self::SearchInvalidStatusFilter => "search_invalid_status_filter",
+            Self::SessionNotMutableImpersonated => "session_not_mutable_impersonated",
             Self::SessionTooOldToResetPassword => "session_too_old_to_reset_password",
             Self::TooManySessionArguments => "too_many_session_arguments",
             Self::TooManySessionRevokeArguments => "too_many_session_revoke_arguments",
+            Self::TotpCodeAlreadyAuthenticated => "totp_code_already_authenticated",
+            Self::TotpCodeUsedAsRecoveryCode => "totp_code_used_as_recovery_code",
+            Self::UnavailableEndpoint => "unavailable_endpoint",
             Self::WeakPassword => "weak_password",
             Self::CannotUpdateTrustedMetadata => "cannot_update_trusted_metadata",
             Self::JwtInvalidAudience => "jwt_invalid_audience",
             Self::JwtInvalidClaims => "jwt_invalid_claims",
             Self::JwtInvalidIssuer => "jwt_invalid_issuer",
+            Self::UnableToAuthImpersonationToken => "unable_to_auth_impersonation_token",
             Self::UnableToAuthMagicLink => "unable_to_auth_magic_link",
             Self::UnableToAuthOtpCode => "unable_to_auth_otp_code",
             Self::UnableToAuthPasswordResetToken => "unable_to_auth_password_reset_token",
+            Self::UnableToAuthenticateRecoveryCode => "unable_to_authenticate_recovery_code",
+            Self::UnableToAuthenticateTotp => "unable_to_authenticate_totp",
             Self::UnableToParseSessionJwt => "unable_to_parse_session_jwt",
             Self::UnauthorizedCredentials => "unauthorized_credentials",
             Self::CrossSiteRequestForbidden => "cross_site_request_forbidden",
@@ -410,19 +492,25 @@ impl ErrorType {
             Self::OperationRestrictedByOrganizationAuthMethods => {
                 "operation_restricted_by_organization_auth_methods"
             }
+            Self::OperationRestrictedByOrganizationMfaMethods => {
+                "operation_restricted_by_organization_mfa_methods"
+            }
             Self::SessionAuthorizationError => "session_authorization_error",
             Self::SessionAuthorizationTenancyError => "session_authorization_tenancy_error",
             Self::EmailNotFound => "email_not_found",
+            Self::IdpAccessTokenNotFound => "idp_access_token_not_found",
             Self::IntermediateSessionNotFound => "intermediate_session_not_found",
             Self::MagicLinkNotFound => "magic_link_not_found",
             Self::MemberNotFound => "member_not_found",
             Self::MemberPasswordNotFound => "member_password_not_found",
+            Self::MemberPhoneNumberNotFound => "member_phone_number_not_found",
             Self::NoDeletedMemberFoundForReactivation => "no_deleted_member_found_for_reactivation",
             Self::OrganizationNotFound => "organization_not_found",
             Self::OtpCodeNotFound => "otp_code_not_found",
             Self::ProjectNotFound => "project_not_found",
             Self::RouteNotFound => "route_not_found",
             Self::SessionNotFound => "session_not_found",
+            Self::TotpNotFound => "totp_not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::RequestTooLarge => "request_too_large",
             Self::UserLockLimitReached => "user_lock_limit_reached",
@@ -434,17 +522,22 @@ impl ErrorType {
     pub fn status(self) -> u16 {
         match self {
             Self::ActionAvailableOnlyForActiveMembers
+            | Self::ActionAvailableOnlyOncePrimaryAuthenticationIsMet
+            | Self::ActiveTotpExists
             | Self::AllowedAuthMethodsRequiredForRestricted
             | Self::AllowedMfaMethodsRequiredForRestricted
             | Self::BadRequest
             | Self::CannotAssignDefaultRbacRoleId
+            | Self::DefaultMfaMemberMissingFactor
             | Self::DuplicateMemberEmail
             | Self::EmailUnverifiedForReactivation
+            | Self::ExpiredTotp
             | Self::InvalidArgument
             | Self::InvalidConnectionForJitProvisioning
             | Self::InvalidEmail
             | Self::InvalidEmailForInvites
             | Self::InvalidExpiration
+            | Self::InvalidImpersonationReason
             | Self::InvalidIntermediateSessionTokenForOrganization
             | Self::InvalidMemberGetFields
             | Self::InvalidMfaDefaultMethod
@@ -456,18 +549,21 @@ impl ErrorType {
             | Self::InvalidPhoneNumber
             | Self::InvalidPkceCodeChallenge
             | Self::InvalidRbacRoleId
+            | Self::InvalidRecoveryCode
             | Self::InvalidSessionDurationMinutes
             | Self::InvalidSsoDefaultConnectionId
+            | Self::InvalidTotpCode
             | Self::MemberSearchExpectedArrayOfStrings
             | Self::MemberSearchExpectedBoolean
             | Self::MemberSearchExpectedString
             | Self::MemberSearchFilterNameMustBeString
             | Self::MemberSearchFilterNameNotRecognized
-            | Self::MemberSearchMissingFilterName
             | Self::MemberSearchMemberEmailFuzzyTooShort
             | Self::MemberSearchMemberMfaPhoneNumberFuzzyTooShort
+            | Self::MemberSearchMissingFilterName
             | Self::MemberSearchMissingFilterValue
             | Self::MemberSearchOrganizationIdsEmpty
+            | Self::NoActiveRecoveryCodeBackedFactor
             | Self::NoDiscoveryRedirectUrlsSet
             | Self::NoInviteRedirectUrlsSet
             | Self::NoLoginRedirectUrlsSet
@@ -481,24 +577,33 @@ impl ErrorType {
             | Self::OrganizationSettingsDuplicateDomain
             | Self::OrganizationSettingsInvalidDomain
             | Self::OrganizationSlugAlreadyUsed
+            | Self::PendingTotpExists
             | Self::PkceDidNotExpectCodeVerifier
             | Self::PkceExpectedCodeVerifier
             | Self::PkceMismatch
             | Self::RbacInvalidDomain
+            | Self::RecoveryCodeUsedAsTotpCode
             | Self::RetiredEmailMissingEmailIdentifiers
             | Self::RetiredMemberEmail
             | Self::SearchInvalidStatusFilter
+            | Self::SessionNotMutableImpersonated
             | Self::SessionTooOldToResetPassword
             | Self::TooManySessionArguments
             | Self::TooManySessionRevokeArguments
+            | Self::TotpCodeAlreadyAuthenticated
+            | Self::TotpCodeUsedAsRecoveryCode
+            | Self::UnavailableEndpoint
             | Self::WeakPassword => 400,
             Self::CannotUpdateTrustedMetadata
             | Self::JwtInvalidAudience
             | Self::JwtInvalidClaims
             | Self::JwtInvalidIssuer
+            | Self::UnableToAuthImpersonationToken
             | Self::UnableToAuthMagicLink
             | Self::UnableToAuthOtpCode
             | Self::UnableToAuthPasswordResetToken
+            | Self::UnableToAuthenticateRecoveryCode
+            | Self::UnableToAuthenticateTotp
             | Self::UnableToParseSessionJwt
             | Self::UnauthorizedCredentials => 401,
             Self::CrossSiteRequestForbidden
@@ -506,19 +611,23 @@ impl ErrorType {
             | Self::HostNotAllowed
             | Self::InvalidEmailForJitProvisioning
             | Self::OperationRestrictedByOrganizationAuthMethods
+            | Self::OperationRestrictedByOrganizationMfaMethods
             | Self::SessionAuthorizationError
             | Self::SessionAuthorizationTenancyError => 403,
             Self::EmailNotFound
+            | Self::IdpAccessTokenNotFound
             | Self::IntermediateSessionNotFound
             | Self::MagicLinkNotFound
             | Self::MemberNotFound
             | Self::MemberPasswordNotFound
+            | Self::MemberPhoneNumberNotFound
             | Self::NoDeletedMemberFoundForReactivation
             | Self::OrganizationNotFound
             | Self::OtpCodeNotFound
             | Self::ProjectNotFound
             | Self::RouteNotFound
-            | Self::SessionNotFound => 404,
+            | Self::SessionNotFound
+            | Self::TotpNotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::RequestTooLarge => 413,
             Self::UserLockLimitReached => 429,

@@ -23,10 +23,10 @@
 //! * a primary factor that did not verify the email (password, or a password login of another
 //!   member) is not enough to enter an organization through discovery: `primary_required` with
 //!   the email-verifying methods (`email_otp`, `magic_link`) the organization allows;
-//! * `mfa_policy: REQUIRED_FOR_ALL`: after the primary factor the answer is
-//!   `member_authenticated:false`, `mfa_required {member_options:null,
-//!   secondary_auth_initiated:null}` and an IST bound to the organization (MFA itself is not
-//!   emulated yet);
+//! * MFA (`mfa_policy: REQUIRED_FOR_ALL`, or an `mfa_enrolled` member): after the primary factor
+//!   the answer is `member_authenticated:false`, `mfa_required` and an IST bound to the
+//!   organization, unless the grant already carries a second factor of that member (see
+//!   `domain::mfa`);
 //! * joining by email domain needs an email verified by the discovery factor; a join whose
 //!   factor did not verify the email creates the member as `pending` and answers
 //!   `primary_required`.
@@ -39,9 +39,11 @@ use crate::domain::intermediate_sessions::load_ist;
 use crate::domain::intermediate_sessions::wrong_org_ist;
 use crate::domain::members;
 use crate::domain::members::MemberRow;
+use crate::domain::mfa;
 use crate::domain::organizations::org_id;
 use crate::domain::sessions;
 use crate::domain::sessions::SessionRow;
+use crate::domain::sms_otp;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
@@ -211,17 +213,13 @@ pub fn primary_requirement(
     None
 }
 
-pub fn mfa_required(org: &Value) -> bool {
-    org["mfa_policy"] == "REQUIRED_FOR_ALL"
-}
-
 /// The auth response fields when no session is issued.
 fn pending_fields(
     member: &MemberRow,
     org: &Value,
     ist: &str,
     primary: Option<Value>,
-    mfa: bool,
+    mfa: Option<Value>,
 ) -> Value {
     json!({
         "member_id": member.member_id(),
@@ -233,7 +231,7 @@ fn pending_fields(
         "organization_id": org_id(org),
         "intermediate_session_token": ist,
         "member_authenticated": false,
-        "mfa_required": if mfa { json!({"member_options": null, "secondary_auth_initiated": null}) } else { Value::Null },
+        "mfa_required": mfa.unwrap_or(Value::Null),
         "primary_required": primary.unwrap_or(Value::Null),
     })
 }
@@ -254,12 +252,22 @@ pub fn conclude(
 ) -> ApiResult<Value> {
     if let Some(primary) = primary_requirement(org, Some(&member), grant) {
         let ist = create_ist(conn, grant, org_id(org), now)?;
-        return Ok(pending_fields(&member, org, &ist, Some(primary), false));
+        return Ok(pending_fields(&member, org, &ist, Some(primary), None));
     }
     activate(conn, &mut member, grant.email_verified, now)?;
-    if mfa_required(org) {
-        let ist = create_ist(conn, grant, org_id(org), now)?;
-        return Ok(pending_fields(&member, org, &ist, None, true));
+    let (factors, mfa_done) = mfa::factors_for(conn, grant, &member)?;
+    if mfa::applies(org, &member) && !mfa_done {
+        let primary_only = Grant {
+            factors,
+            ..grant.clone()
+        };
+        let ist = create_ist(conn, &primary_only, org_id(org), now)?;
+        let sms = mfa::sends_sms_at_once(org, &member);
+        if sms {
+            sms_otp::send(conn, org, &member, mfa::phone_number(&member), now)?;
+        }
+        let required = mfa::mfa_required(&member, sms);
+        return Ok(pending_fields(&member, org, &ist, None, Some(required)));
     }
     issue_session(
         inner,
@@ -267,7 +275,7 @@ pub fn conclude(
         user_agent,
         org,
         &member,
-        grant.factors.clone(),
+        factors,
         duration_min,
         now,
     )
@@ -316,9 +324,22 @@ pub fn issue_session(
             params![row.member_session_id, row.factors.get()],
         )?;
     }
+    session_fields(inner, org, member, &row, &token, now)
+}
+
+/// The fields of a successful authenticate answer for the live session `row` (raw token `token`,
+/// `""` when unknown) with a fresh JWT.
+pub fn session_fields(
+    inner: &Inner,
+    org: &Value,
+    member: &MemberRow,
+    row: &SessionRow,
+    token: &str,
+    now: i64,
+) -> ApiResult<Value> {
     let owner = sessions::Owner::from_values(&member.data, org)?;
-    let jwt = sessions::mint_jwt(inner, &row, &owner, now)?;
-    let mut fields = serde_json::to_value(sessions::auth_answer(&row, &token, &jwt, &owner))?;
+    let jwt = sessions::mint_jwt(inner, row, &owner, now)?;
+    let mut fields = serde_json::to_value(sessions::auth_answer(row, token, &jwt, &owner))?;
     if let Some(o) = fields.as_object_mut() {
         o.insert("organization_id".into(), json!(org_id(org)));
         o.insert("intermediate_session_token".into(), json!(""));

@@ -1,10 +1,10 @@
 //! Discovery: the organizations an email can enter, and what the discovery answers carry.
 
-use crate::domain::authentication::mfa_required;
 use crate::domain::authentication::primary_requirement;
 use crate::domain::intermediate_sessions::Grant;
 use crate::domain::intermediate_sessions::create_ist;
 use crate::domain::members;
+use crate::domain::mfa;
 use crate::domain::organizations;
 use crate::domain::organizations::org_id;
 use crate::domain::provisioning::eligible_by_domain;
@@ -38,7 +38,17 @@ pub fn discovered_organizations(
             None => continue,
         };
         let primary = primary_requirement(&org, member.as_ref(), grant);
-        let mfa = primary.is_none() && mfa_required(&org);
+        // MFA is never started from a discovery answer (no SMS is sent here).
+        let mfa = match (&primary, &member) {
+            (None, Some(m)) if mfa::applies(&org, m) && !mfa::factors_for(conn, grant, m)?.1 => {
+                Some(mfa::mfa_required(m, false))
+            }
+            (None, None) if org["mfa_policy"] == "REQUIRED_FOR_ALL" => Some(json!({
+                "member_options": {"mfa_phone_number": "", "totp_registration_id": ""},
+                "secondary_auth_initiated": null,
+            })),
+            _ => None,
+        };
         let details = if kind == "eligible_to_join_by_email_domain" {
             json!({"domain": email_domain(&grant.email)})
         } else {
@@ -51,9 +61,9 @@ pub fn discovered_organizations(
                 "details": details,
                 "member": member.as_ref().map(|m| m.data.clone()),
             },
-            "member_authenticated": primary.is_none() && !mfa,
+            "member_authenticated": primary.is_none() && mfa.is_none(),
             "primary_required": primary,
-            "mfa_required": if mfa { json!({"member_options": null, "secondary_auth_initiated": null}) } else { Value::Null },
+            "mfa_required": mfa,
         }));
     }
     Ok(out)

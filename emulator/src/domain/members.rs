@@ -11,13 +11,19 @@
 //! * `members.delete` sets `deleted`, revokes the Member's sessions and unused links;
 //!   `reactivate` on a non-deleted Member → 404 `no_deleted_member_found_for_reactivation`, on an
 //!   unverified email → 400 `email_unverified_for_reactivation`;
+//! * `default_mfa_method` is `""`, `sms_otp` or `totp` (else 400 `invalid_mfa_default_method`) and
+//!   must name a factor the Member has (a verified MFA phone, an active TOTP registration), else
+//!   400 `default_mfa_member_missing_factor`; deleting the TOTP factor removes the registration and
+//!   its recovery codes;
 //! * invite of a `deleted` Member makes it `invited` again (it needs `stytch.member`/`create`, the
 
+use crate::domain::mfa;
 use crate::domain::one_time_tokens;
 use crate::domain::organizations::org_id;
 use crate::domain::rbac;
 use crate::domain::rbac::Actor;
 use crate::domain::sessions;
+use crate::domain::totp;
 use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
@@ -534,11 +540,11 @@ pub fn update_member(
         check_phone(p)?;
     }
     if let Some(m) = patch.default_mfa_method.as_deref()
-        && !["sms_otp", "totp"].contains(&m)
+        && !["", "sms_otp", "totp"].contains(&m)
     {
         return Err(ApiError::new(
             ErrorType::InvalidMfaDefaultMethod,
-            "default_mfa_method must be sms_otp or totp.",
+            "default_mfa_method must be sms_otp, totp or empty.",
         ));
     }
     if let Some(roles) = &patch.roles {
@@ -590,6 +596,18 @@ pub fn update_member(
         set(&mut member, "mfa_enrolled", json!(b));
     }
     if let Some(m) = patch.default_mfa_method {
+        // The default must be a factor the Member has: a verified phone, or an active TOTP.
+        let has = match m.as_str() {
+            "sms_otp" => mfa::has_verified_phone(&member),
+            "totp" => !mfa::totp_registration_id(&member).is_empty(),
+            _ => true,
+        };
+        if !has {
+            return Err(ApiError::new(
+                ErrorType::DefaultMfaMemberMissingFactor,
+                format!("The member has no {m} factor to make the default."),
+            ));
+        }
         set(&mut member, "default_mfa_method", json!(m));
     }
     if let Some(roles) = patch.roles {
@@ -706,6 +724,7 @@ pub fn delete_factor(
             }
         }
         Factor::Totp => {
+            totp::delete_member(conn, member.member_id())?;
             set(&mut member, "totp_registration_id", json!(""));
             if member.data["default_mfa_method"] == "totp" {
                 set(&mut member, "default_mfa_method", json!(""));

@@ -1,5 +1,7 @@
-//! The mailbox: every email (and later SMS) the emulator "sent", readable through
-//! `GET /emulator/v1/messages`. It is the only place a raw token or code ever appears.
+//! The mailbox: every email and text message the emulator "sent", readable through
+//! `GET /emulator/v1/messages`. It is the only place a raw token or code ever appears. Emails have
+//! `channel: "email"`; texts have `channel: "sms"`, `kind: "sms"`, the E.164 number in `to` and
+//! their passcode in `code`.
 
 use crate::error::ApiResult;
 use crate::infra::ids::new_id;
@@ -21,9 +23,33 @@ pub struct Message<'a> {
 }
 
 pub fn insert_message(conn: &Connection, m: &Message<'_>, now: i64) -> ApiResult<()> {
+    insert(conn, "email", m, now)
+}
+
+/// A text message to `phone` (E.164) carrying `code`.
+pub fn insert_text(
+    conn: &Connection,
+    phone: &str,
+    body: &str,
+    code: &str,
+    now: i64,
+) -> ApiResult<()> {
+    let m = Message {
+        to: phone,
+        kind: "sms",
+        subject: "",
+        body,
+        link: None,
+        token: None,
+        code: Some(code),
+    };
+    insert(conn, "sms", &m, now)
+}
+
+fn insert(conn: &Connection, channel: &str, m: &Message<'_>, now: i64) -> ApiResult<()> {
     conn.execute(
         "INSERT INTO messages (message_id, to_addr, channel, kind, subject, body, link, token, code, created_at)
-         VALUES (?1, ?2, 'email', ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         VALUES (?1, ?2, ?10, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             new_id("message"),
             m.to,
@@ -33,7 +59,8 @@ pub fn insert_message(conn: &Connection, m: &Message<'_>, now: i64) -> ApiResult
             m.link,
             m.token,
             m.code,
-            now
+            now,
+            channel
         ],
     )?;
     Ok(())

@@ -1,6 +1,6 @@
 //! The one mechanism behind every single-use secret the emulator hands out: magic links (login,
 //! signup, invite, email update), discovery magic links, password resets and email one-time
-//! passcodes — and later SSO/OAuth codes, TOTP and impersonation tokens.
+//! passcodes, SMS passcodes and impersonation tokens — and later SSO/OAuth codes.
 //!
 //! * **Issue**: a token is 44 characters of unpadded base64url from 33 CSPRNG bytes; a code is 6
 //!   CSPRNG digits. Only a SHA-256 is stored (of the token, or of a random salt and the code): the
@@ -37,6 +37,10 @@ pub enum Kind {
     DiscoveryPasswordReset,
     /// Email one-time passcodes, organization or discovery flavour.
     EmailOtp,
+    /// SMS one-time passcodes (MFA); the payload is the phone number.
+    SmsOtp,
+    /// Impersonation tokens minted by the control API; the payload is the impersonator (JSON).
+    Impersonation,
 }
 
 impl Kind {
@@ -47,6 +51,8 @@ impl Kind {
             Kind::PasswordReset => "password_reset",
             Kind::DiscoveryPasswordReset => "discovery_password_reset",
             Kind::EmailOtp => "email_otp",
+            Kind::SmsOtp => "sms_otp",
+            Kind::Impersonation => "impersonation",
         }
     }
 }

@@ -647,6 +647,7 @@ pub fn delete_org(
         params![id],
     )?;
     one_time_tokens::delete_organization(conn, id)?;
+    crate::domain::totp::delete_organization(conn, id)?;
     conn.execute(
         "DELETE FROM members WHERE organization_id = ?1",
         params![id],

@@ -53,6 +53,12 @@ impl SessionRow {
     pub fn factor_list(&self) -> Vec<Value> {
         serde_json::from_str(self.factors.get()).unwrap_or_default()
     }
+
+    /// A session from an impersonation token (its one factor is `impersonated`).
+    pub fn is_impersonated(&self) -> bool {
+        // Factors are stored as compact JSON written by serde_json, so the pair has no spaces.
+        self.factors.get().contains(r#""type":"impersonated""#)
+    }
 }
 
 /// Validate `session_duration_minutes` (5..=527040, default 60).
@@ -188,7 +194,9 @@ pub fn by_id(conn: &Connection, id: &str, now: i64) -> ApiResult<Option<SessionR
     finish(found, now)
 }
 
-/// Update `last_accessed_at`, and `expires_at` when a duration is given.
+/// Update `last_accessed_at`, and `expires_at` when a duration is given — except for an
+/// impersonated session, which cannot be extended: the duration is then ignored (the call still
+/// succeeds, so an SDK that keeps sessions alive keeps working until the hour is up).
 pub fn touch(
     conn: &Connection,
     row: &mut SessionRow,
@@ -196,7 +204,7 @@ pub fn touch(
     now: i64,
 ) -> ApiResult<()> {
     row.last_accessed_at = now;
-    if let Some(m) = extend_min {
+    if let Some(m) = extend_min.filter(|_| !row.is_impersonated()) {
         row.expires_at = now + m * 60;
     }
     conn.prepare_cached(

@@ -101,11 +101,28 @@ DROP TABLE magic_links; DROP TABLE discovery_magic_links; DROP TABLE password_re
 DROP TABLE email_otps; DROP TABLE email_updates;
 ";
 
+/// MFA: TOTP registrations and their recovery codes. The secret and the codes are kept as issued:
+/// `totp/authenticate` needs the secret and `GET /recovery_codes` returns the codes, as Stytch's
+/// does.
+const V4_MFA: &str = "
+CREATE TABLE totps (
+    totp_id TEXT PRIMARY KEY, member_id TEXT NOT NULL, organization_id TEXT NOT NULL,
+    secret TEXT NOT NULL, status TEXT NOT NULL, expires_at INTEGER NOT NULL,
+    last_step INTEGER NOT NULL DEFAULT -1, created_at INTEGER NOT NULL);
+CREATE INDEX totps_by_member ON totps (member_id);
+CREATE TABLE recovery_codes (
+    recovery_code_id TEXT PRIMARY KEY, totp_id TEXT NOT NULL, member_id TEXT NOT NULL,
+    organization_id TEXT NOT NULL, code TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL);
+CREATE INDEX recovery_codes_by_member ON recovery_codes (member_id);
+";
+
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(V1_SCHEMA),
         M::up(V2_LOCKOUTS),
         M::up(V3_ONE_TIME_TOKENS),
+        M::up(V4_MFA),
     ])
 });
 
@@ -120,7 +137,7 @@ pub fn migrate(conn: &mut Connection) -> Result<(), EmulatorError> {
 pub const RESET: &str = "
 DELETE FROM organizations; DELETE FROM members; DELETE FROM sessions; DELETE FROM messages;
 DELETE FROM member_passwords; DELETE FROM intermediate_sessions; DELETE FROM member_lockouts;
-DELETE FROM one_time_tokens;";
+DELETE FROM one_time_tokens; DELETE FROM totps; DELETE FROM recovery_codes;";
 
 #[cfg(test)]
 mod tests {

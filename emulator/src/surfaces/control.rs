@@ -3,9 +3,12 @@
 //! This is the test/dev mailbox: `GET /emulator/v1/messages` is the only place a raw
 //! magic-link token ever appears. `GET /emulator/v1/organizations` (an addition) lists the
 //! organizations so tests and demos can find seeded ids. `POST /emulator/v1/sessions` signs a
-//! member in with one call, for tests of what comes after login.
+//! member in with one call, for tests of what comes after login. `POST
+//! /emulator/v1/impersonation_tokens` mints an impersonation token and its link, as Stytch's
+//! Dashboard does.
 
 use crate::Inner;
+use crate::domain::impersonation;
 use crate::domain::messages;
 use crate::domain::organizations;
 use crate::domain::sign_in;
@@ -39,6 +42,19 @@ pub fn routes() -> Router<Arc<Inner>> {
         .route("/emulator/v1/organizations", get(organizations))
         .route("/emulator/v1/settings", get(settings).post(update_settings))
         .route("/emulator/v1/sessions", post(sign_in))
+        .route(
+            "/emulator/v1/impersonation_tokens",
+            post(impersonation_token),
+        )
+}
+
+/// `POST /emulator/v1/impersonation_tokens`: what Stytch's Dashboard "Impersonate Member" button
+/// does (see `domain::impersonation`).
+async fn impersonation_token(
+    State(inner): St,
+    body: extract::JsonBody<impersonation::MintRequest>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(impersonation::mint(&inner, &body.0)?))
 }
 
 /// `POST /emulator/v1/sessions`: a member signed in with one call (see `domain::sign_in`).
@@ -57,10 +73,19 @@ async fn list_messages(
 ) -> ApiResult<Json<Value>> {
     let Query(q) = q.map_err(|_| ApiError::bad_request("Invalid query string."))?;
     let conn = inner.conn();
+    // An unencoded `+` in `?to=+15550000000` arrives as a space: a number of digits only is a
+    // phone number, stored in E.164 with its `+`.
     let to = q
         .get("to")
         .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty());
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            if s.chars().all(|c| c.is_ascii_digit()) {
+                format!("+{s}")
+            } else {
+                s
+            }
+        });
     let messages = messages::list_messages(&conn, to.as_deref())?;
     Ok(Json(json!({ "messages": messages })))
 }

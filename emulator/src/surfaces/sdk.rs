@@ -4,12 +4,15 @@
 
 pub mod bootstrap;
 pub mod discovery;
+pub mod impersonation;
 pub mod magic_links;
 pub mod members;
 pub mod organizations;
 pub mod otps;
 pub mod passwords;
+pub mod recovery_codes;
 pub mod sessions;
+pub mod totp;
 
 use crate::Inner;
 use crate::domain::sessions::SessionRow;
@@ -82,6 +85,9 @@ pub fn routes(inner: Arc<Inner>) -> axum::Router<Arc<Inner>> {
         .merge(otps::routes())
         .merge(passwords::routes())
         .merge(discovery::routes())
+        .merge(totp::routes())
+        .merge(recovery_codes::routes())
+        .merge(impersonation::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             inner,
             extract::authenticate_sdk,

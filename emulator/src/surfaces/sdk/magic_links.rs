@@ -33,6 +33,7 @@ use crate::domain::members::MemberRow;
 use crate::domain::members::NewMember;
 use crate::domain::messages;
 use crate::domain::messages::Message;
+use crate::domain::mfa;
 use crate::domain::one_time_tokens::{self, Issue, Kind};
 use crate::domain::organizations;
 use crate::domain::pkce;
@@ -280,6 +281,7 @@ struct MlAuthReq {
 
 async fn eml_authenticate(
     State(inner): St,
+    caller: SdkCaller,
     headers: HeaderMap,
     JsonBody(req): JsonBody<MlAuthReq>,
 ) -> ApiResult<Response> {
@@ -311,6 +313,12 @@ async fn eml_authenticate(
         &member,
         now,
     )?;
+    factors.extend(mfa::session_second_factors(
+        &tx,
+        caller.session_token.as_deref(),
+        &member,
+        now,
+    )?);
     authentication::merge_factor(
         &mut factors,
         sessions::magic_link_factor(&member.email_id, member.email(), now),

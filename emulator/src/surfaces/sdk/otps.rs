@@ -1,4 +1,5 @@
-//! Email one-time passcodes: `/sdk/v1/b2b/otps/email/...` (org login and discovery).
+//! One-time passcodes: email (`/sdk/v1/b2b/otps/email/...`, org login and discovery) and SMS
+//! (`/sdk/v1/b2b/otps/sms/...`, a second factor: see `domain::sms_otp` and `domain::mfa`).
 //!
 //! * Codes are 6 digits from the OS CSPRNG, stored as salted SHA-256, shown only in the
 //!   control API mailbox (`kind: "email_otp"`, field `code`).
@@ -20,6 +21,9 @@ use crate::domain::authentication;
 use crate::domain::discovery;
 use crate::domain::intermediate_sessions::Grant;
 use crate::domain::members;
+use crate::domain::mfa;
+use crate::domain::mfa::Carried;
+use crate::domain::mfa::Method;
 use crate::domain::organizations;
 use crate::domain::otp::bad_code;
 use crate::domain::otp::consume;
@@ -28,11 +32,13 @@ use crate::domain::otp::send_message;
 use crate::domain::otp::verify;
 use crate::domain::provisioning;
 use crate::domain::sessions;
+use crate::domain::sms_otp;
 use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
+use crate::surfaces::extract::SdkCaller;
 use crate::surfaces::sdk;
 use crate::surfaces::sdk::ok;
 use axum::Router;
@@ -59,6 +65,8 @@ pub fn routes() -> Router<Arc<Inner>> {
             "/sdk/v1/b2b/otps/email/discovery/authenticate",
             post(discovery_authenticate),
         )
+        .route("/sdk/v1/b2b/otps/sms/send", post(sms_send))
+        .route("/sdk/v1/b2b/otps/sms/authenticate", post(sms_authenticate))
 }
 
 #[derive(Deserialize)]
@@ -125,6 +133,7 @@ struct AuthenticateReq {
 /// `POST /sdk/v1/b2b/otps/email/authenticate` → AuthResp WithMFA + `method_id`.
 async fn authenticate(
     State(inner): St,
+    caller: SdkCaller,
     headers: HeaderMap,
     JsonBody(req): JsonBody<AuthenticateReq>,
 ) -> ApiResult<Response> {
@@ -152,6 +161,12 @@ async fn authenticate(
         now,
     )?;
     consume(&tx, &code)?;
+    factors.extend(mfa::session_second_factors(
+        &tx,
+        caller.session_token.as_deref(),
+        &member,
+        now,
+    )?);
     authentication::merge_factor(
         &mut factors,
         authentication::email_factor("email_otp", "email", &member.email_id, &email, now),
@@ -237,6 +252,126 @@ async fn discovery_authenticate(
         password_member_ids: Vec::new(),
     };
     let fields = discovery::discovery_response(&tx, &grant, now)?;
+    tx.commit()?;
+    Ok(ok(fields))
+}
+
+#[derive(Deserialize)]
+struct SmsSendReq {
+    organization_id: String,
+    member_id: String,
+    mfa_phone_number: Option<String>,
+    intermediate_session_token: Option<String>,
+    #[allow(dead_code)]
+    locale: Option<String>,
+    #[allow(dead_code)]
+    enable_autofill: Option<bool>,
+    #[allow(dead_code)]
+    autofill_session_duration_minutes: Option<i64>,
+}
+
+/// `POST /sdk/v1/b2b/otps/sms/send` → `{member_id, member, organization}`; the code goes to the
+/// mailbox (`kind: "sms"`).
+async fn sms_send(
+    State(inner): St,
+    caller: SdkCaller,
+    JsonBody(req): JsonBody<SmsSendReq>,
+) -> ApiResult<Response> {
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let (org, mut member) = mfa::target(&tx, &req.organization_id, &req.member_id)?;
+    mfa::check_method(&org, Method::SmsOtp)?;
+    let carried = Carried::sdk(
+        &tx,
+        req.intermediate_session_token,
+        caller.session_token.as_deref(),
+        now,
+    )?;
+    mfa::proof_for_enrolment(&tx, carried, &org, &member, now)?;
+    let phone = sms_otp::phone_for_send(&mut member, req.mfa_phone_number.as_deref())?;
+    members::write_row(&tx, &member)?;
+    sms_otp::send(&tx, &org, &member, &phone, now)?;
+    tx.commit()?;
+    Ok(ok(json!({
+        "member_id": member.member_id(),
+        "member": member.data,
+        "organization": org,
+    })))
+}
+
+#[derive(Deserialize)]
+struct SmsAuthReq {
+    organization_id: String,
+    member_id: String,
+    code: String,
+    session_duration_minutes: Option<i64>,
+    intermediate_session_token: Option<String>,
+    set_mfa_enrollment: Option<String>,
+    set_default_mfa: Option<bool>,
+}
+
+/// `POST /sdk/v1/b2b/otps/sms/authenticate` → AuthResp (always a session).
+async fn sms_authenticate(
+    State(inner): St,
+    caller: SdkCaller,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<SmsAuthReq>,
+) -> ApiResult<Response> {
+    let duration = req
+        .session_duration_minutes
+        .map(|m| sessions::duration_minutes(Some(m)))
+        .transpose()?;
+    let now = inner.now();
+    // Everything but the code first, so a call that could never succeed costs no attempt.
+    let member = {
+        let conn = inner.conn();
+        let (org, member) = mfa::target(&conn, &req.organization_id, &req.member_id)?;
+        mfa::check_method(&org, Method::SmsOtp)?;
+        let carried = Carried::sdk(
+            &conn,
+            req.intermediate_session_token.clone(),
+            caller.session_token.as_deref(),
+            now,
+        )?;
+        mfa::proof(&conn, carried, &org, &member, true, now)?;
+        (org, member)
+    };
+    let code = sms_otp::verify(&inner, &member.1, &member.0, req.code.trim(), now)?;
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let (org, mut member) = mfa::target(&tx, &req.organization_id, &req.member_id)?;
+    let carried = Carried::sdk(
+        &tx,
+        req.intermediate_session_token,
+        caller.session_token.as_deref(),
+        now,
+    )?;
+    let proof =
+        mfa::proof(&tx, carried, &org, &member, true, now)?.ok_or_else(ApiError::internal)?;
+    sms_otp::consume(&tx, &code)?;
+    let phone = mfa::phone_number(&member).to_string();
+    members::set(&mut member, "mfa_phone_number_verified", json!(true));
+    mfa::enroll(
+        &org,
+        &mut member,
+        req.set_mfa_enrollment.as_deref(),
+        req.set_default_mfa
+            .unwrap_or(false)
+            .then_some(Method::SmsOtp),
+    )?;
+    let factor = mfa::sms_factor(&member, &phone, now);
+    let fields = mfa::conclude(
+        &inner,
+        &tx,
+        &sdk::user_agent(&headers),
+        &org,
+        &mut member,
+        proof,
+        factor,
+        duration,
+        now,
+    )?;
     tx.commit()?;
     Ok(ok(fields))
 }

@@ -38,6 +38,7 @@ use crate::domain::members;
 use crate::domain::members::MemberRow;
 use crate::domain::messages;
 use crate::domain::messages::Message;
+use crate::domain::mfa;
 use crate::domain::one_time_tokens::{self, Issue, Kind};
 use crate::domain::organizations;
 use crate::domain::passwords;
@@ -182,6 +183,7 @@ struct AuthenticateReq {
 /// `POST /sdk/v1/b2b/passwords/authenticate` → AuthResp WithMFA.
 async fn authenticate(
     State(inner): St,
+    caller: SdkCaller,
     headers: HeaderMap,
     JsonBody(req): JsonBody<AuthenticateReq>,
 ) -> ApiResult<Response> {
@@ -200,6 +202,12 @@ async fn authenticate(
         &member,
         now,
     )?;
+    factors.extend(mfa::session_second_factors(
+        &tx,
+        caller.session_token.as_deref(),
+        &member,
+        now,
+    )?);
     authentication::merge_factor(&mut factors, password_factor(&member, now));
     let grant = Grant {
         email: email.clone(),
