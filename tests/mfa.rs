@@ -239,14 +239,19 @@ fn totp_enrolment_then_totp_and_recovery_code_logins() {
         let pending = h.client.pending_mfa().expect("pending again");
         assert_eq!(pending.step(), MfaStep::EnterTotpCode);
         let recover = |code: &str| {
-            h.client
-                .recovery_codes()
-                .recover(RecoveryCodesRecoverRequest {
-                    organization_id: VAULT.into(),
-                    member_id: dana.clone(),
-                    recovery_code: code.to_owned(),
-                    ..Default::default()
-                })
+            let (client, member_id, recovery_code) =
+                (h.client.clone(), dana.clone(), code.to_owned());
+            async move {
+                client
+                    .recovery_codes()
+                    .recover(RecoveryCodesRecoverRequest {
+                        organization_id: VAULT.into(),
+                        member_id,
+                        recovery_code,
+                        ..Default::default()
+                    })
+                    .await
+            }
         };
         assert_eq!(
             api_error(recover(&created.recovery_codes[0]).await),
@@ -351,12 +356,20 @@ fn sms_codes_sent_at_login_and_enrolled_by_phone() {
         let resp = primary(&h, "dana@example.com", VAULT).await;
         let dana = resp.member_id.clone();
         let send = |phone: Option<&str>| {
-            h.client.otps().sms().send(OtpSmsSendRequest {
-                organization_id: VAULT.into(),
-                member_id: dana.clone(),
-                mfa_phone_number: phone.map(str::to_owned),
-                ..Default::default()
-            })
+            let (client, member_id, phone) =
+                (h.client.clone(), dana.clone(), phone.map(str::to_owned));
+            async move {
+                client
+                    .otps()
+                    .sms()
+                    .send(OtpSmsSendRequest {
+                        organization_id: VAULT.into(),
+                        member_id,
+                        mfa_phone_number: phone,
+                        ..Default::default()
+                    })
+                    .await
+            }
         };
         assert_eq!(
             api_error(send(Some("555-0199")).await),
@@ -379,15 +392,19 @@ fn sms_codes_sent_at_login_and_enrolled_by_phone() {
         send(None).await.expect("resend");
         let second = sms_code(&h, "+15555550199").await;
         let sms_auth = |code: String| {
-            h.client
-                .otps()
-                .sms()
-                .authenticate(OtpSmsAuthenticateRequest {
-                    organization_id: VAULT.into(),
-                    member_id: dana.clone(),
-                    code,
-                    ..Default::default()
-                })
+            let (client, member_id) = (h.client.clone(), dana.clone());
+            async move {
+                client
+                    .otps()
+                    .sms()
+                    .authenticate(OtpSmsAuthenticateRequest {
+                        organization_id: VAULT.into(),
+                        member_id,
+                        code,
+                        ..Default::default()
+                    })
+                    .await
+            }
         };
         if first != second {
             let r = sms_auth(first).await;

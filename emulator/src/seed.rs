@@ -175,6 +175,11 @@ pub struct SeedMember {
     /// An initial password (argon2-hashed at seed time; not strength-checked).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+    /// A phone for SMS codes, E.164, seeded as verified (as if the member had authenticated a code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mfa_phone_number: Option<String>,
+    /// Whether MFA applies at the member's every login (also with the organization's `OPTIONAL` policy).
+    pub mfa_enrolled: bool,
 }
 
 /// LUDS password policy (bootstrap `password_config`).
@@ -196,6 +201,8 @@ impl Default for SeedMember {
             status: "active".into(),
             email_address_verified: false,
             is_breakglass: false,
+            mfa_phone_number: None,
+            mfa_enrolled: false,
             password: None,
         }
     }

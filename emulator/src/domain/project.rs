@@ -65,10 +65,18 @@ pub fn apply_seed(conn: &Connection, seed: &Seed, now: i64) -> ApiResult<()> {
                     untrusted_metadata: json!({}),
                     external_id: "",
                     mfa_phone_number: "",
-                    mfa_enrolled: false,
+                    mfa_enrolled: m.mfa_enrolled,
                 },
                 now,
             );
+            let mut data = data;
+            if let Some(phone) = &m.mfa_phone_number {
+                members::check_phone(phone)?;
+                if let Some(o) = data.as_object_mut() {
+                    o.insert("mfa_phone_number".into(), json!(phone));
+                    o.insert("mfa_phone_number_verified".into(), json!(true));
+                }
+            }
             let email_id = derived_id("email", &[&member_id, &email]);
             let mut row = MemberRow { data, email_id };
             insert_row(conn, &row)?;
