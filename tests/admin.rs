@@ -586,12 +586,23 @@ fn members_create_search_update() {
 
         // Update: admin allowed, plain member denied on another member; self fields on oneself OK
         // through the admin path, roles not.
+        // A default second factor the member does not have (no verified phone) is refused.
+        let e = members
+            .update(UpdateMemberRequest {
+                member_id: created.member_id.clone(),
+                default_mfa_method: Some("sms_otp".into()),
+                ..Default::default()
+            })
+            .await;
+        assert_eq!(
+            api_error(e),
+            (400, "default_mfa_member_missing_factor".to_owned())
+        );
         let updated = members
             .update(UpdateMemberRequest {
                 member_id: created.member_id.clone(),
                 name: Some("Caroline".into()),
                 is_breakglass: Some(true),
-                default_mfa_method: Some("sms_otp".into()),
                 ..Default::default()
             })
             .await
@@ -906,7 +917,8 @@ fn self_service_updates_state() {
                 name: Some("Moe".into()),
                 untrusted_metadata: Some(serde_json::from_value(json!({"theme": "dark"})).unwrap()),
                 mfa_phone_number: Some("+15555550102".into()),
-                default_mfa_method: Some("sms_otp".into()),
+                // The phone is not verified yet, so it cannot be the default factor.
+                default_mfa_method: None,
                 mfa_enrolled: Some(true),
             })
             .await
@@ -962,6 +974,16 @@ fn self_service_updates_state() {
             ),
             (404, "email_not_found".into())
         );
+
+        // MFA off again: with it on, the magic link below would ask for a second factor.
+        member
+            .self_()
+            .update(UpdateSelfRequest {
+                mfa_enrolled: Some(false),
+                ..Default::default()
+            })
+            .await
+            .expect("MFA off");
 
         // Email update: link to the new address, then the old one is retired and unlinkable.
         let e = member
