@@ -176,11 +176,16 @@ test('an admin opens an impersonation link and lands in the member account, mark
   await demo.open();
   await page.click('#tab-members');
   const max = page.locator('.member-row[data-email="member@example.com"]');
+  await expect(max.locator('.member-impersonate')).toBeVisible();
+  // The admin's own row offers no impersonation.
+  await expect(page.locator('.member-row[data-email="admin@example.com"] .member-impersonate')).toHaveCount(0);
+  await expectAccessible(page, 'members page with impersonation');
+  await page.screenshot({ path: 'test-results/screens/members-impersonate.png' });
   await max.locator('.member-impersonate').click();
   await expect(page.locator('#member-email')).toHaveText('member@example.com');
   await expect(page.locator('#impersonation-banner')).toContainText('Impersonated by admin@example.com');
   await expect(page.locator('#session-factors')).toHaveText('impersonated (impersonation)');
-  // The token has left the address bar, and the admin's own row offers no impersonation.
+  // The token has left the address bar.
   expect(page.url()).not.toContain('token=');
   await expectAccessible(page, 'impersonated account');
   await page.screenshot({ path: 'test-results/screens/impersonated.png' });
