@@ -20,6 +20,15 @@ async function expectAccessible(page: Page, what: string) {
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
 }
 
+/** Presses Tab until `selector` has the focus (at most 40 times), as a keyboard-only user would. */
+async function tabTo(page: Page, selector: string) {
+  for (let i = 0; i < 40; i++) {
+    if (await page.locator(selector).evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
 /** An admin (signed in through the test kit) requires MFA for everyone in Acme, then logs out. */
 async function requireMfa(demo: DemoPage, page: Page) {
   await signInWithKit(page.context(), {
@@ -105,16 +114,20 @@ test('MFA required: enrol an authenticator app, keep the recovery codes, sign in
   await expect(page.locator('#factor-totp')).toContainText('On');
   await expect(page.locator('#factor-enrolled')).toHaveText('Yes');
 
-  // Later sign-ins ask for the app's code; a recovery code works instead, once.
+  // Later sign-ins ask for the app's code; a recovery code works instead, once (keyboard only).
   await demo.logout();
   await magicLink(demo, emulator, 'admin@example.com');
   await expect(page.locator('#mfa-totp-code')).toBeVisible();
   await expect(page.locator('#mfa-enroll-totp')).toHaveCount(0);
   await expectAccessible(page, 'TOTP challenge');
   await page.screenshot({ path: 'test-results/screens/mfa-totp-challenge.png' });
-  await page.click('#mfa-use-recovery');
-  await page.fill('#mfa-recovery-code', recovery[0]);
-  await page.click('#mfa-recovery-submit');
+  // Each screen puts the focus in its code field.
+  await expect(page.locator('#mfa-totp-code')).toBeFocused();
+  await tabTo(page, '#mfa-use-recovery');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#mfa-recovery-code')).toBeFocused();
+  await page.keyboard.type(recovery[0]);
+  await page.keyboard.press('Enter');
   await expect(page.locator('#member-email')).toHaveText('admin@example.com');
   await expect(page.locator('#session-factors')).toContainText('recovery_codes');
 
@@ -153,15 +166,17 @@ test('MFA by text message: enrol a phone at sign-in; the next sign-in texts a co
   await expect(page.locator('#session-factors')).toContainText('otp (sms)');
   await expect(page.locator('#factor-sms')).toContainText(PHONE);
 
-  // Next time the code is sent by the primary factor itself: the page asks for it straight away.
+  // Next time the code is sent by the primary factor itself: the page asks for it straight away. This
+  // time with the keyboard only: Tab to the code, type it, Enter.
   await demo.logout();
   const before = text.message_id;
   await passwordLogin(demo, 'member@example.com');
   await expect(page.locator('#mfa-sms-code')).toBeVisible();
   await expect.poll(async () => (await emulator.lastMessage(PHONE)).message_id).not.toBe(before);
   const second = await emulator.lastMessage(PHONE);
-  await page.fill('#mfa-sms-code', second.code);
-  await page.click('#mfa-sms-submit');
+  await expect(page.locator('#mfa-sms-code')).toBeFocused();
+  await page.keyboard.type(second.code);
+  await page.keyboard.press('Enter');
   await expect(page.locator('#member-email')).toHaveText('member@example.com');
 });
 

@@ -43,6 +43,16 @@ enum Screen {
     Recovery,
 }
 
+/// Moves the keyboard focus to `input` once it is in the page: each MFA screen replaces the previous one, so
+/// without this a keyboard user would start again from the top of the page.
+fn focus_when_shown(input: NodeRef<leptos::html::Input>) {
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+        }
+    });
+}
+
 /// Runs `job` unless one is running; its error goes to `outcome`.
 fn run_job(
     busy: RwSignal<bool>,
@@ -131,6 +141,8 @@ pub fn MfaChallenge() -> impl IntoView {
 /// Six digits from an authenticator app; links to the other ways in.
 #[component]
 fn TotpCode(target: Target, screen: RwSignal<Screen>, sms_phone: Option<String>) -> impl IntoView {
+    let focus = NodeRef::<leptos::html::Input>::new();
+    focus_when_shown(focus);
     let client = use_stytch_b2b_client();
     let code = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -148,7 +160,7 @@ fn TotpCode(target: Target, screen: RwSignal<Screen>, sms_phone: Option<String>)
     view! {
         <form id="mfa-totp-form" on:submit=submit>
             <label for="mfa-totp-code">"Code from your authenticator app"</label>
-            <input id="mfa-totp-code" name="code" autocomplete="one-time-code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required bind:value=code />
+            <input node_ref=focus id="mfa-totp-code" name="code" autocomplete="one-time-code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required bind:value=code />
             <button id="mfa-totp-submit" type="submit" class="stytch-button primary" disabled=move || busy.get()>
                 {move || if busy.get() { "Checking…" } else { "Continue" }}
             </button>
@@ -188,6 +200,8 @@ async fn authenticate_totp(
 /// Six digits from a text message. `sent`: Stytch has already texted one (otherwise the first click sends).
 #[component]
 fn SmsCode(target: Target, phone: String, sent: bool) -> impl IntoView {
+    let focus = NodeRef::<leptos::html::Input>::new();
+    focus_when_shown(focus);
     let client = use_stytch_b2b_client();
     let inbox = expect_context::<InboxRefresh>();
     let code = RwSignal::new(String::new());
@@ -239,7 +253,7 @@ fn SmsCode(target: Target, phone: String, sent: bool) -> impl IntoView {
             {move || if sent.get() {
                 view! {
                     <label for="mfa-sms-code">{format!("Code texted to {phone}")}</label>
-                    <input id="mfa-sms-code" name="code" autocomplete="one-time-code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required bind:value=code />
+                    <input node_ref=focus id="mfa-sms-code" name="code" autocomplete="one-time-code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required bind:value=code />
                     <button id="mfa-sms-submit" type="submit" class="stytch-button primary" disabled=move || busy.get()>
                         {move || if busy.get() { "Checking…" } else { "Continue" }}
                     </button>
@@ -289,6 +303,8 @@ fn PhoneEnrollment(
     target: Target,
     on_sent: impl Fn(String) + Send + Sync + 'static,
 ) -> impl IntoView {
+    let focus = NodeRef::<leptos::html::Input>::new();
+    focus_when_shown(focus);
     let client = use_stytch_b2b_client();
     let inbox = expect_context::<InboxRefresh>();
     let phone = RwSignal::new(String::new());
@@ -309,7 +325,7 @@ fn PhoneEnrollment(
     view! {
         <form id="mfa-phone-form" on:submit=submit>
             <label for="mfa-phone">"Mobile number, with country code"</label>
-            <input id="mfa-phone" name="phone" type="tel" autocomplete="tel" placeholder="+15550000000" required bind:value=phone />
+            <input node_ref=focus id="mfa-phone" name="phone" type="tel" autocomplete="tel" placeholder="+15550000000" required bind:value=phone />
             <button id="mfa-phone-submit" type="submit" class="stytch-button primary" disabled=move || busy.get()>
                 {move || if busy.get() { "Sending…" } else { "Text me a code" }}
             </button>
@@ -322,6 +338,8 @@ fn PhoneEnrollment(
 /// codes that come with it are shown once afterwards.
 #[component]
 fn TotpEnrollment(target: Target) -> impl IntoView {
+    let focus = NodeRef::<leptos::html::Input>::new();
+    focus_when_shown(focus);
     let client = use_stytch_b2b_client();
     let fresh = expect_context::<FreshRecoveryCodes>();
     let created = RwSignal::new(None::<(String, String, Vec<String>)>);
@@ -364,7 +382,7 @@ fn TotpEnrollment(target: Target) -> impl IntoView {
                 <img id="mfa-totp-qr" class="qr" src=qr alt="QR code to add this account to an authenticator app" width="180" height="180" />
                 <p class="muted">"Can't scan it? Type this key: " <code id="mfa-totp-secret" class="mono">{secret}</code></p>
                 <label for="mfa-totp-code">"Code from your authenticator app"</label>
-                <input id="mfa-totp-code" name="code" autocomplete="one-time-code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required bind:value=code />
+                <input node_ref=focus id="mfa-totp-code" name="code" autocomplete="one-time-code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required bind:value=code />
                 <button id="mfa-totp-submit" type="submit" class="stytch-button primary" disabled=move || busy.get()>
                     {move || if busy.get() { "Checking…" } else { "Continue" }}
                 </button>
@@ -377,6 +395,8 @@ fn TotpEnrollment(target: Target) -> impl IntoView {
 /// One of the ten recovery codes instead of the app.
 #[component]
 fn RecoveryCode(target: Target) -> impl IntoView {
+    let focus = NodeRef::<leptos::html::Input>::new();
+    focus_when_shown(focus);
     let client = use_stytch_b2b_client();
     let code = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -402,7 +422,7 @@ fn RecoveryCode(target: Target) -> impl IntoView {
     view! {
         <form id="mfa-recovery-form" on:submit=submit>
             <label for="mfa-recovery-code">"Recovery code"</label>
-            <input id="mfa-recovery-code" name="recovery_code" autocomplete="off" placeholder="xxxx-xxxx-xxxx" required bind:value=code />
+            <input node_ref=focus id="mfa-recovery-code" name="recovery_code" autocomplete="off" placeholder="xxxx-xxxx-xxxx" required bind:value=code />
             <button id="mfa-recovery-submit" type="submit" class="stytch-button primary" disabled=move || busy.get()>
                 {move || if busy.get() { "Checking…" } else { "Continue" }}
             </button>
