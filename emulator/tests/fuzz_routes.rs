@@ -134,6 +134,17 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/b2b/sessions/authenticate"),
     ("POST", "/v1/b2b/sessions/revoke"),
     ("GET", "/v1/b2b/sessions/jwks/{project_id}"),
+    ("POST", "/v1/b2b/otps/sms/send"),
+    ("POST", "/v1/b2b/otps/sms/authenticate"),
+    ("POST", "/v1/b2b/totp"),
+    ("POST", "/v1/b2b/totp/authenticate"),
+    ("POST", "/v1/b2b/recovery_codes/recover"),
+    ("POST", "/v1/b2b/recovery_codes/rotate"),
+    (
+        "GET",
+        "/v1/b2b/recovery_codes/{organization_id}/{member_id}",
+    ),
+    ("POST", "/v1/b2b/impersonation/authenticate"),
     // Control
     ("GET", "/emulator/v1/messages"),
     ("DELETE", "/emulator/v1/messages"),

@@ -1613,3 +1613,106 @@ async fn recovery_codes_follow_the_totp_method_restriction() {
         "operation_restricted_by_organization_mfa_methods",
     );
 }
+
+// ------------------------------------------------------------------ backend twins
+
+#[tokio::test]
+async fn the_backend_twins_take_the_proof_in_the_body() {
+    let t = T::new().await;
+    t.require_mfa().await;
+    let id = t.member_id(ADMIN).await;
+    let post = |path: &'static str, body: Value| {
+        let h = &t.h;
+        async move { h.backend(Method::POST, path, Some(body)).await }
+    };
+
+    // SMS with the IST in the body.
+    let ist = t.ist(ADMIN).await;
+    let r = post(
+        "/v1/b2b/otps/sms/send",
+        json!({"organization_id": t.org, "member_id": id, "mfa_phone_number": PHONE, "intermediate_session_token": ist}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        r.body["member"]["mfa_phone_number"], PHONE,
+        "not wrapped in data"
+    );
+    let code = t.last_code(PHONE).await;
+    let r = post(
+        "/v1/b2b/otps/sms/authenticate",
+        json!({"organization_id": t.org, "member_id": id, "code": code, "intermediate_session_token": ist}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let session = r.body["session_token"].as_str().expect("st").to_string();
+    let jwt = r.body["session_jwt"].as_str().expect("jwt").to_string();
+
+    // Two proofs at once.
+    let r = post(
+        "/v1/b2b/totp",
+        json!({"organization_id": t.org, "member_id": id, "session_token": session, "session_jwt": jwt}),
+    )
+    .await;
+    assert_error(&r, 400, "too_many_session_arguments");
+
+    // TOTP with the session JWT, then the session token.
+    let r = post(
+        "/v1/b2b/totp",
+        json!({"organization_id": t.org, "member_id": id, "session_jwt": jwt}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let secret = r.body["secret"].as_str().expect("secret").to_string();
+    let codes = r.body["recovery_codes"].clone();
+    let r = post(
+        "/v1/b2b/totp/authenticate",
+        json!({"organization_id": t.org, "member_id": id, "code": t.totp_code(&secret), "session_token": session}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let types = factor_types(&r.body);
+    assert!(
+        types.contains(&("totp".into(), "SECONDARY".into())),
+        "{types:?}"
+    );
+    assert!(
+        types.contains(&("otp".into(), "SECONDARY".into())),
+        "{types:?}"
+    );
+
+    // Recovery codes: get by path, recover, rotate.
+    let g =
+        t.h.backend(
+            Method::GET,
+            &format!("/v1/b2b/recovery_codes/{}/{id}", t.org),
+            None,
+        )
+        .await;
+    assert_eq!(g.status, StatusCode::OK, "{}", g.text);
+    assert_eq!(g.body["recovery_codes"], codes);
+    let ist = t.ist(ADMIN).await;
+    let r = post(
+        "/v1/b2b/recovery_codes/recover",
+        json!({"organization_id": t.org, "member_id": id, "recovery_code": codes[0], "intermediate_session_token": ist}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["recovery_codes_remaining"], 9);
+    let r = post(
+        "/v1/b2b/recovery_codes/rotate",
+        json!({"organization_id": t.org, "member_id": id}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["recovery_codes"].as_array().map(Vec::len), Some(10));
+    assert_ne!(r.body["recovery_codes"], codes);
+
+    // A dead session token is not found.
+    let r = post(
+        "/v1/b2b/totp/authenticate",
+        json!({"organization_id": t.org, "member_id": id, "code": "123456", "session_token": "dead"}),
+    )
+    .await;
+    assert_error(&r, 404, "session_not_found");
+}

@@ -277,6 +277,10 @@ pub enum Proof {
     Session(SessionRow, String),
 }
 
+/// How a surface reads the tokens of its call inside the flow's transaction (the SDK: the body's
+/// IST and the Basic header's session; the backend: the body's three fields).
+pub type Carry<'a> = &'a dyn Fn(&Connection, i64) -> ApiResult<Carried>;
+
 /// The tokens an MFA call carries: an IST and/or a session (already resolved by the surface).
 pub struct Carried {
     pub ist: Option<String>,
