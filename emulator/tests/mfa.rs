@@ -52,12 +52,30 @@ impl T {
     }
 
     fn totp_code(&self, secret: &str) -> String {
+        self.totp_code_at(secret, self.now())
+    }
+
+    fn totp_code_at(&self, secret: &str, at: u64) -> String {
         let bytes = Secret::Encoded(secret.to_string())
             .to_bytes()
             .expect("base32");
         TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes)
             .expect("totp")
-            .generate(self.now())
+            .generate(at)
+    }
+
+    /// A 6-digit code that is none of the codes the emulator accepts now (its window spans a step
+    /// either side; one more step each way covers the time this test takes).
+    fn wrong_totp(&self, secret: &str) -> String {
+        let now = self.now();
+        let window: Vec<String> = [now - 60, now - 30, now, now + 30, now + 60]
+            .iter()
+            .map(|at| self.totp_code_at(secret, *at))
+            .collect();
+        (0..)
+            .map(|n: u32| format!("{n:06}"))
+            .find(|c| !window.contains(c))
+            .expect("a free code")
     }
 
     async fn org_update(&self, body: Value) {
@@ -1313,15 +1331,21 @@ async fn totp_errors() {
         "recovery_code_used_as_totp_code",
     );
     let right = t.totp_code(&secret);
-    let wrong = format!(
-        "{:06}",
-        (right.parse::<u32>().expect("digits") + 500_000) % 1_000_000
-    );
+    let wrong = t.wrong_totp(&secret);
     assert_error(
         &t.totp_auth(ADMIN, &wrong, with_ist.clone(), None).await,
         401,
         "unable_to_authenticate_totp",
     );
+    // A code of three steps ago is outside the window (unless it happens to equal a code in it).
+    let old = t.totp_code_at(&secret, t.now() - 90);
+    if !(0..3).any(|k| t.totp_code_at(&secret, t.now() - 30 + 30 * k) == old) {
+        assert_error(
+            &t.totp_auth(ADMIN, &old, with_ist.clone(), None).await,
+            401,
+            "unable_to_authenticate_totp",
+        );
+    }
     // Another member's IST; no proof.
     let other = t.ist(MEMBER).await;
     assert_error(
@@ -1378,10 +1402,7 @@ async fn ten_wrong_totp_codes_lock_the_member() {
     let ist = t.ist(ADMIN).await;
     let with_ist = json!({"intermediate_session_token": ist});
     let right = t.totp_code(&secret);
-    let wrong = format!(
-        "{:06}",
-        (right.parse::<u32>().expect("digits") + 500_000) % 1_000_000
-    );
+    let wrong = t.wrong_totp(&secret);
     for _ in 0..10 {
         assert_error(
             &t.totp_auth(ADMIN, &wrong, with_ist.clone(), None).await,
