@@ -685,31 +685,9 @@ async fn a_session_with_the_members_second_factor_satisfies_mfa() {
         "{types:?}"
     );
     // A session of another member does not.
-    let (other, _) = t.session_of_member_without_mfa().await;
+    let other = t.session_of(MEMBER).await;
     let r = t.magic_link(ADMIN, Some(&other)).await;
     assert_needs_mfa(r.data());
-}
-
-impl T {
-    /// A session of `member@example.com`, signed in by password before it needs MFA.
-    async fn session_of_member_without_mfa(&self) -> (String, Value) {
-        let body = json!({"organization_id": self.org, "email_address": MEMBER}).to_string();
-        let r = self
-            .h
-            .raw(
-                Method::POST,
-                "/emulator/v1/sessions",
-                None,
-                Some(&body),
-                &[],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-        (
-            r.body["session_token"].as_str().expect("st").to_string(),
-            r.body.clone(),
-        )
-    }
 }
 
 // ------------------------------------------------------------------ settings
@@ -761,7 +739,7 @@ async fn default_mfa_method_must_be_known_and_held() {
 async fn mfa_settings_of_the_organization_are_validated_and_rbac_checked() {
     let t = T::new().await;
     let (admin, _) = t.session(ADMIN).await;
-    let (member, _) = t.session_of_member_without_mfa().await;
+    let member = t.session_of(MEMBER).await;
     let put = |session: String, body: Value| {
         let h = &t.h;
         async move {
@@ -1016,7 +994,7 @@ async fn sms_authenticate_errors() {
         400,
         "action_available_only_once_primary_authentication_is_met",
     );
-    let (member_session, _) = t.session_of_member_without_mfa().await;
+    let member_session = t.session_of(MEMBER).await;
     assert_error(
         &t.sms_auth(ADMIN, &second, with_ist.clone(), Some(&member_session))
             .await,
@@ -1736,4 +1714,149 @@ async fn the_backend_twins_take_the_proof_in_the_body() {
     )
     .await;
     assert_error(&r, 404, "session_not_found");
+}
+
+#[tokio::test]
+async fn a_primary_factor_alone_cannot_add_a_way_around_the_members_factor() {
+    let mut t = T::new().await;
+    let (_, _, totp_session) = t.enrol_totp(ADMIN).await;
+
+    // With only the IST of a new login, no phone can be linked (it would bypass the TOTP).
+    let ist = t.ist(ADMIN).await;
+    let r = t
+        .sms_send(
+            ADMIN,
+            json!({"intermediate_session_token": ist, "mfa_phone_number": PHONE}),
+            None,
+        )
+        .await;
+    assert_error(&r, 400, "insufficient_factors");
+    assert!(t.texts(PHONE).await.is_empty());
+    assert_eq!(t.member(ADMIN).await["mfa_phone_number"], "");
+    // A session without the second factor is not enough either.
+    let primary_only = t.session_of(ADMIN).await;
+    let r = t
+        .sms_send(
+            ADMIN,
+            json!({"mfa_phone_number": PHONE}),
+            Some(&primary_only),
+        )
+        .await;
+    assert_error(&r, 400, "insufficient_factors");
+
+    // The member's TOTP session may add the phone.
+    let r = t
+        .sms_send(
+            ADMIN,
+            json!({"mfa_phone_number": PHONE}),
+            Some(&totp_session),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let code = t.last_code(PHONE).await;
+    // ... and only such a session may verify it.
+    assert_error(
+        &t.sms_auth(
+            ADMIN,
+            &code,
+            json!({"intermediate_session_token": ist}),
+            None,
+        )
+        .await,
+        400,
+        "insufficient_factors",
+    );
+    let r = t
+        .sms_auth(ADMIN, &code, json!({}), Some(&totp_session))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+    // A member whose phone is verified cannot create a TOTP with an IST alone.
+    let ist = t.ist(MEMBER).await;
+    let r = t
+        .sms_send(
+            MEMBER,
+            json!({"intermediate_session_token": ist, "mfa_phone_number": OTHER_PHONE}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let code = t.last_code(OTHER_PHONE).await;
+    let r = t
+        .sms_auth(
+            MEMBER,
+            &code,
+            json!({"intermediate_session_token": ist}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let sms_session = r.data()["session_token"].as_str().expect("st").to_string();
+    let ist = t.ist(MEMBER).await;
+    assert_error(
+        &t.totp_create(MEMBER, json!({"intermediate_session_token": ist}), None)
+            .await,
+        400,
+        "insufficient_factors",
+    );
+    let r = t.totp_create(MEMBER, json!({}), Some(&sms_session)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}
+
+#[tokio::test]
+async fn a_session_exchange_leaves_the_other_members_second_factors_behind() {
+    let mut t = T::new().await;
+    let r =
+        t.h.backend(
+            Method::POST,
+            "/v1/b2b/organizations",
+            Some(json!({"organization_name": "Globex", "organization_slug": "globex"})),
+        )
+        .await;
+    let globex = r.body["organization"]["organization_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let r =
+        t.h.backend(
+            Method::POST,
+            &format!("/v1/b2b/organizations/{globex}/members"),
+            Some(json!({"email_address": ADMIN})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let (_, _, session) = t.enrol_totp(ADMIN).await;
+    let r =
+        t.h.sdk(
+            Method::POST,
+            "/sdk/v1/b2b/sessions/exchange",
+            Some(&session),
+            Some(json!({"organization_id": globex, "session_duration_minutes": 60})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.data()["member_authenticated"], true, "{}", r.text);
+    assert_eq!(
+        factor_types(r.data()),
+        vec![("magic_link".to_string(), "PRIMARY".to_string())]
+    );
+}
+
+impl T {
+    /// A session of `email` with its primary factor only (the control API's one-call sign-in).
+    async fn session_of(&self, email: &str) -> String {
+        let body = json!({"organization_id": self.org, "email_address": email}).to_string();
+        let r = self
+            .h
+            .raw(
+                Method::POST,
+                "/emulator/v1/sessions",
+                None,
+                Some(&body),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.body["session_token"].as_str().expect("st").to_string()
+    }
 }

@@ -25,8 +25,11 @@
 //!   session must be the Member's own, else 403 `session_authorization_error`, and not an
 //!   impersonated one (400 `session_not_mutable_impersonated`: no factor can be added to it).
 //!   Authenticate calls need a proof (none → 400
-//!   `action_available_only_once_primary_authentication_is_met`); SMS send and TOTP create need
-//!   one only when the Member already has an active MFA factor.
+//!   `action_available_only_once_primary_authentication_is_met`). An SMS to the Member's verified
+//!   phone (the challenge) needs one too. A call that adds a factor — TOTP create, an SMS to a
+//!   phone not verified yet — needs none while the Member has no active MFA factor, and otherwise a
+//!   session already carrying a second factor of the Member (else 400 `insufficient_factors`: a
+//!   primary factor alone must not add a way around the factor the Member has).
 //! * **Conclusion**: with an IST a new session is issued carrying the IST's primary factors and the
 //!   new `SECONDARY` factor, and the IST is consumed; with a session the factor is added to that
 //!   session (replacing an older factor of the same kind) and the session is extended by
@@ -355,15 +358,54 @@ pub fn proof(
     Ok(found)
 }
 
-/// Send and create calls: a proof is optional unless the Member already has an active MFA factor.
-pub fn proof_for_enrolment(
+/// A call that adds a factor (TOTP create, an SMS to a phone that is not verified yet): a proof is
+/// optional while the Member has no active MFA factor; once it has one, the proof must be a session
+/// that already carries a second factor of the Member, else 400 `insufficient_factors` — a primary
+/// factor alone must not be able to add a way past the factor the Member has.
+pub fn proof_for_new_factor(
     conn: &Connection,
     carried: Carried,
     org: &Value,
     member: &MemberRow,
     now: i64,
 ) -> ApiResult<Option<Proof>> {
-    proof(conn, carried, org, member, has_active_factor(member), now)
+    if !has_active_factor(member) {
+        return proof(conn, carried, org, member, false, now);
+    }
+    let found = proof(conn, carried, org, member, true, now)?;
+    if let Some(Proof::Session(row, _)) = &found {
+        for f in row.factor_list().iter().filter(|f| is_secondary(f)) {
+            if factor_of(conn, f, member)? {
+                return Ok(found);
+            }
+        }
+    }
+    Err(ApiError::new(
+        ErrorType::InsufficientFactors,
+        "The member already has an MFA factor: adding another needs a session that carries it.",
+    ))
+}
+
+/// The proof of an SMS call: the challenge of a verified phone needs a proof; a phone not verified
+/// yet is a new factor ([`proof_for_new_factor`]). `required`: the call needs a proof in any case
+/// (authenticate).
+pub fn proof_for_sms(
+    conn: &Connection,
+    carried: Carried,
+    org: &Value,
+    member: &MemberRow,
+    required: bool,
+    now: i64,
+) -> ApiResult<Option<Proof>> {
+    let found = if has_verified_phone(member) {
+        proof(conn, carried, org, member, true, now)?
+    } else {
+        proof_for_new_factor(conn, carried, org, member, now)?
+    };
+    if required && found.is_none() {
+        return Err(not_primary());
+    }
+    Ok(found)
 }
 
 /// The organization and Member of an MFA call: a live Member of the organization who is `active`.

@@ -141,7 +141,7 @@ pub fn send_flow(
     let tx = conn.transaction()?;
     let (org, mut member) = mfa::target(&tx, organization_id, member_id)?;
     mfa::check_method(&org, Method::SmsOtp)?;
-    mfa::proof_for_enrolment(&tx, carry(&tx, now)?, &org, &member, now)?;
+    mfa::proof_for_sms(&tx, carry(&tx, now)?, &org, &member, false, now)?;
     let phone = phone_for_send(&mut member, mfa_phone_number)?;
     members::write_row(&tx, &member)?;
     send(&tx, &org, &member, &phone, now)?;
@@ -180,14 +180,14 @@ pub fn authenticate_flow(
         let conn = inner.conn();
         let (org, member) = mfa::target(&conn, req.organization_id, req.member_id)?;
         mfa::check_method(&org, Method::SmsOtp)?;
-        mfa::proof(&conn, carry(&conn, now)?, &org, &member, true, now)?;
+        mfa::proof_for_sms(&conn, carry(&conn, now)?, &org, &member, true, now)?;
         (org, member)
     };
     let code = verify(inner, &member, &org, req.code.trim(), now)?;
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
     let (org, mut member) = mfa::target(&tx, req.organization_id, req.member_id)?;
-    let proof = mfa::proof(&tx, carry(&tx, now)?, &org, &member, true, now)?
+    let proof = mfa::proof_for_sms(&tx, carry(&tx, now)?, &org, &member, true, now)?
         .ok_or_else(ApiError::internal)?;
     consume(&tx, &code)?;
     let phone = mfa::phone_number(&member).to_string();

@@ -329,7 +329,7 @@ pub fn create_flow(
     let tx = conn.transaction()?;
     let (org, member) = mfa::target(&tx, organization_id, member_id)?;
     mfa::check_method(&org, Method::Totp)?;
-    mfa::proof_for_enrolment(&tx, carry(&tx, now)?, &org, &member, now)?;
+    mfa::proof_for_new_factor(&tx, carry(&tx, now)?, &org, &member, now)?;
     let project_name = inner.seed.project.name.as_deref().unwrap_or("Stytch");
     let created = create(&tx, project_name, &org, &member, minutes, now)?;
     tx.commit()?;
