@@ -996,12 +996,6 @@ async fn sms_authenticate_errors() {
     );
     let member_session = t.session_of(MEMBER).await;
     assert_error(
-        &t.sms_auth(ADMIN, &second, with_ist.clone(), Some(&member_session))
-            .await,
-        400,
-        "too_many_session_arguments",
-    );
-    assert_error(
         &t.sms_auth(ADMIN, &second, json!({}), Some(&member_session))
             .await,
         403,
@@ -1020,9 +1014,14 @@ async fn sms_authenticate_errors() {
         "invalid_intermediate_session_token_for_organization",
     );
 
-    // The right code works once.
-    let r = t.sms_auth(ADMIN, &second, with_ist.clone(), None).await;
+    // The right code works once. An ambient session of someone else (an HttpOnly cookie of an
+    // earlier login) does not get in the way: the IST is what the call is about.
+    let r = t
+        .sms_auth(ADMIN, &second, with_ist.clone(), Some(&member_session))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.data()["member"]["email_address"], ADMIN);
+    assert_ne!(r.data()["session_token"], member_session.as_str());
     let ist2 = t.ist(ADMIN).await;
     // (This login sent a new code at once: the phone is verified now.)
     let sent_at_once = t.last_code(PHONE).await;
@@ -1651,6 +1650,13 @@ async fn the_backend_twins_take_the_proof_in_the_body() {
     let r = post(
         "/v1/b2b/totp",
         json!({"organization_id": t.org, "member_id": id, "session_token": session, "session_jwt": jwt}),
+    )
+    .await;
+    assert_error(&r, 400, "too_many_session_arguments");
+    let ist = t.ist(ADMIN).await;
+    let r = post(
+        "/v1/b2b/totp",
+        json!({"organization_id": t.org, "member_id": id, "session_token": session, "intermediate_session_token": ist}),
     )
     .await;
     assert_error(&r, 400, "too_many_session_arguments");

@@ -17,8 +17,11 @@
 //!   is sent at once by the primary authenticate. Never from `discovery/organizations`.
 //! * **Proof** on SMS, TOTP and recovery-code calls (the SDK sends the IST in the body and the
 //!   session token in the Basic header; the backend takes `intermediate_session_token`,
-//!   `session_token` or `session_jwt` in the body): more than one → 400
-//!   `too_many_session_arguments`. An IST must be bound to the organization (or be a discovery IST)
+//!   `session_token` or `session_jwt` in the body): on the backend, more than one → 400
+//!   `too_many_session_arguments`. On the SDK surface an IST in the body wins over the session of
+//!   the header: the SDK drops its own session when it stores an IST, so both arrive together only
+//!   when an ambient session remains (an HttpOnly session cookie of an earlier login), and the IST
+//!   is what the call is about. An IST must be bound to the organization (or be a discovery IST)
 //!   and belong to the Member's email, else 400
 //!   `invalid_intermediate_session_token_for_organization`; it must prove the primary factors the
 //!   organization needs, else 400 `action_available_only_once_primary_authentication_is_met`. A
@@ -290,6 +293,9 @@ pub struct Carried {
     pub session: Option<(SessionRow, String)>,
     /// A session token or JWT was sent but names no live session.
     pub dead_session: bool,
+    /// With both an IST and a session, use the IST (the SDK surface: see the module docs) instead
+    /// of refusing the call.
+    pub prefer_ist: bool,
 }
 
 fn not_primary() -> ApiError {
@@ -313,7 +319,10 @@ pub fn proof(
     if carried.dead_session && ist.is_none() {
         return Err(ApiError::session_not_found());
     }
-    let found = match (ist, carried.session) {
+    let session = carried
+        .session
+        .filter(|_| !(carried.prefer_ist && ist.is_some()));
+    let found = match (ist, session) {
         (Some(_), Some(_)) => {
             return Err(ApiError::new(
                 ErrorType::TooManySessionArguments,
@@ -523,6 +532,7 @@ impl Carried {
             ist,
             session,
             dead_session,
+            prefer_ist: true,
         })
     }
 }

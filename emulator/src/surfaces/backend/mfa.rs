@@ -88,6 +88,7 @@ fn carry<'a>(
             ist: t.intermediate_session_token.clone(),
             session,
             dead_session,
+            prefer_ist: false,
         })
     }
 }
