@@ -1866,3 +1866,61 @@ impl T {
         r.body["session_token"].as_str().expect("st").to_string()
     }
 }
+
+#[tokio::test]
+async fn mfa_works_with_http_only_cookies() {
+    let t = T::new().await;
+    t.require_mfa().await;
+    let r =
+        t.h.raw(
+            Method::POST,
+            "/emulator/v1/settings",
+            None,
+            Some(r#"{"http_only_cookies": true}"#),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let cookie = |r: &Resp, name: &str| {
+        r.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.strip_prefix(&format!("{name}=")))
+            .map(|c| c.split(';').next().unwrap_or("").to_string())
+    };
+    let r = t.magic_link(ADMIN, None).await;
+    assert_eq!(r.data()["intermediate_session_token"], "", "{}", r.text);
+    let ist = cookie(&r, "stytch_intermediate_session_token").expect("IST cookie");
+    assert_eq!(ist.len(), 44);
+
+    let auth = t.h.sdk_public_auth();
+    let cookie_header = format!("stytch_intermediate_session_token={ist}");
+    let id = t.member_id(ADMIN).await;
+    let send = json!({"organization_id": t.org, "member_id": id, "mfa_phone_number": PHONE});
+    let r =
+        t.h.raw(
+            Method::POST,
+            "/sdk/v1/b2b/otps/sms/send",
+            Some(auth.clone()),
+            Some(&send.to_string()),
+            &[("cookie", &cookie_header)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let code = t.last_code(PHONE).await;
+    let body = json!({"organization_id": t.org, "member_id": id, "code": code});
+    let r =
+        t.h.raw(
+            Method::POST,
+            "/sdk/v1/b2b/otps/sms/authenticate",
+            Some(auth),
+            Some(&body.to_string()),
+            &[("cookie", &cookie_header)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.data()["member_authenticated"], true);
+    assert_eq!(r.data()["session_token"], "");
+    assert!(cookie(&r, "stytch_session").is_some_and(|v| v.len() == 44));
+}
