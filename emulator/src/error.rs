@@ -65,6 +65,8 @@ pub enum ErrorType {
     EmailUnverifiedForReactivation,
     /// `expired_totp` (400).
     ExpiredTotp,
+    /// `insufficient_factors` (400).
+    InsufficientFactors,
     /// `invalid_argument` (400).
     InvalidArgument,
     /// `invalid_connection_for_jit_provisioning` (400).
@@ -281,6 +283,7 @@ impl ErrorType {
         Self::DuplicateMemberEmail,
         Self::EmailUnverifiedForReactivation,
         Self::ExpiredTotp,
+        Self::InsufficientFactors,
         Self::InvalidArgument,
         Self::InvalidConnectionForJitProvisioning,
         Self::InvalidEmail,
@@ -403,6 +406,7 @@ impl ErrorType {
             Self::DuplicateMemberEmail => "duplicate_member_email",
             Self::EmailUnverifiedForReactivation => "email_unverified_for_reactivation",
             Self::ExpiredTotp => "expired_totp",
+            Self::InsufficientFactors => "insufficient_factors",
             Self::InvalidArgument => "invalid_argument",
             Self::InvalidConnectionForJitProvisioning => "invalid_connection_for_jit_provisioning",
             Self::InvalidEmail => "invalid_email",
@@ -532,6 +536,7 @@ impl ErrorType {
             | Self::DuplicateMemberEmail
             | Self::EmailUnverifiedForReactivation
             | Self::ExpiredTotp
+            | Self::InsufficientFactors
             | Self::InvalidArgument
             | Self::InvalidConnectionForJitProvisioning
             | Self::InvalidEmail

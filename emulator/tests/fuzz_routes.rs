@@ -99,6 +99,17 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/sdk/v1/b2b/passwords/discovery/authenticate"),
     ("POST", "/sdk/v1/b2b/passwords/discovery/reset/start"),
     ("POST", "/sdk/v1/b2b/passwords/discovery/reset"),
+    ("POST", "/sdk/v1/b2b/otps/sms/send"),
+    ("POST", "/sdk/v1/b2b/otps/sms/authenticate"),
+    ("POST", "/sdk/v1/b2b/totp"),
+    ("POST", "/sdk/v1/b2b/totp/authenticate"),
+    ("POST", "/sdk/v1/b2b/recovery_codes/recover"),
+    ("POST", "/sdk/v1/b2b/recovery_codes/rotate"),
+    ("GET", "/sdk/v1/b2b/recovery_codes"),
+    ("POST", "/sdk/v1/b2b/impersonation/authenticate"),
+    ("POST", "/sdk/v1/b2b/sessions/revoke/{member_id}"),
+    ("POST", "/sdk/v1/b2b/sessions/exchange_access_token"),
+    ("POST", "/sdk/v1/b2b/sessions/attest"),
     // Backend
     ("POST", "/v1/b2b/organizations"),
     ("GET", "/v1/b2b/organizations/{organization_id}"),
@@ -123,6 +134,17 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/b2b/sessions/authenticate"),
     ("POST", "/v1/b2b/sessions/revoke"),
     ("GET", "/v1/b2b/sessions/jwks/{project_id}"),
+    ("POST", "/v1/b2b/otps/sms/send"),
+    ("POST", "/v1/b2b/otps/sms/authenticate"),
+    ("POST", "/v1/b2b/totp"),
+    ("POST", "/v1/b2b/totp/authenticate"),
+    ("POST", "/v1/b2b/recovery_codes/recover"),
+    ("POST", "/v1/b2b/recovery_codes/rotate"),
+    (
+        "GET",
+        "/v1/b2b/recovery_codes/{organization_id}/{member_id}",
+    ),
+    ("POST", "/v1/b2b/impersonation/authenticate"),
     // Control
     ("GET", "/emulator/v1/messages"),
     ("DELETE", "/emulator/v1/messages"),
@@ -133,6 +155,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/emulator/v1/settings"),
     ("POST", "/emulator/v1/settings"),
     ("POST", "/emulator/v1/sessions"),
+    ("POST", "/emulator/v1/impersonation_tokens"),
 ];
 
 /// Field names the handlers read, so random bodies reach past "missing field".
@@ -191,6 +214,19 @@ const FIELDS: &[&str] = &[
     "is_breakglass",
     "external_id",
     "member_session_id",
+    "mfa_methods",
+    "allowed_mfa_methods",
+    "default_mfa_method",
+    "set_mfa_enrollment",
+    "set_default_mfa",
+    "expiration_minutes",
+    "recovery_code",
+    "impersonation_token",
+    "impersonator_email_address",
+    "reason",
+    "access_token",
+    "profile_id",
+    "token",
 ];
 
 /// What a case may use from the live emulator.

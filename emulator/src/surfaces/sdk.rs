@@ -15,6 +15,7 @@ pub mod sessions;
 pub mod totp;
 
 use crate::Inner;
+use crate::domain::mfa::Carried;
 use crate::domain::sessions::SessionRow;
 use crate::error::ApiError;
 use crate::error::ApiResult;
@@ -62,6 +63,21 @@ pub fn require_session(
     let row = crate::domain::sessions::by_token(conn, &token, inner.now())?
         .ok_or_else(ApiError::session_not_found)?;
     Ok((row, token))
+}
+
+/// The SDK's [`crate::domain::mfa::Carry`]: the body's IST and the Basic header's session.
+pub fn carry<'a>(
+    ist: Option<&'a str>,
+    caller: &'a SdkCaller,
+) -> impl Fn(&Connection, i64) -> ApiResult<Carried> + 'a {
+    move |conn, now| {
+        Carried::sdk(
+            conn,
+            ist.map(str::to_string),
+            caller.session_token.as_deref(),
+            now,
+        )
+    }
 }
 
 pub fn user_agent(headers: &HeaderMap) -> String {
