@@ -23,4 +23,5 @@ pub mod redirects;
 pub mod search;
 pub mod sessions;
 pub mod sign_in;
+pub mod sso;
 pub mod validation;

@@ -10,6 +10,7 @@ pub mod organizations;
 pub mod otps;
 pub mod passwords;
 pub mod sessions;
+pub mod sso;
 
 use crate::Inner;
 use crate::domain::sessions::SessionRow;
@@ -82,6 +83,7 @@ pub fn routes(inner: Arc<Inner>) -> axum::Router<Arc<Inner>> {
         .merge(otps::routes())
         .merge(passwords::routes())
         .merge(discovery::routes())
+        .merge(sso::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             inner,
             extract::authenticate_sdk,
