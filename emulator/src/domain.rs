@@ -6,6 +6,7 @@
 pub mod authentication;
 pub mod discovery;
 pub mod email_updates;
+pub mod idp;
 pub mod intermediate_sessions;
 pub mod invites;
 pub mod lockouts;
@@ -24,4 +25,5 @@ pub mod search;
 pub mod sessions;
 pub mod sign_in;
 pub mod sso;
+pub mod sso_sign_in;
 pub mod validation;

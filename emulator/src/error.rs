@@ -277,6 +277,10 @@ pub enum ErrorType {
     TooManySsoConnectionLocators,
     /// `too_many_sso_verification_certificates` (400).
     TooManySsoVerificationCertificates,
+    /// `oidc_auth_code_error` (400).
+    OidcAuthCodeError,
+    /// `oauth_auth_code_error` (400).
+    OauthAuthCodeError,
     /// `internal_server_error` (500).
     InternalServerError,
 }
@@ -401,6 +405,8 @@ impl ErrorType {
         Self::TooManyOauthOrganizationLocators,
         Self::TooManySsoConnectionLocators,
         Self::TooManySsoVerificationCertificates,
+        Self::OidcAuthCodeError,
+        Self::OauthAuthCodeError,
         Self::InternalServerError,
     ];
 
@@ -550,6 +556,8 @@ impl ErrorType {
             Self::TooManyOauthOrganizationLocators => "too_many_oauth_organization_locators",
             Self::TooManySsoConnectionLocators => "too_many_sso_connection_locators",
             Self::TooManySsoVerificationCertificates => "too_many_sso_verification_certificates",
+            Self::OidcAuthCodeError => "oidc_auth_code_error",
+            Self::OauthAuthCodeError => "oauth_auth_code_error",
             Self::InternalServerError => "internal_server_error",
         }
     }
@@ -635,7 +643,9 @@ impl ErrorType {
             | Self::SamlConnectionAttributeMappingMissingGroupsKey
             | Self::TooManyOauthOrganizationLocators
             | Self::TooManySsoConnectionLocators
-            | Self::TooManySsoVerificationCertificates => 400,
+            | Self::TooManySsoVerificationCertificates
+            | Self::OidcAuthCodeError
+            | Self::OauthAuthCodeError => 400,
             Self::CannotUpdateTrustedMetadata
             | Self::JwtInvalidAudience
             | Self::JwtInvalidClaims

@@ -118,6 +118,11 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/sdk/v1/b2b/sso/external"),
     ("PUT", "/sdk/v1/b2b/sso/external/{connection_id}"),
     ("GET", "/sdk/v1/b2b/sso/discovery/connections"),
+    ("POST", "/sdk/v1/b2b/sso/authenticate"),
+    ("GET", "/v1/public/sso/start"),
+    ("GET", "/v1/b2b/sso/callback/{connection_id}"),
+    ("GET", "/emulator/idp/authorize"),
+    ("POST", "/emulator/idp/authorize"),
     ("POST", "/v1/b2b/organizations"),
     ("GET", "/v1/b2b/organizations/{organization_id}"),
     ("PUT", "/v1/b2b/organizations/{organization_id}"),
@@ -151,6 +156,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/emulator/v1/settings"),
     ("POST", "/emulator/v1/settings"),
     ("POST", "/emulator/v1/sessions"),
+    ("POST", "/emulator/v1/sso/tokens"),
 ];
 
 /// Field names the handlers read, so random bodies reach past "missing field".
@@ -230,6 +236,13 @@ const FIELDS: &[&str] = &[
     "oauth_token",
     "discovery_oauth_token",
     "custom_scopes",
+    "public_token",
+    "state",
+    "flow",
+    "email",
+    "action",
+    "groups",
+    "error",
 ];
 
 /// What a case may use from the live emulator.

@@ -605,3 +605,704 @@ async fn discover_connections_by_email() {
         expected
     );
 }
+
+// ------------------------------------------------------------------ the round trip
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn location(r: &Resp) -> String {
+    assert_eq!(
+        r.status,
+        StatusCode::FOUND,
+        "expected a redirect: {}",
+        r.text
+    );
+    r.headers["location"].to_str().expect("location").to_owned()
+}
+
+/// `stytch_token_type` and `token` of an app URL.
+fn token_of(url: &str) -> (String, String) {
+    let query = url.split_once('?').expect("query").1;
+    let mut tt = String::new();
+    let mut token = String::new();
+    for kv in query.split('&') {
+        match kv.split_once('=') {
+            Some(("stytch_token_type", v)) => tt = v.to_owned(),
+            Some(("token", v)) => token = v.to_owned(),
+            _ => {}
+        }
+    }
+    (tt, token)
+}
+
+impl Admin {
+    fn public_token(&self) -> String {
+        self.h.project.public_token.clone()
+    }
+
+    async fn get(&self, path: &str) -> Resp {
+        self.h.send(Method::GET, path, &[], Vec::new()).await
+    }
+
+    /// `GET /v1/public/sso/start?public_token=…&{query}` → the identity provider page's URL.
+    async fn start(&self, query: &str) -> Resp {
+        self.get(&format!(
+            "/v1/public/sso/start?public_token={}&{query}",
+            self.public_token()
+        ))
+        .await
+    }
+
+    /// Posts the identity provider's form (`fields` are `name=value` pairs, unencoded).
+    async fn answer(&self, fields: &[(&str, &str)]) -> Resp {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.h
+            .send(
+                Method::POST,
+                "/emulator/idp/authorize",
+                &[("content-type", "application/x-www-form-urlencoded")],
+                body.into_bytes(),
+            )
+            .await
+    }
+
+    /// Start → page → answer → callback: the app URL the browser lands on.
+    async fn sign_in(&self, start_query: &str, fields: &[(&str, &str)]) -> String {
+        let page = location(&self.start(start_query).await);
+        let flow = page.split_once("flow=").expect("flow").1.to_owned();
+        let r = self.get(&page).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let mut all = vec![("flow", flow.as_str()), ("action", "approve")];
+        all.extend_from_slice(fields);
+        let callback = location(&self.answer(&all).await);
+        location(&self.get(&callback).await)
+    }
+
+    async fn sso_authenticate(&self, body: Value) -> Resp {
+        self.h
+            .sdk(
+                Method::POST,
+                "/sdk/v1/b2b/sso/authenticate",
+                None,
+                Some(body),
+            )
+            .await
+    }
+}
+
+#[tokio::test]
+async fn sso_sign_up_by_jit_then_log_in_through_the_identity_provider_page() {
+    let a = admin().await;
+    let cid = id(&a.create("saml", json!({"display_name": "Acme Okta"})).await);
+
+    // The start redirects to the built-in identity provider.
+    let page = location(&a.start(&format!("connection_id={cid}")).await);
+    assert!(page.starts_with("/emulator/idp/authorize?flow="), "{page}");
+    let flow = page.split_once("flow=").unwrap().1.to_owned();
+    let r = a.get(&page).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = &r.text;
+    assert!(html.contains(r#"<form method="post" action="/emulator/idp/authorize""#));
+    assert!(html.contains(r#"name="email""#));
+    assert!(html.contains(r#"value="deny""#));
+    assert!(html.contains("Acme Okta"), "names the connection");
+    assert!(!html.contains("<script"), "works without JavaScript");
+    assert!(
+        !html.contains("src=") && !html.contains(r#"href="http"#),
+        "no external assets"
+    );
+    assert!(
+        !html.contains("data-testid=\"idp-identity\""),
+        "nobody seen yet"
+    );
+
+    // The answer goes to the connection's callback with a code and the flow as state.
+    let callback = location(
+        &a.answer(&[
+            ("flow", &flow),
+            ("email", "Carol@Example.com"),
+            ("name", "Carol Danvers"),
+            ("groups", "eng, ops"),
+            ("action", "approve"),
+        ])
+        .await,
+    );
+    assert!(
+        callback.starts_with(&format!("/v1/b2b/sso/callback/{cid}?code=")),
+        "{callback}"
+    );
+    assert!(callback.ends_with(&format!("&state={flow}")));
+    // The callback signs the new member up (JIT) and sends the browser to the signup URL.
+    let app = location(&a.get(&callback).await);
+    assert!(
+        app.starts_with("http://127.0.0.1:8080/?stytch_token_type=sso&token="),
+        "{app}"
+    );
+    let (tt, token) = token_of(&app);
+    assert_eq!(tt, "sso");
+    assert_eq!(token.len(), 44);
+    // The callback cannot be replayed.
+    let r = a.get(&callback).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.error_type(), "failed_saml_response");
+
+    let r = a
+        .sso_authenticate(json!({"sso_token": token, "session_duration_minutes": 30}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let d = r.data();
+    assert_eq!(d["member_authenticated"], true);
+    assert_eq!(d["member"]["email_address"], "carol@example.com");
+    assert_eq!(d["member"]["status"], "active");
+    assert_eq!(d["member"]["email_address_verified"], true);
+    assert_eq!(d["member"]["name"], "Carol Danvers");
+    let reg = &d["member"]["sso_registrations"][0];
+    assert_eq!(reg["connection_id"], cid);
+    assert!(
+        reg["registration_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("saml-member-registration-test-")
+    );
+    assert_eq!(reg["sso_attributes"]["groups"], json!(["eng", "ops"]));
+    let factor = &d["member_session"]["authentication_factors"][0];
+    assert_eq!(factor["type"], "sso");
+    assert_eq!(factor["delivery_method"], "sso_saml");
+    assert_eq!(factor["saml_sso_factor"]["provider_id"], cid);
+    assert_eq!(factor["saml_sso_factor"]["id"], reg["registration_id"]);
+    assert_eq!(d["reset_session"], false);
+    assert!(!d["session_token"].as_str().unwrap().is_empty());
+    // Single use.
+    let r = a
+        .sso_authenticate(json!({"sso_token": token, "session_duration_minutes": 30}))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.error_type(), "sso_token_not_found");
+
+    // Second time: the page offers Carol, and an existing member goes to the login URL.
+    let page = location(
+        &a.start(&format!(
+            "connection_id={cid}&login_redirect_url={}",
+            enc("http://localhost:3000/authenticate")
+        ))
+        .await,
+    );
+    let html = a.get(&page).await.text;
+    assert!(html.contains("data-testid=\"idp-identity\""));
+    assert!(
+        html.contains("Carol Danvers &lt;carol@example.com&gt;"),
+        "{html}"
+    );
+    let flow = page.split_once("flow=").unwrap().1.to_owned();
+    let callback = location(
+        &a.answer(&[
+            ("flow", &flow),
+            ("email", "carol@example.com"),
+            ("action", "approve"),
+        ])
+        .await,
+    );
+    let app = location(&a.get(&callback).await);
+    assert!(
+        app.starts_with("http://localhost:3000/authenticate?stytch_token_type=sso&token="),
+        "{app}"
+    );
+    let r = a
+        .sso_authenticate(json!({"sso_token": token_of(&app).1, "session_duration_minutes": 30}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        r.data()["member"]["sso_registrations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn sso_start_validates_like_stytch() {
+    let a = admin().await;
+    let pt = a.public_token();
+    let cid = id(&a.create("saml", json!({})).await);
+    let cases = [
+        (
+            format!("/v1/public/sso/start?connection_id={cid}"),
+            401,
+            "unauthorized_credentials",
+        ),
+        (
+            format!("/v1/public/sso/start?public_token=public-token-test-nope&connection_id={cid}"),
+            401,
+            "unauthorized_credentials",
+        ),
+        (
+            format!("/v1/public/sso/start?public_token={pt}"),
+            400,
+            "missing_sso_connection_locator",
+        ),
+        (
+            format!(
+                "/v1/public/sso/start?public_token={pt}&connection_id={cid}&organization_id={}",
+                a.org_id
+            ),
+            400,
+            "too_many_sso_connection_locators",
+        ),
+        (
+            format!(
+                "/v1/public/sso/start?public_token={pt}&connection_id=saml-connection-test-nope"
+            ),
+            404,
+            "sso_connection_not_found",
+        ),
+        (
+            format!(
+                "/v1/public/sso/start?public_token={pt}&organization_id=organization-test-nope"
+            ),
+            404,
+            "organization_not_found",
+        ),
+        (
+            format!(
+                "/v1/public/sso/start?public_token={pt}&connection_id={cid}&login_redirect_url={}",
+                enc("https://evil.example/")
+            ),
+            400,
+            "no_match_for_provided_sso_url",
+        ),
+        (
+            format!(
+                "/v1/public/sso/start?public_token={pt}&connection_id={cid}&signup_redirect_url={}",
+                enc("https://evil.example/")
+            ),
+            400,
+            "no_match_for_provided_sso_url",
+        ),
+        (
+            format!(
+                "/v1/public/sso/start?public_token={pt}&connection_id={cid}&pkce_code_challenge=short"
+            ),
+            400,
+            "invalid_pkce_code_challenge",
+        ),
+        (
+            "/emulator/idp/authorize?flow=nope".to_owned(),
+            400,
+            "bad_request",
+        ),
+    ];
+    for (path, status, error_type) in cases {
+        let r = a.get(&path).await;
+        assert_eq!(r.status.as_u16(), status, "{path}: {}", r.text);
+        assert_eq!(r.error_type(), error_type, "{path}");
+    }
+    // By organization: its only connection, then (with two) its default.
+    let r = a.start(&format!("organization_id={}", a.org_id)).await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
+    let second = id(&a.create("oidc", json!({})).await);
+    let r = a.start(&format!("organization_id={}", a.org_id)).await;
+    assert_eq!(
+        r.error_type(),
+        "indeterminate_sso_connection_for_organization"
+    );
+    a.call(
+        Method::PUT,
+        "/sdk/v1/b2b/organizations/me",
+        Some(json!({"sso_default_connection_id": second})),
+    )
+    .await;
+    let app = a
+        .sign_in(
+            &format!("organization_id={}", a.org_id),
+            &[("email", "admin@example.com")],
+        )
+        .await;
+    let r = a
+        .sso_authenticate(json!({"sso_token": token_of(&app).1}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let factor = &r.data()["member_session"]["authentication_factors"][0];
+    assert_eq!(factor["delivery_method"], "sso_oidc");
+    assert_eq!(factor["oidc_sso_factor"]["provider_id"], second);
+    // An organization without connections.
+    a.call(
+        Method::PUT,
+        "/sdk/v1/b2b/organizations/me",
+        Some(json!({"sso_default_connection_id": ""})),
+    )
+    .await;
+    for c in [&cid, &second] {
+        a.call(Method::DELETE, &format!("/sdk/v1/b2b/sso/{c}"), None)
+            .await;
+    }
+    let r = a.start(&format!("organization_id={}", a.org_id)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.error_type(), "no_sso_connection_exists_for_organization");
+}
+
+#[tokio::test]
+async fn sso_pkce_is_checked_at_authenticate() {
+    let a = admin().await;
+    let cid = id(&a.create("saml", json!({})).await);
+    let verifier = "a".repeat(64);
+    let challenge = {
+        use base64::Engine;
+        use sha2::Digest;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(sha2::Sha256::digest(verifier.as_bytes()))
+    };
+    let app = a
+        .sign_in(
+            &format!("connection_id={cid}&pkce_code_challenge={challenge}"),
+            &[("email", "admin@example.com")],
+        )
+        .await;
+    let token = token_of(&app).1;
+    let r = a.sso_authenticate(json!({"sso_token": token})).await;
+    assert_eq!(r.error_type(), "pkce_expected_code_verifier");
+    let r = a
+        .sso_authenticate(json!({"sso_token": token, "pkce_code_verifier": "b".repeat(64)}))
+        .await;
+    assert_eq!(r.error_type(), "pkce_mismatch");
+    let r = a
+        .sso_authenticate(json!({"sso_token": token, "pkce_code_verifier": verifier}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // Without a challenge at the start, a verifier is unexpected.
+    let app = a
+        .sign_in(
+            &format!("connection_id={cid}"),
+            &[("email", "admin@example.com")],
+        )
+        .await;
+    let r = a
+        .sso_authenticate(json!({"sso_token": token_of(&app).1, "pkce_code_verifier": verifier}))
+        .await;
+    assert_eq!(r.error_type(), "pkce_did_not_expect_code_verifier");
+}
+
+#[tokio::test]
+async fn sso_pkce_required_by_the_project() {
+    let h = Harness::with_seed(stytch_emulator::Seed {
+        pkce_required_for_sso: true,
+        ..Default::default()
+    });
+    let (session, _, _) = h.login("admin@example.com", "acme").await;
+    let org_id = h.org_id("acme").await;
+    let a = Admin { h, session, org_id };
+    let cid = id(&a.create("saml", json!({})).await);
+    let r = a.start(&format!("connection_id={cid}")).await;
+    assert_eq!(r.error_type(), "invalid_pkce_code_challenge");
+}
+
+#[tokio::test]
+async fn deny_and_bad_answers_fail_at_the_callback() {
+    let a = admin().await;
+    for (kind, error_type) in [
+        ("saml", "failed_saml_response"),
+        ("oidc", "oidc_auth_code_error"),
+    ] {
+        let cid = id(&a.create(kind, json!({})).await);
+        let page = location(&a.start(&format!("connection_id={cid}")).await);
+        let flow = page.split_once("flow=").unwrap().1.to_owned();
+        let callback = location(&a.answer(&[("flow", &flow), ("action", "deny")]).await);
+        assert!(callback.contains("error=access_denied"), "{callback}");
+        let r = a.get(&callback).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.error_type(), error_type);
+        // A made-up code for a live flow.
+        let page = location(&a.start(&format!("connection_id={cid}")).await);
+        let flow = page.split_once("flow=").unwrap().1.to_owned();
+        let r = a
+            .get(&format!(
+                "/v1/b2b/sso/callback/{cid}?code=made-up&state={flow}"
+            ))
+            .await;
+        assert_eq!(r.error_type(), error_type);
+        // A state nobody issued.
+        let r = a
+            .get(&format!("/v1/b2b/sso/callback/{cid}?code=x&state=nope"))
+            .await;
+        assert_eq!(r.error_type(), error_type);
+    }
+    // The form needs a live flow and an email.
+    let cid = id(&a.create("saml", json!({})).await);
+    let page = location(&a.start(&format!("connection_id={cid}")).await);
+    let flow = page.split_once("flow=").unwrap().1.to_owned();
+    let r = a
+        .answer(&[("flow", &flow), ("email", "not an email")])
+        .await;
+    assert_eq!(r.error_type(), "invalid_email");
+    let r = a
+        .answer(&[("flow", "nope"), ("email", "a@example.com")])
+        .await;
+    assert_eq!(r.error_type(), "bad_request");
+    let r =
+        a.h.send(
+            Method::POST,
+            "/emulator/idp/authorize",
+            &[("content-type", "application/json")],
+            b"{}".to_vec(),
+        )
+        .await;
+    assert_eq!(r.error_type(), "bad_request");
+}
+
+#[tokio::test]
+async fn sso_jit_rules_and_allowed_auth_methods() {
+    let a = admin().await;
+    let cid = id(&a.create("saml", json!({})).await);
+    let me = "/sdk/v1/b2b/organizations/me";
+    let try_sign_in = |email: &'static str| {
+        let a = &a;
+        let cid = cid.clone();
+        async move {
+            let page = location(&a.start(&format!("connection_id={cid}")).await);
+            let flow = page.split_once("flow=").unwrap().1.to_owned();
+            let callback = location(
+                &a.answer(&[("flow", &flow), ("email", email), ("action", "approve")])
+                    .await,
+            );
+            a.get(&callback).await
+        }
+    };
+    a.call(
+        Method::PUT,
+        me,
+        Some(json!({"sso_jit_provisioning": "NOT_ALLOWED"})),
+    )
+    .await;
+    let r = try_sign_in("dave@example.com").await;
+    assert_eq!(r.error_type(), "invalid_connection_for_jit_provisioning");
+    assert_eq!(
+        try_sign_in("admin@example.com").await.status,
+        StatusCode::FOUND
+    );
+    a.call(
+        Method::PUT,
+        me,
+        Some(json!({"sso_jit_provisioning": "RESTRICTED"})),
+    )
+    .await;
+    let r = try_sign_in("dave@example.com").await;
+    assert_eq!(r.error_type(), "invalid_connection_for_jit_provisioning");
+    a.call(
+        Method::PUT,
+        me,
+        Some(json!({"sso_jit_provisioning_allowed_connections": [cid]})),
+    )
+    .await;
+    assert_eq!(
+        try_sign_in("dave@example.com").await.status,
+        StatusCode::FOUND
+    );
+    // An organization that does not allow SSO.
+    let r = a
+        .call(
+            Method::PUT,
+            me,
+            Some(json!({"auth_methods": "RESTRICTED", "allowed_auth_methods": ["magic_link"]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = try_sign_in("dave@example.com").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        r.error_type(),
+        "operation_restricted_by_organization_auth_methods"
+    );
+}
+
+#[tokio::test]
+async fn implicit_roles_from_the_connection_and_its_groups() {
+    let a = admin().await;
+    let cid = id(&a.create("saml", json!({})).await);
+    let r = a
+        .call(
+            Method::PUT,
+            &format!("/sdk/v1/b2b/sso/saml/{cid}"),
+            Some(json!({
+                "attribute_mapping": {"email": "email", "groups": "groups"},
+                "saml_group_implicit_role_assignments": [{"role_id": "stytch_admin", "group": "admins"}],
+            })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let roles_after = |groups: &'static str, email: &'static str| {
+        let a = &a;
+        let cid = cid.clone();
+        async move {
+            let app = a
+                .sign_in(
+                    &format!("connection_id={cid}"),
+                    &[("email", email), ("groups", groups)],
+                )
+                .await;
+            let r = a
+                .sso_authenticate(json!({"sso_token": token_of(&app).1}))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            r.data().clone()
+        }
+    };
+    let d = roles_after("admins", "erin@example.com").await;
+    let admin_role = d["member"]["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["role_id"] == "stytch_admin")
+        .cloned()
+        .expect("stytch_admin granted by the group");
+    assert_eq!(
+        admin_role["sources"],
+        json!([{"type": "sso_connection_group", "details": {"connection_id": cid, "group": "admins"}}])
+    );
+    assert!(
+        d["member_session"]["roles"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("stytch_admin"))
+    );
+    // Out of the group, the role goes.
+    let d = roles_after("", "erin@example.com").await;
+    assert!(
+        !d["member"]["roles"].to_string().contains("stytch_admin"),
+        "{}",
+        d["member"]["roles"]
+    );
+}
+
+#[tokio::test]
+async fn mfa_policy_turns_the_sso_login_into_an_intermediate_session() {
+    let a = admin().await;
+    let cid = id(&a.create("saml", json!({})).await);
+    a.call(
+        Method::PUT,
+        "/sdk/v1/b2b/organizations/me",
+        Some(json!({"mfa_policy": "REQUIRED_FOR_ALL"})),
+    )
+    .await;
+    let app = a
+        .sign_in(
+            &format!("connection_id={cid}"),
+            &[("email", "admin@example.com")],
+        )
+        .await;
+    let r = a
+        .sso_authenticate(json!({"sso_token": token_of(&app).1}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let d = r.data();
+    assert_eq!(d["member_authenticated"], false);
+    assert_eq!(d["member_session"], Value::Null);
+    assert_eq!(d["session_token"], "");
+    assert!(!d["intermediate_session_token"].as_str().unwrap().is_empty());
+    assert!(d["mfa_required"].is_object());
+}
+
+#[tokio::test]
+async fn control_api_mints_the_callback_token() {
+    let a = admin().await;
+    let cid = id(&a.create("saml", json!({})).await);
+    let r = a
+        .h
+        .raw(
+            Method::POST,
+            "/emulator/v1/sso/tokens",
+            None,
+            Some(&json!({"connection_id": cid, "email_address": "frank@example.com", "name": "Frank"}).to_string()),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["member_created"], true);
+    let token = r.body["token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        r.body["redirect_url"],
+        format!("http://127.0.0.1:8080/?stytch_token_type=sso&token={token}")
+    );
+    let r2 = a.sso_authenticate(json!({"sso_token": token})).await;
+    assert_eq!(r2.status, StatusCode::OK, "{}", r2.text);
+    assert_eq!(r2.data()["member_id"], r.body["member_id"]);
+    assert_eq!(r2.data()["member"]["name"], "Frank");
+    let r = a
+        .h
+        .raw(
+            Method::POST,
+            "/emulator/v1/sso/tokens",
+            None,
+            Some(&json!({"connection_id": "saml-connection-test-nope", "email_address": "frank@example.com"}).to_string()),
+            &[],
+        )
+        .await;
+    assert_eq!(r.error_type(), "sso_connection_not_found");
+}
+
+#[tokio::test]
+async fn an_external_connection_signs_in_to_its_own_organization() {
+    let a = admin().await;
+    let source = id(&a.create("saml", json!({"display_name": "Acme IdP"})).await);
+    let r =
+        a.h.backend(
+            Method::POST,
+            "/v1/b2b/organizations",
+            Some(json!({"organization_name": "Globex", "organization_slug": "globex"})),
+        )
+        .await;
+    let globex = r.body["organization"]["organization_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    a.h.backend(
+        Method::POST,
+        &format!("/v1/b2b/organizations/{globex}/members"),
+        Some(json!({"email_address": "bob@globex.test", "roles": ["stytch_admin"]})),
+    )
+    .await;
+    let (bob, _, _) = a.h.login("bob@globex.test", "globex").await;
+    let r =
+        a.h.sdk(
+            Method::POST,
+            "/sdk/v1/b2b/sso/external",
+            Some(&bob),
+            Some(json!({"external_organization_id": a.org_id, "external_connection_id": source})),
+        )
+        .await;
+    let ext = id(&r.data()["connection"]);
+    let app = a
+        .sign_in(
+            &format!("connection_id={ext}"),
+            &[("email", "admin@example.com")],
+        )
+        .await;
+    let r = a
+        .sso_authenticate(json!({"sso_token": token_of(&app).1}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.data()["organization_id"], globex);
+    assert_eq!(
+        r.data()["member"]["sso_registrations"][0]["connection_id"],
+        ext
+    );
+}

@@ -1,6 +1,7 @@
 //! The one mechanism behind every single-use secret the emulator hands out: magic links (login,
 //! signup, invite, email update), discovery magic links, password resets and email one-time
-//! passcodes — and later SSO/OAuth codes, TOTP and impersonation tokens.
+//! passcodes, SSO and OAuth tokens and the identity provider's codes — and later TOTP and
+//! impersonation tokens.
 //!
 //! * **Issue**: a token is 44 characters of unpadded base64url from 33 CSPRNG bytes; a code is 6
 //!   CSPRNG digits. Only a SHA-256 is stored (of the token, or of a random salt and the code): the
@@ -37,6 +38,10 @@ pub enum Kind {
     DiscoveryPasswordReset,
     /// Email one-time passcodes, organization or discovery flavour.
     EmailOtp,
+    /// The `token` an SSO sign-in redirects to the app with (`stytch_token_type=sso`).
+    Sso,
+    /// The authorization code the built-in identity provider hands to the callback.
+    IdpCode,
 }
 
 impl Kind {
@@ -47,6 +52,8 @@ impl Kind {
             Kind::PasswordReset => "password_reset",
             Kind::DiscoveryPasswordReset => "discovery_password_reset",
             Kind::EmailOtp => "email_otp",
+            Kind::Sso => "sso",
+            Kind::IdpCode => "idp_code",
         }
     }
 }

@@ -967,6 +967,31 @@ pub fn discover(conn: &Connection, email: &str) -> ApiResult<Vec<Value>> {
     Ok(out)
 }
 
+/// The connection an SSO start names by organization: its default connection, else its only one.
+/// None → 404 `no_sso_connection_exists_for_organization`; several and no default → 400
+/// `indeterminate_sso_connection_for_organization`.
+pub fn for_organization(conn: &Connection, org: &Value) -> ApiResult<SsoConnection> {
+    if let Some(id) = org["sso_default_connection_id"]
+        .as_str()
+        .filter(|s| !s.is_empty())
+        && let Some(c) = get(conn, id)?
+    {
+        return Ok(c);
+    }
+    let mut all = list(conn, org_id(org))?;
+    match all.len() {
+        0 => Err(ApiError::new(
+            ErrorType::NoSsoConnectionExistsForOrganization,
+            "This organization has no SSO connection.",
+        )),
+        1 => Ok(all.remove(0)),
+        _ => Err(ApiError::new(
+            ErrorType::IndeterminateSsoConnectionForOrganization,
+            "This organization has several SSO connections and no default: name one with connection_id.",
+        )),
+    }
+}
+
 /// Is `connection_id` a connection of `org`? (For `sso_default_connection_id` and
 /// `sso_jit_provisioning_allowed_connections`.)
 pub fn belongs_to(conn: &Connection, org: &Value, connection_id: &str) -> ApiResult<bool> {

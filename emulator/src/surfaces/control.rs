@@ -3,7 +3,9 @@
 //! This is the test/dev mailbox: `GET /emulator/v1/messages` is the only place a raw
 //! magic-link token ever appears. `GET /emulator/v1/organizations` (an addition) lists the
 //! organizations so tests and demos can find seeded ids. `POST /emulator/v1/sessions` signs a
-//! member in with one call, for tests of what comes after login.
+//! member in with one call, for tests of what comes after login. `POST /emulator/v1/sso/tokens`
+//! (and `…/oauth/tokens`) finish an SSO (OAuth) sign-in as if the identity provider page had been
+//! answered, and return the token the app would have been redirected with.
 
 use crate::Inner;
 use crate::domain::messages;
@@ -39,6 +41,7 @@ pub fn routes() -> Router<Arc<Inner>> {
         .route("/emulator/v1/organizations", get(organizations))
         .route("/emulator/v1/settings", get(settings).post(update_settings))
         .route("/emulator/v1/sessions", post(sign_in))
+        .route("/emulator/v1/sso/tokens", post(sso_token))
 }
 
 /// `POST /emulator/v1/sessions`: a member signed in with one call (see `domain::sign_in`).
@@ -114,4 +117,72 @@ async fn update_settings(State(inner): St, body: extract::JsonBody<SettingsUpdat
             .store(v, std::sync::atomic::Ordering::SeqCst);
     }
     settings_json(&inner)
+}
+
+/// `POST /emulator/v1/sso/tokens`: what the identity provider page would have asserted.
+#[derive(serde::Deserialize)]
+struct SsoTokenRequest {
+    connection_id: String,
+    email_address: String,
+    name: Option<String>,
+    groups: Option<Vec<String>>,
+    external_id: Option<String>,
+    login_redirect_url: Option<String>,
+    signup_redirect_url: Option<String>,
+    pkce_code_challenge: Option<String>,
+}
+
+/// Runs the SSO callback's code for `connection_id` with the given identity (no page, no
+/// redirects): `{token, redirect_url, member_id, organization_id, member_created}`. The redirect
+/// URLs and PKCE challenge are checked as `sso/start` checks them.
+async fn sso_token(
+    State(inner): St,
+    body: extract::JsonBody<SsoTokenRequest>,
+) -> ApiResult<Json<Value>> {
+    use crate::domain::idp;
+    use crate::error::ErrorType;
+    let req = body.0;
+    let login_redirect_url = idp::allowed_redirect(
+        &inner.seed,
+        req.login_redirect_url.as_deref(),
+        ErrorType::NoMatchForProvidedSsoUrl,
+        ErrorType::NoLoginRedirectUrlsSet,
+    )?;
+    let signup_redirect_url = idp::allowed_redirect(
+        &inner.seed,
+        req.signup_redirect_url.as_deref(),
+        ErrorType::NoMatchForProvidedSsoUrl,
+        ErrorType::NoSignupRedirectUrlsSet,
+    )?;
+    let pkce_challenge = crate::domain::pkce::pkce_challenge_param(req.pkce_code_challenge, false)?;
+    let flow = idp::Flow {
+        kind: Some(idp::FlowKind::Sso),
+        connection_id: req.connection_id,
+        pkce_challenge,
+        login_redirect_url,
+        signup_redirect_url,
+        ..idp::Flow::default()
+    };
+    let email = crate::domain::validation::normalize_email(&req.email_address)?;
+    let identity = idp::Identity {
+        subject: req
+            .external_id
+            .unwrap_or_else(|| idp::default_subject(flow.source(), &email)),
+        email,
+        name: req.name.unwrap_or_default(),
+        groups: req.groups.unwrap_or_default(),
+        ..idp::Identity::default()
+    };
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let done = crate::domain::sso_sign_in::complete(&tx, &flow, &identity, now)?;
+    tx.commit()?;
+    Ok(Json(json!({
+        "token": done.token,
+        "redirect_url": done.redirect_url,
+        "member_id": done.member_id,
+        "organization_id": done.organization_id,
+        "member_created": done.member_created,
+    })))
 }

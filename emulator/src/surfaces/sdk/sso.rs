@@ -1,5 +1,5 @@
 //! SSO (`stytch.sso`): connection management for the logged-in member's organization, connection
-//! discovery by email, and `sso/authenticate`.
+//! discovery by email, and `sso/authenticate` (the token an SSO callback redirected with).
 //!
 //! | call | path | permission |
 //! |---|---|---|
@@ -8,19 +8,25 @@
 //! | saml/oidc/external.createConnection | POST `/b2b/sso/{saml,oidc,external}` | `stytch.sso` / `create` |
 //! | saml/oidc/external.updateConnection, saml.updateConnectionByURL, saml.deleteVerificationCertificate, saml.deleteEncryptionPrivateKey | PUT/DELETE under `/b2b/sso/{saml,oidc,external}/{connection_id}` | `stytch.sso` / `update` |
 //! | discoverConnections | GET `/b2b/sso/discovery/connections?email_address=` | none (public token) |
+//! | authenticate | POST `/b2b/sso/authenticate` | none (the token) |
 //!
 //! Connection rules are in `domain::sso`. Every management call needs a session (401 / 404 as for
 //! members); a connection of another organization is 404 `sso_connection_not_found`.
 
 use crate::Inner;
+use crate::domain::authentication;
+use crate::domain::intermediate_sessions::Grant;
 use crate::domain::rbac;
+use crate::domain::sessions;
 use crate::domain::sso;
+use crate::domain::sso_sign_in;
 use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
 use crate::surfaces::extract::SdkCaller;
+use crate::surfaces::sdk;
 use crate::surfaces::sdk::members::with_session;
 use crate::surfaces::sdk::ok;
 use axum::Router;
@@ -28,6 +34,7 @@ use axum::extract::Path;
 use axum::extract::Query;
 use axum::extract::State;
 use axum::extract::rejection::QueryRejection;
+use axum::http::HeaderMap;
 use axum::http::Uri;
 use axum::http::header;
 use axum::http::request::Parts;
@@ -76,6 +83,7 @@ pub fn routes() -> Router<Arc<Inner>> {
             &format!("{SSO}/discovery/connections"),
             get(discover_connections),
         )
+        .route(&format!("{SSO}/authenticate"), post(authenticate))
 }
 
 /// This emulator's own address as the caller reached it (`http://host:port`): the base of the
@@ -264,4 +272,59 @@ async fn discover_connections(
     let conn = inner.conn();
     let connections = sso::discover(&conn, &email)?;
     Ok(ok(json!({ "connections": connections })))
+}
+
+#[derive(Deserialize)]
+struct AuthenticateReq {
+    sso_token: String,
+    session_duration_minutes: Option<i64>,
+    pkce_code_verifier: Option<String>,
+    intermediate_session_token: Option<String>,
+    #[allow(dead_code)]
+    locale: Option<String>,
+}
+
+/// `POST /sdk/v1/b2b/sso/authenticate`: the token of an SSO callback → a session, or an IST with
+/// `mfa_required` / `primary_required` (see `domain::sso_sign_in`).
+async fn authenticate(
+    State(inner): St,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<AuthenticateReq>,
+) -> ApiResult<Response> {
+    let duration = sessions::duration_minutes(req.session_duration_minutes)?;
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let (member, org, factor) =
+        sso_sign_in::take_token(&tx, &req.sso_token, req.pkce_code_verifier.as_deref(), now)?;
+    authentication::check_auth_method(&org, Some(&member), "sso")?;
+    let mut factors = authentication::step_up_factors(
+        &tx,
+        req.intermediate_session_token.as_deref(),
+        &org,
+        &member,
+        now,
+    )?;
+    authentication::merge_factor(&mut factors, factor);
+    let grant = Grant {
+        email: member.email().to_string(),
+        factors,
+        email_verified: true,
+        password_member_ids: Vec::new(),
+    };
+    let mut fields = authentication::conclude(
+        &inner,
+        &tx,
+        &sdk::user_agent(&headers),
+        &org,
+        member,
+        &grant,
+        duration,
+        now,
+    )?;
+    tx.commit()?;
+    if let Some(o) = fields.as_object_mut() {
+        o.insert("reset_session".into(), json!(false));
+    }
+    Ok(ok(fields))
 }
