@@ -12,6 +12,7 @@ pub mod invites;
 pub mod lockouts;
 pub mod members;
 pub mod messages;
+pub mod oauth;
 pub mod one_time_tokens;
 pub mod organizations;
 pub mod otp;

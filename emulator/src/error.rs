@@ -281,6 +281,8 @@ pub enum ErrorType {
     OidcAuthCodeError,
     /// `oauth_auth_code_error` (400).
     OauthAuthCodeError,
+    /// `invalid_callback_id` (400).
+    InvalidCallbackId,
     /// `internal_server_error` (500).
     InternalServerError,
 }
@@ -407,6 +409,7 @@ impl ErrorType {
         Self::TooManySsoVerificationCertificates,
         Self::OidcAuthCodeError,
         Self::OauthAuthCodeError,
+        Self::InvalidCallbackId,
         Self::InternalServerError,
     ];
 
@@ -558,6 +561,7 @@ impl ErrorType {
             Self::TooManySsoVerificationCertificates => "too_many_sso_verification_certificates",
             Self::OidcAuthCodeError => "oidc_auth_code_error",
             Self::OauthAuthCodeError => "oauth_auth_code_error",
+            Self::InvalidCallbackId => "invalid_callback_id",
             Self::InternalServerError => "internal_server_error",
         }
     }
@@ -645,7 +649,8 @@ impl ErrorType {
             | Self::TooManySsoConnectionLocators
             | Self::TooManySsoVerificationCertificates
             | Self::OidcAuthCodeError
-            | Self::OauthAuthCodeError => 400,
+            | Self::OauthAuthCodeError
+            | Self::InvalidCallbackId => 400,
             Self::CannotUpdateTrustedMetadata
             | Self::JwtInvalidAudience
             | Self::JwtInvalidClaims

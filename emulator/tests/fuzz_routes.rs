@@ -123,6 +123,11 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/b2b/sso/callback/{connection_id}"),
     ("GET", "/emulator/idp/authorize"),
     ("POST", "/emulator/idp/authorize"),
+    ("GET", "/v1/b2b/public/oauth/{provider}/start"),
+    ("GET", "/v1/b2b/public/oauth/{provider}/discovery/start"),
+    ("GET", "/v1/oauth/callback/{callback_id}"),
+    ("POST", "/sdk/v1/b2b/oauth/authenticate"),
+    ("POST", "/sdk/v1/b2b/oauth/discovery/authenticate"),
     ("POST", "/v1/b2b/organizations"),
     ("GET", "/v1/b2b/organizations/{organization_id}"),
     ("PUT", "/v1/b2b/organizations/{organization_id}"),
@@ -157,6 +162,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/emulator/v1/settings"),
     ("POST", "/emulator/v1/sessions"),
     ("POST", "/emulator/v1/sso/tokens"),
+    ("POST", "/emulator/v1/oauth/tokens"),
 ];
 
 /// Field names the handlers read, so random bodies reach past "missing field".
@@ -243,6 +249,10 @@ const FIELDS: &[&str] = &[
     "action",
     "groups",
     "error",
+    "provider",
+    "slug",
+    "hosted_domain",
+    "tenant_id",
 ];
 
 /// What a case may use from the live emulator.
@@ -476,7 +486,8 @@ fn path_for(template: &str, ctx: &Ctx, params: &[Param]) -> String {
             "password_id" => &ctx.password_id,
             "project_id" => &ctx.project_id,
             "connection_id" => &ctx.connection_id,
-            "certificate_id" | "private_key_id" => &ctx.connection_id,
+            "certificate_id" | "private_key_id" | "callback_id" => &ctx.connection_id,
+            "provider" => "google",
             other => panic!("unknown placeholder {other}"),
         };
         match params.get(i).unwrap_or(&Param::Valid) {

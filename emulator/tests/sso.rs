@@ -5,6 +5,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
+use common::idp::{enc, location, token_of};
 use common::{Harness, Resp};
 use serde_json::{Value, json};
 
@@ -608,50 +609,13 @@ async fn discover_connections_by_email() {
 
 // ------------------------------------------------------------------ the round trip
 
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-fn location(r: &Resp) -> String {
-    assert_eq!(
-        r.status,
-        StatusCode::FOUND,
-        "expected a redirect: {}",
-        r.text
-    );
-    r.headers["location"].to_str().expect("location").to_owned()
-}
-
-/// `stytch_token_type` and `token` of an app URL.
-fn token_of(url: &str) -> (String, String) {
-    let query = url.split_once('?').expect("query").1;
-    let mut tt = String::new();
-    let mut token = String::new();
-    for kv in query.split('&') {
-        match kv.split_once('=') {
-            Some(("stytch_token_type", v)) => tt = v.to_owned(),
-            Some(("token", v)) => token = v.to_owned(),
-            _ => {}
-        }
-    }
-    (tt, token)
-}
-
 impl Admin {
     fn public_token(&self) -> String {
         self.h.project.public_token.clone()
     }
 
     async fn get(&self, path: &str) -> Resp {
-        self.h.send(Method::GET, path, &[], Vec::new()).await
+        self.h.get(path).await
     }
 
     /// `GET /v1/public/sso/start?public_token=…&{query}` → the identity provider page's URL.
@@ -663,33 +627,17 @@ impl Admin {
         .await
     }
 
-    /// Posts the identity provider's form (`fields` are `name=value` pairs, unencoded).
     async fn answer(&self, fields: &[(&str, &str)]) -> Resp {
-        let body = fields
-            .iter()
-            .map(|(k, v)| format!("{k}={}", enc(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        self.h
-            .send(
-                Method::POST,
-                "/emulator/idp/authorize",
-                &[("content-type", "application/x-www-form-urlencoded")],
-                body.into_bytes(),
-            )
-            .await
+        self.h.idp_answer(fields).await
     }
 
     /// Start → page → answer → callback: the app URL the browser lands on.
     async fn sign_in(&self, start_query: &str, fields: &[(&str, &str)]) -> String {
-        let page = location(&self.start(start_query).await);
-        let flow = page.split_once("flow=").expect("flow").1.to_owned();
-        let r = self.get(&page).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-        let mut all = vec![("flow", flow.as_str()), ("action", "approve")];
-        all.extend_from_slice(fields);
-        let callback = location(&self.answer(&all).await);
-        location(&self.get(&callback).await)
+        let start = format!(
+            "/v1/public/sso/start?public_token={}&{start_query}",
+            self.public_token()
+        );
+        self.h.idp_sign_in(&start, fields).await
     }
 
     async fn sso_authenticate(&self, body: Value) -> Resp {

@@ -40,6 +40,10 @@ pub enum Kind {
     EmailOtp,
     /// The `token` an SSO sign-in redirects to the app with (`stytch_token_type=sso`).
     Sso,
+    /// The `token` of an organization OAuth sign-in (`stytch_token_type=oauth`).
+    Oauth,
+    /// The `token` of a discovery OAuth sign-in (`stytch_token_type=discovery_oauth`).
+    DiscoveryOauth,
     /// The authorization code the built-in identity provider hands to the callback.
     IdpCode,
 }
@@ -53,6 +57,8 @@ impl Kind {
             Kind::DiscoveryPasswordReset => "discovery_password_reset",
             Kind::EmailOtp => "email_otp",
             Kind::Sso => "sso",
+            Kind::Oauth => "oauth",
+            Kind::DiscoveryOauth => "discovery_oauth",
             Kind::IdpCode => "idp_code",
         }
     }

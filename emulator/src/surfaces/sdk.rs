@@ -6,6 +6,7 @@ pub mod bootstrap;
 pub mod discovery;
 pub mod magic_links;
 pub mod members;
+pub mod oauth;
 pub mod organizations;
 pub mod otps;
 pub mod passwords;
@@ -84,6 +85,7 @@ pub fn routes(inner: Arc<Inner>) -> axum::Router<Arc<Inner>> {
         .merge(passwords::routes())
         .merge(discovery::routes())
         .merge(sso::routes())
+        .merge(oauth::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             inner,
             extract::authenticate_sdk,
