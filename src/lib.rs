@@ -35,6 +35,10 @@ pub use crate::core::models::{
     AuthenticateResponse, Member, MemberResponse, MemberSession, Organization, ResponseCommon,
     SessionState, SessionTokens,
 };
+pub use crate::core::oauth::{
+    OauthAuthenticateRequest, OauthAuthenticateResponse, OauthDiscoveryAuthenticateRequest,
+    OauthDiscoveryStartRequest, OauthStartRequest, ProviderValues,
+};
 pub use crate::core::options::{CookieOptions, StytchB2BOptions};
 pub use crate::core::organization::{
     DeleteOrganizationResponse, EmailImplicitRoleAssignment, GetBySlugRequest,
@@ -57,6 +61,12 @@ pub use crate::core::self_::{
 };
 pub use crate::core::session::{
     RevokeOptions, SessionAuthenticateOptions, SessionInfo, UpdateSessionOptions,
+};
+pub use crate::core::sso::{
+    CreateConnectionRequest, DeleteEncryptionPrivateKeyRequest,
+    DeleteVerificationCertificateRequest, ExternalCreateConnectionRequest,
+    ExternalUpdateConnectionRequest, OidcUpdateConnectionRequest, SamlUpdateByUrlRequest,
+    SamlUpdateConnectionRequest, SsoAuthenticateRequest, SsoStartRequest,
 };
 pub use crate::core::url::{AuthenticateByUrlResult, parse_authenticate_url};
 
