@@ -283,6 +283,12 @@ pub enum ErrorType {
     OauthAuthCodeError,
     /// `invalid_callback_id` (400).
     InvalidCallbackId,
+    /// `id_token_invalid` (400).
+    IdTokenInvalid,
+    /// `id_token_expired` (400).
+    IdTokenExpired,
+    /// `id_token_incorrect_audience` (400).
+    IdTokenIncorrectAudience,
     /// `internal_server_error` (500).
     InternalServerError,
 }
@@ -410,6 +416,9 @@ impl ErrorType {
         Self::OidcAuthCodeError,
         Self::OauthAuthCodeError,
         Self::InvalidCallbackId,
+        Self::IdTokenInvalid,
+        Self::IdTokenExpired,
+        Self::IdTokenIncorrectAudience,
         Self::InternalServerError,
     ];
 
@@ -562,6 +571,9 @@ impl ErrorType {
             Self::OidcAuthCodeError => "oidc_auth_code_error",
             Self::OauthAuthCodeError => "oauth_auth_code_error",
             Self::InvalidCallbackId => "invalid_callback_id",
+            Self::IdTokenInvalid => "id_token_invalid",
+            Self::IdTokenExpired => "id_token_expired",
+            Self::IdTokenIncorrectAudience => "id_token_incorrect_audience",
             Self::InternalServerError => "internal_server_error",
         }
     }
@@ -650,7 +662,10 @@ impl ErrorType {
             | Self::TooManySsoVerificationCertificates
             | Self::OidcAuthCodeError
             | Self::OauthAuthCodeError
-            | Self::InvalidCallbackId => 400,
+            | Self::InvalidCallbackId
+            | Self::IdTokenInvalid
+            | Self::IdTokenExpired
+            | Self::IdTokenIncorrectAudience => 400,
             Self::CannotUpdateTrustedMetadata
             | Self::JwtInvalidAudience
             | Self::JwtInvalidClaims

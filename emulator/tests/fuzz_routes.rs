@@ -128,6 +128,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/oauth/callback/{callback_id}"),
     ("POST", "/sdk/v1/b2b/oauth/authenticate"),
     ("POST", "/sdk/v1/b2b/oauth/discovery/authenticate"),
+    ("GET", "/sdk/v1/b2b/oauth/google/onetap/start"),
+    ("POST", "/sdk/v1/b2b/oauth/google/onetap/submit"),
+    ("POST", "/sdk/v1/b2b/oauth/google/onetap/discovery/submit"),
     ("POST", "/v1/b2b/organizations"),
     ("GET", "/v1/b2b/organizations/{organization_id}"),
     ("PUT", "/v1/b2b/organizations/{organization_id}"),
@@ -163,6 +166,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/emulator/v1/sessions"),
     ("POST", "/emulator/v1/sso/tokens"),
     ("POST", "/emulator/v1/oauth/tokens"),
+    ("POST", "/emulator/v1/google/id_token"),
 ];
 
 /// Field names the handlers read, so random bodies reach past "missing field".
@@ -253,6 +257,7 @@ const FIELDS: &[&str] = &[
     "slug",
     "hosted_domain",
     "tenant_id",
+    "id_token",
 ];
 
 /// What a case may use from the live emulator.

@@ -580,3 +580,100 @@ async fn control_api_mints_oauth_tokens() {
     let r = mint(json!({"provider": "myspace", "email_address": "admin@example.com"})).await;
     assert_eq!(r.error_type(), "invalid_oauth_provider");
 }
+
+#[tokio::test]
+async fn google_one_tap_start_and_submit() {
+    let t = setup().await;
+    let r =
+        t.h.sdk(
+            Method::GET,
+            "/sdk/v1/b2b/oauth/google/onetap/start",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let client_id = r.data()["google_client_id"].as_str().unwrap().to_owned();
+    assert!(
+        client_id.ends_with(".apps.googleusercontent.com"),
+        "{client_id}"
+    );
+    let mint = |body: Value| {
+        let h = &t.h;
+        async move {
+            let r = h
+                .raw(
+                    Method::POST,
+                    "/emulator/v1/google/id_token",
+                    None,
+                    Some(&body.to_string()),
+                    &[],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            r.body["id_token"].as_str().unwrap().to_owned()
+        }
+    };
+    let credential =
+        mint(json!({"email_address": "admin@example.com", "hosted_domain": "example.com"})).await;
+    let (_, claims) = jwt_claims(&credential);
+    assert_eq!(claims["aud"], client_id);
+    assert_eq!(claims["iss"], "https://accounts.google.com");
+
+    let submit = |path: &'static str, body: Value| {
+        let h = &t.h;
+        async move { h.sdk(Method::POST, path, None, Some(body)).await }
+    };
+    let r = submit(
+        "/sdk/v1/b2b/oauth/google/onetap/submit",
+        json!({"id_token": credential, "organization_id": t.org_id}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let url = r.data()["redirect_url"].as_str().unwrap();
+    let (tt, token) = token_of(url);
+    assert_eq!(tt, "oauth");
+    let a = t.authenticate(json!({"oauth_token": token})).await;
+    assert_eq!(a.data()["member_authenticated"], true, "{}", a.text);
+    assert_eq!(a.data()["provider_type"], "Google");
+
+    // Discovery, with a consumer account (no hd: the email is not proved).
+    let credential = mint(json!({"email_address": "admin@example.com"})).await;
+    let r = submit(
+        "/sdk/v1/b2b/oauth/google/onetap/discovery/submit",
+        json!({"id_token": credential}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        token_of(r.data()["redirect_url"].as_str().unwrap()).0,
+        "discovery_oauth"
+    );
+
+    // Forged, expired, or for another client.
+    let r = submit(
+        "/sdk/v1/b2b/oauth/google/onetap/submit",
+        json!({"id_token": "a.b.c", "organization_id": t.org_id}),
+    )
+    .await;
+    assert_eq!(r.error_type(), "id_token_invalid");
+    let (_, session_jwt, _) = t.h.login("admin@example.com", "acme").await;
+    let r = submit(
+        "/sdk/v1/b2b/oauth/google/onetap/submit",
+        json!({"id_token": session_jwt, "organization_id": t.org_id}),
+    )
+    .await;
+    assert_eq!(
+        r.error_type(),
+        "id_token_invalid",
+        "a Stytch session JWT is no Google credential"
+    );
+    t.h.emu
+        .advance_clock(std::time::Duration::from_secs(2 * 3600));
+    let r = submit(
+        "/sdk/v1/b2b/oauth/google/onetap/submit",
+        json!({"id_token": credential, "organization_id": t.org_id}),
+    )
+    .await;
+    assert_eq!(r.error_type(), "id_token_expired");
+}

@@ -23,6 +23,12 @@
 //! * **`provider_values`**: a fresh random access and refresh token, the scopes of the start, an
 //!   `expires_at` one hour ahead and, for Google and Microsoft (OpenID providers), an RS256
 //!   `id_token` for the identity signed with the emulator's key.
+//! * **Google One Tap**: `onetap/start` gives the project's fake Google client id
+//!   (`<project_id>.emulator.apps.googleusercontent.com`); a One Tap credential is an RS256 ID token
+//!   with issuer `https://accounts.google.com` and that client as audience, signed by the emulator's
+//!   key (mint one with `POST /emulator/v1/google/id_token`). A bad one → 400 `id_token_invalid`,
+//!   another audience → 400 `id_token_incorrect_audience`, expired → 400 `id_token_expired`. The
+//!   submit then runs the same callback code as the redirect flow and answers its `redirect_url`.
 //! * Discovery lists organizations as for the other discovery factors (tenant eligibility,
 //!   `eligible_to_join_by_oauth_tenant`, is not emulated).
 
@@ -400,5 +406,58 @@ pub fn factor(grant: &OauthGrant, email_id: &str, now: i64) -> Value {
         "created_at": ts,
         "updated_at": ts,
         "sequence_order": "PRIMARY",
+    })
+}
+
+/// The issuer of Google ID tokens.
+pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
+
+/// The project's Google client id for One Tap.
+pub fn google_client_id(inner: &Inner) -> String {
+    format!(
+        "{}.emulator.apps.googleusercontent.com",
+        inner.project.project_id
+    )
+}
+
+/// A Google One Tap credential for `identity`, as Google would sign it (valid one hour).
+pub fn mint_google_id_token(inner: &Inner, identity: &Identity, now: i64) -> ApiResult<String> {
+    let mut claims = json!({
+        "iss": GOOGLE_ISSUER,
+        "aud": google_client_id(inner),
+        "azp": google_client_id(inner),
+        "sub": identity.subject,
+        "email": identity.email,
+        "email_verified": true,
+        "name": identity.name,
+        "iat": now,
+        "exp": now + 3600,
+    });
+    if !identity.hosted_domain.is_empty() {
+        claims["hd"] = json!(identity.hosted_domain);
+    }
+    inner
+        .key
+        .sign_json(&claims.to_string())
+        .ok_or_else(ApiError::internal)
+}
+
+/// The identity a One Tap credential asserts (see the module docs for the checks).
+pub fn identity_from_google_id_token(
+    inner: &Inner,
+    id_token: &str,
+    now: i64,
+) -> ApiResult<Identity> {
+    let claims =
+        inner
+            .key
+            .verify_id_token(id_token, GOOGLE_ISSUER, &google_client_id(inner), now)?;
+    let text = |k: &str| claims[k].as_str().unwrap_or("").to_owned();
+    Ok(Identity {
+        email: text("email"),
+        name: text("name"),
+        subject: text("sub"),
+        hosted_domain: text("hd"),
+        ..Identity::default()
     })
 }

@@ -43,6 +43,7 @@ pub fn routes() -> Router<Arc<Inner>> {
         .route("/emulator/v1/sessions", post(sign_in))
         .route("/emulator/v1/sso/tokens", post(sso_token))
         .route("/emulator/v1/oauth/tokens", post(oauth_token))
+        .route("/emulator/v1/google/id_token", post(google_id_token))
 }
 
 /// `POST /emulator/v1/sessions`: a member signed in with one call (see `domain::sign_in`).
@@ -286,5 +287,39 @@ async fn oauth_token(
         "member_id": done.member_id,
         "organization_id": done.organization_id,
         "member_created": done.member_created,
+    })))
+}
+
+/// `POST /emulator/v1/google/id_token`: the credential Google One Tap would hand the page.
+#[derive(serde::Deserialize)]
+struct GoogleIdTokenRequest {
+    email_address: String,
+    name: Option<String>,
+    hosted_domain: Option<String>,
+    provider_subject: Option<String>,
+}
+
+/// `{id_token, google_client_id}`: an ID token for the project's One Tap client, signed as the
+/// emulator's `onetap/submit` expects (no `hd` unless `hosted_domain` is given).
+async fn google_id_token(
+    State(inner): St,
+    body: extract::JsonBody<GoogleIdTokenRequest>,
+) -> ApiResult<Json<Value>> {
+    use crate::domain::idp;
+    let req = body.0;
+    let email = crate::domain::validation::normalize_email(&req.email_address)?;
+    let identity = idp::Identity {
+        subject: req
+            .provider_subject
+            .unwrap_or_else(|| idp::default_subject("google", &email)),
+        email,
+        name: req.name.unwrap_or_default(),
+        hosted_domain: req.hosted_domain.unwrap_or_default(),
+        ..idp::Identity::default()
+    };
+    let id_token = crate::domain::oauth::mint_google_id_token(&inner, &identity, inner.now())?;
+    Ok(Json(json!({
+        "id_token": id_token,
+        "google_client_id": crate::domain::oauth::google_client_id(&inner),
     })))
 }

@@ -1,22 +1,30 @@
 //! OAuth (`stytch.oauth`): the authenticate calls that take the token an OAuth callback
-//! redirected with. Rules (email trust, JIT, `provider_values`) are in `domain::oauth`.
+//! redirected with, and Google One Tap's start and submits. Rules (email trust, JIT, `provider_values`) are in `domain::oauth`.
 //!
 //! | call | path |
 //! |---|---|
 //! | authenticate | POST `/b2b/oauth/authenticate` |
 //! | discovery.authenticate | POST `/b2b/oauth/discovery/authenticate` |
+//! | googleOneTap.start | GET `/b2b/oauth/google/onetap/start` |
+//! | googleOneTap submit | POST `/b2b/oauth/google/onetap/submit` |
+//! | googleOneTap.discovery submit | POST `/b2b/oauth/google/onetap/discovery/submit` |
 
 use crate::Inner;
 use crate::domain::authentication;
 use crate::domain::discovery;
+use crate::domain::idp;
+use crate::domain::idp::Flow;
+use crate::domain::idp::FlowKind;
 use crate::domain::intermediate_sessions::Grant;
 use crate::domain::members;
 use crate::domain::oauth;
 use crate::domain::one_time_tokens::Kind;
 use crate::domain::organizations;
+use crate::domain::pkce;
 use crate::domain::sessions;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::error::ErrorType;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
 use crate::surfaces::sdk;
@@ -25,6 +33,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use axum::routing::get;
 use axum::routing::post;
 use serde::Deserialize;
 use serde_json::json;
@@ -36,6 +45,15 @@ pub fn routes() -> Router<Arc<Inner>> {
         .route(
             "/sdk/v1/b2b/oauth/discovery/authenticate",
             post(discovery_authenticate),
+        )
+        .route("/sdk/v1/b2b/oauth/google/onetap/start", get(onetap_start))
+        .route(
+            "/sdk/v1/b2b/oauth/google/onetap/submit",
+            post(onetap_submit),
+        )
+        .route(
+            "/sdk/v1/b2b/oauth/google/onetap/discovery/submit",
+            post(onetap_discovery_submit),
         )
 }
 
@@ -142,4 +160,91 @@ async fn discovery_authenticate(
     let fields = discovery::discovery_response(&tx, &grant, now)?;
     tx.commit()?;
     Ok(ok(fields))
+}
+
+/// `GET /sdk/v1/b2b/oauth/google/onetap/start` → `{google_client_id}`.
+async fn onetap_start(State(inner): St) -> Response {
+    ok(json!({ "google_client_id": oauth::google_client_id(&inner) }))
+}
+
+#[derive(Deserialize)]
+struct OnetapSubmitReq {
+    id_token: String,
+    organization_id: String,
+    login_redirect_url: Option<String>,
+    signup_redirect_url: Option<String>,
+    pkce_code_challenge: Option<String>,
+}
+
+fn google_flow(inner: &Inner, challenge: Option<String>) -> ApiResult<Flow> {
+    Ok(Flow {
+        provider: "google".to_owned(),
+        pkce_challenge: pkce::pkce_challenge_param(challenge, inner.seed.pkce_required_for_oauth)?,
+        scopes: oauth::default_scopes("google")
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        ..Flow::default()
+    })
+}
+
+/// `POST /sdk/v1/b2b/oauth/google/onetap/submit` → `{redirect_url}` with the `oauth` token.
+async fn onetap_submit(
+    State(inner): St,
+    JsonBody(req): JsonBody<OnetapSubmitReq>,
+) -> ApiResult<Response> {
+    let now = inner.now();
+    let identity = oauth::identity_from_google_id_token(&inner, &req.id_token, now)?;
+    let mut flow = google_flow(&inner, req.pkce_code_challenge)?;
+    flow.kind = Some(FlowKind::Oauth);
+    flow.login_redirect_url = idp::allowed_redirect(
+        &inner.seed,
+        req.login_redirect_url.as_deref(),
+        ErrorType::NoMatchForProvidedOauthUrl,
+        ErrorType::NoLoginRedirectUrlsSet,
+    )?;
+    flow.signup_redirect_url = idp::allowed_redirect(
+        &inner.seed,
+        req.signup_redirect_url.as_deref(),
+        ErrorType::NoMatchForProvidedOauthUrl,
+        ErrorType::NoSignupRedirectUrlsSet,
+    )?;
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let org = organizations::get_org(&tx, &req.organization_id)?
+        .ok_or_else(ApiError::organization_not_found)?;
+    flow.organization_id = organizations::org_id(&org).to_owned();
+    let done = oauth::complete(&inner, &tx, &flow, &identity, now)?;
+    tx.commit()?;
+    Ok(ok(json!({ "redirect_url": done.redirect_url })))
+}
+
+#[derive(Deserialize)]
+struct OnetapDiscoverySubmitReq {
+    id_token: String,
+    discovery_redirect_url: Option<String>,
+    pkce_code_challenge: Option<String>,
+}
+
+/// `POST /sdk/v1/b2b/oauth/google/onetap/discovery/submit` → `{redirect_url}` with the
+/// `discovery_oauth` token.
+async fn onetap_discovery_submit(
+    State(inner): St,
+    JsonBody(req): JsonBody<OnetapDiscoverySubmitReq>,
+) -> ApiResult<Response> {
+    let now = inner.now();
+    let identity = oauth::identity_from_google_id_token(&inner, &req.id_token, now)?;
+    let mut flow = google_flow(&inner, req.pkce_code_challenge)?;
+    flow.kind = Some(FlowKind::DiscoveryOauth);
+    flow.discovery_redirect_url = idp::allowed_redirect(
+        &inner.seed,
+        req.discovery_redirect_url.as_deref(),
+        ErrorType::NoMatchForProvidedOauthUrl,
+        ErrorType::NoDiscoveryRedirectUrlsSet,
+    )?;
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let done = oauth::complete(&inner, &tx, &flow, &identity, now)?;
+    tx.commit()?;
+    Ok(ok(json!({ "redirect_url": done.redirect_url })))
 }
