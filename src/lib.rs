@@ -37,7 +37,8 @@ pub use crate::core::models::{
 };
 pub use crate::core::oauth::{
     OauthAuthenticateRequest, OauthAuthenticateResponse, OauthDiscoveryAuthenticateRequest,
-    OauthDiscoveryStartRequest, OauthStartRequest, ProviderValues,
+    OauthDiscoveryStartRequest, OauthStartRequest, OneTapDiscoverySubmitRequest,
+    OneTapSubmitRequest, ProviderValues,
 };
 pub use crate::core::options::{CookieOptions, StytchB2BOptions};
 pub use crate::core::organization::{

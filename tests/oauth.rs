@@ -347,3 +347,58 @@ fn oauth_pkce_when_the_project_requires_it() {
         assert_eq!(api_error(&e), (400, "pkce_mismatch".into()));
     });
 }
+
+#[test]
+fn google_one_tap_submits_the_credential() {
+    run(async {
+        let h = Harness::new().await;
+        let one_tap = h.client.oauth().google_one_tap();
+        let client_id = one_tap.client_id().await.expect("start").expect("an id");
+        let (status, minted) = h
+            .call(
+                leptos_stytch::core::platform::Method::Post,
+                "/emulator/v1/google/id_token",
+                None,
+                Some(json!({"email_address": "admin@example.com", "hosted_domain": "example.com"})),
+            )
+            .await;
+        assert_eq!(status, 200, "{minted}");
+        assert_eq!(minted["google_client_id"], client_id);
+        let id_token = minted["id_token"].as_str().unwrap().to_owned();
+        let url = one_tap
+            .submit(leptos_stytch::OneTapSubmitRequest {
+                id_token: id_token.clone(),
+                organization_id: ORG_ID.into(),
+                ..Default::default()
+            })
+            .await
+            .expect("submit");
+        let Some(AuthenticateByUrlResult::Oauth(resp)) = h
+            .client
+            .authenticate_by_url(&url, 60)
+            .await
+            .expect("answers")
+        else {
+            panic!("oauth branch: {url}");
+        };
+        assert!(resp.response.member_authenticated);
+        let url = one_tap
+            .discovery()
+            .submit(leptos_stytch::OneTapDiscoverySubmitRequest {
+                id_token,
+                ..Default::default()
+            })
+            .await
+            .expect("discovery submit");
+        assert!(url.contains("stytch_token_type=discovery_oauth"), "{url}");
+        let e = one_tap
+            .submit(leptos_stytch::OneTapSubmitRequest {
+                id_token: "forged".into(),
+                organization_id: ORG_ID.into(),
+                ..Default::default()
+            })
+            .await
+            .expect_err("forged credential");
+        assert_eq!(api_error(&e), (400, "id_token_invalid".into()));
+    });
+}

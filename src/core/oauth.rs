@@ -76,6 +76,66 @@ pub struct OauthDiscoveryClient {
     client: StytchB2BClient,
 }
 
+/// `client.oauth().google_one_tap()`: Google One Tap's calls (the page shows Google's prompt itself).
+#[derive(Clone, Debug)]
+pub struct GoogleOneTapClient {
+    client: StytchB2BClient,
+}
+
+/// `client.oauth().google_one_tap().discovery()`.
+#[derive(Clone, Debug)]
+pub struct GoogleOneTapDiscoveryClient {
+    client: StytchB2BClient,
+}
+
+/// Body of [`GoogleOneTapClient::submit`].
+#[derive(Clone, Default, PartialEq, Serialize)]
+pub struct OneTapSubmitRequest {
+    /// The `credential` Google's One Tap callback received.
+    pub id_token: String,
+    /// The organization to sign in to.
+    pub organization_id: String,
+    /// Where an existing member lands; the project's default when omitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_redirect_url: Option<String>,
+    /// Where a member created by this sign-in lands; the project's default when omitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signup_redirect_url: Option<String>,
+}
+
+debug_redacted!(OneTapSubmitRequest {
+    id_token: secret,
+    organization_id,
+    login_redirect_url,
+    signup_redirect_url
+});
+
+/// Body of [`GoogleOneTapDiscoveryClient::submit`].
+#[derive(Clone, Default, PartialEq, Serialize)]
+pub struct OneTapDiscoverySubmitRequest {
+    /// The `credential` Google's One Tap callback received.
+    pub id_token: String,
+    /// Where the browser lands with the `discovery_oauth` token; the project's default when omitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discovery_redirect_url: Option<String>,
+}
+
+debug_redacted!(OneTapDiscoverySubmitRequest {
+    id_token: secret,
+    discovery_redirect_url
+});
+
+#[derive(Deserialize)]
+struct OneTapStartResponse {
+    #[serde(default)]
+    google_client_id: String,
+}
+
+#[derive(Deserialize)]
+struct RedirectResponse {
+    redirect_url: String,
+}
+
 /// Input of [`OauthProviderClient::start`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OauthStartRequest {
@@ -222,6 +282,13 @@ impl OauthClient {
     /// HubSpot.
     pub fn hubspot(&self) -> OauthProviderClient {
         self.provider("hubspot")
+    }
+
+    /// Google One Tap.
+    pub fn google_one_tap(&self) -> GoogleOneTapClient {
+        GoogleOneTapClient {
+            client: self.client.clone(),
+        }
     }
 
     /// The discovery authenticate.
@@ -380,5 +447,61 @@ impl OauthProviderDiscoveryClient {
             self.provider,
             query(&pairs)
         ))
+    }
+}
+
+impl GoogleOneTapClient {
+    /// `GET /sdk/v1/b2b/oauth/google/onetap/start`: the project's Google client id to initialise
+    /// Google's One Tap with; `None` when the project has none (the JS SDK then fails with
+    /// `oauth_config_not_found`).
+    pub async fn client_id(&self) -> Result<Option<String>, StytchError> {
+        let resp: OneTapStartResponse = self
+            .client
+            .request(Method::Get, "/b2b/oauth/google/onetap/start", None::<&()>)
+            .await?;
+        Ok(Some(resp.google_client_id).filter(|id| !id.is_empty()))
+    }
+
+    /// `POST /sdk/v1/b2b/oauth/google/onetap/submit`: hands Google's credential to Stytch and
+    /// returns the URL to send the browser to (it carries the `oauth` token). PKCE as for the
+    /// OAuth starts (`pkce_code_challenge` in the body).
+    pub async fn submit(&self, request: OneTapSubmitRequest) -> Result<String, StytchError> {
+        let (_, required) = start_base(&self.client).await;
+        let body =
+            Body::new(&request).field("pkce_code_challenge", challenge(&self.client, required));
+        let resp: RedirectResponse = self
+            .client
+            .request(Method::Post, "/b2b/oauth/google/onetap/submit", Some(&body))
+            .await?;
+        Ok(resp.redirect_url)
+    }
+
+    /// The discovery submit.
+    pub fn discovery(&self) -> GoogleOneTapDiscoveryClient {
+        GoogleOneTapDiscoveryClient {
+            client: self.client.clone(),
+        }
+    }
+}
+
+impl GoogleOneTapDiscoveryClient {
+    /// `POST /sdk/v1/b2b/oauth/google/onetap/discovery/submit`: the URL to send the browser to,
+    /// carrying the `discovery_oauth` token.
+    pub async fn submit(
+        &self,
+        request: OneTapDiscoverySubmitRequest,
+    ) -> Result<String, StytchError> {
+        let (_, required) = start_base(&self.client).await;
+        let body =
+            Body::new(&request).field("pkce_code_challenge", challenge(&self.client, required));
+        let resp: RedirectResponse = self
+            .client
+            .request(
+                Method::Post,
+                "/b2b/oauth/google/onetap/discovery/submit",
+                Some(&body),
+            )
+            .await?;
+        Ok(resp.redirect_url)
     }
 }
