@@ -8,6 +8,7 @@ pub mod backend;
 pub mod control;
 pub mod extract;
 pub mod idp;
+pub mod idp_oidc;
 pub mod public;
 pub mod sdk;
 

@@ -123,6 +123,11 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/b2b/sso/callback/{connection_id}"),
     ("GET", "/emulator/idp/authorize"),
     ("POST", "/emulator/idp/authorize"),
+    ("GET", "/emulator/idp/.well-known/openid-configuration"),
+    ("GET", "/emulator/idp/oidc/authorize"),
+    ("POST", "/emulator/idp/oidc/token"),
+    ("GET", "/emulator/idp/oidc/userinfo"),
+    ("GET", "/emulator/idp/oidc/jwks"),
     ("GET", "/v1/b2b/public/oauth/{provider}/start"),
     ("GET", "/v1/b2b/public/oauth/{provider}/discovery/start"),
     ("GET", "/v1/oauth/callback/{callback_id}"),
@@ -258,6 +263,12 @@ const FIELDS: &[&str] = &[
     "hosted_domain",
     "tenant_id",
     "id_token",
+    "response_type",
+    "redirect_uri",
+    "scope",
+    "nonce",
+    "code_challenge_method",
+    "grant_type",
 ];
 
 /// What a case may use from the live emulator.

@@ -37,6 +37,8 @@ pub enum FlowKind {
     Sso,
     Oauth,
     DiscoveryOauth,
+    /// The emulator as a standard OpenID provider: the answer goes back to an OIDC client.
+    OidcProvider,
 }
 
 /// A validated start.
@@ -65,6 +67,20 @@ pub struct Flow {
     /// `provider_*` query parameters, without the prefix.
     #[serde(default)]
     pub provider_params: BTreeMap<String, String>,
+    /// OpenID provider flows: the client, its redirect URI, its `state` and `nonce`.
+    #[serde(default)]
+    pub oidc: Option<OidcRequest>,
+}
+
+/// What an OpenID Connect client asked the emulator's authorization endpoint for.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct OidcRequest {
+    pub client_id: String,
+    pub redirect_uri: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub nonce: String,
 }
 
 impl Flow {

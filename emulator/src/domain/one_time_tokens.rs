@@ -46,6 +46,8 @@ pub enum Kind {
     DiscoveryOauth,
     /// The authorization code the built-in identity provider hands to the callback.
     IdpCode,
+    /// An access token of the emulator's OpenID provider (for its userinfo endpoint).
+    IdpAccessToken,
 }
 
 impl Kind {
@@ -60,6 +62,7 @@ impl Kind {
             Kind::Oauth => "oauth",
             Kind::DiscoveryOauth => "discovery_oauth",
             Kind::IdpCode => "idp_code",
+            Kind::IdpAccessToken => "idp_access_token",
         }
     }
 }

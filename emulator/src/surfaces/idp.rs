@@ -115,6 +115,7 @@ border-color:#b8bec8;text-align:left}form.identity{margin:0}";
 fn render(flow_id: &str, flow: &Flow, asking: &str, seen: &[(String, String)]) -> String {
     let title = match flow.kind {
         Some(FlowKind::Sso) => "Single sign-on".to_owned(),
+        Some(FlowKind::OidcProvider) => "Sign in".to_owned(),
         _ => format!("Sign in with {}", provider_title(flow)),
     };
     let flow_input = format!(
@@ -151,7 +152,7 @@ fn render(flow_id: &str, flow: &Flow, asking: &str, seen: &[(String, String)]) -
         r#"<form method="post" action="{AUTHORIZE}" data-testid="idp-form">{flow_input}<label for="idp-email">Email</label><input id="idp-email" type="email" name="email" required autocomplete="email" data-testid="idp-email"><label for="idp-name">Name (optional)</label><input id="idp-name" name="name" autocomplete="name" data-testid="idp-name">"#
     );
     match (flow.kind, flow.provider.as_str()) {
-        (Some(FlowKind::Sso), _) => html.push_str(
+        (Some(FlowKind::Sso | FlowKind::OidcProvider), _) => html.push_str(
             r#"<label for="idp-groups">Groups (optional, comma-separated)</label><input id="idp-groups" name="groups" data-testid="idp-groups">"#,
         ),
         (_, "google") => html.push_str(
@@ -193,6 +194,13 @@ async fn page(
                     .unwrap_or("An organization")
             )
         }
+        Some(FlowKind::OidcProvider) => format!(
+            "{} asks you to sign in.",
+            flow.oidc
+                .as_ref()
+                .map(|o| o.client_id.as_str())
+                .unwrap_or("An application")
+        ),
         _ => format!(
             "{} asks to use your {} account.",
             inner.seed.project.name.as_deref().unwrap_or("An app"),
@@ -282,12 +290,17 @@ async fn answer(
     let now = inner.now();
     let conn = inner.conn();
     let flow = idp::live_flow(&conn, &a.flow, now)?.ok_or_else(flow_gone)?;
-    let back = callback_path(&inner, &flow);
+    let (back, state) = match &flow.oidc {
+        Some(o) => (o.redirect_uri.clone(), o.state.clone()),
+        None => (callback_path(&inner, &flow), a.flow.clone()),
+    };
+    let sep = if back.contains('?') { '&' } else { '?' };
+    let state = crate::surfaces::idp_oidc::query_value(&state);
     if a.action.as_deref() == Some("deny") {
-        return redirect(&format!("{back}?error=access_denied&state={}", a.flow));
+        return redirect(&format!("{back}{sep}error=access_denied&state={state}"));
     }
     let email = normalize_email(a.email.as_deref().unwrap_or(""))?;
     let identity = identity_of(&flow, &a, email);
     let code = idp::issue_code(&conn, &a.flow, &identity, now)?;
-    redirect(&format!("{back}?code={code}&state={}", a.flow))
+    redirect(&format!("{back}{sep}code={code}&state={state}"))
 }
