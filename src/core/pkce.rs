@@ -12,6 +12,8 @@ use super::redact::debug_redacted;
 pub(crate) enum Namespace {
     MagicLinks,
     Passwords,
+    Sso,
+    Oauth,
 }
 
 impl Namespace {
@@ -19,6 +21,8 @@ impl Namespace {
         match self {
             Self::MagicLinks => "magic_links",
             Self::Passwords => "passwords",
+            Self::Sso => "sso",
+            Self::Oauth => "oauth",
         }
     }
 }

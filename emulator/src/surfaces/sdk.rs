@@ -7,11 +7,13 @@ pub mod discovery;
 pub mod impersonation;
 pub mod magic_links;
 pub mod members;
+pub mod oauth;
 pub mod organizations;
 pub mod otps;
 pub mod passwords;
 pub mod recovery_codes;
 pub mod sessions;
+pub mod sso;
 pub mod totp;
 
 use crate::Inner;
@@ -104,6 +106,8 @@ pub fn routes(inner: Arc<Inner>) -> axum::Router<Arc<Inner>> {
         .merge(totp::routes())
         .merge(recovery_codes::routes())
         .merge(impersonation::routes())
+        .merge(sso::routes())
+        .merge(oauth::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             inner,
             extract::authenticate_sdk,
