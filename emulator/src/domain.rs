@@ -13,6 +13,7 @@ pub mod lockouts;
 pub mod members;
 pub mod messages;
 pub mod oauth;
+pub mod oidc_rp;
 pub mod one_time_tokens;
 pub mod organizations;
 pub mod otp;
