@@ -308,11 +308,18 @@ async fn an_oidc_connection_signs_in_through_the_relying_party_code() {
         async move {
             let authorize = location(&h.get(&start).await);
             assert!(
-                authorize.starts_with(&format!("{ISSUER}/oidc/authorize?response_type=code&client_id=acme-sso")),
+                authorize.starts_with(&format!(
+                    "{ISSUER}/oidc/authorize?response_type=code&client_id=acme-sso"
+                )),
                 "{authorize}"
             );
-            assert!(authorize.contains("code_challenge_method=S256") && authorize.contains("nonce="));
-            let page = location(&h.get(authorize.strip_prefix("http://localhost").unwrap()).await);
+            assert!(
+                authorize.contains("code_challenge_method=S256") && authorize.contains("nonce=")
+            );
+            let page = location(
+                &h.get(authorize.strip_prefix("http://localhost").unwrap())
+                    .await,
+            );
             let callback = location(
                 &h.idp_answer(&[
                     ("flow", &flow_of(&page)),
@@ -322,8 +329,12 @@ async fn an_oidc_connection_signs_in_through_the_relying_party_code() {
                 ])
                 .await,
             );
-            assert!(callback.starts_with(&format!("http://localhost/v1/b2b/sso/callback/{id}?code=")), "{callback}");
-            h.get(callback.strip_prefix("http://localhost").unwrap()).await
+            assert!(
+                callback.starts_with(&format!("http://localhost/v1/b2b/sso/callback/{id}?code=")),
+                "{callback}"
+            );
+            h.get(callback.strip_prefix("http://localhost").unwrap())
+                .await
         }
     };
     let app = location(&sign_in("olivia@example.com").await);
@@ -356,4 +367,94 @@ async fn an_oidc_connection_signs_in_through_the_relying_party_code() {
     let r = sign_in("olivia@example.com").await;
     assert_eq!(r.status.as_u16(), 400, "{}", r.text);
     assert_eq!(r.error_type(), "oidc_auth_code_error");
+}
+
+/// The relying party reaches an IdP on another address over HTTP: a second emulator, served on a
+/// TCP port, is the OpenID provider of the first one's OIDC connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_relying_party_reaches_another_idp_over_http() {
+    let idp = stytch_emulator::Emulator::in_memory(stytch_emulator::Seed::default()).expect("idp");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let idp_router = idp.server_router();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, idp_router).await;
+    });
+    let issuer = format!("http://{addr}/emulator/idp");
+
+    let h = Harness::new();
+    let (admin, _, _) = h.login("admin@example.com", "acme").await;
+    let r = h
+        .sdk(
+            axum::http::Method::POST,
+            "/sdk/v1/b2b/sso/oidc",
+            Some(&admin),
+            Some(serde_json::json!({})),
+        )
+        .await;
+    let id = r.data()["connection"]["connection_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = h
+        .sdk(
+            axum::http::Method::PUT,
+            &format!("/sdk/v1/b2b/sso/oidc/{id}"),
+            Some(&admin),
+            Some(serde_json::json!({
+                "issuer": issuer,
+                "client_id": "acme-sso",
+                "client_secret": "acme-secret",
+                "authorization_url": format!("{issuer}/oidc/authorize"),
+                "token_url": format!("{issuer}/oidc/token"),
+                "userinfo_url": format!("{issuer}/oidc/userinfo"),
+                "jwks_url": format!("{issuer}/oidc/jwks"),
+            })),
+        )
+        .await;
+    assert_eq!(r.data()["connection"]["status"], "active", "{}", r.text);
+
+    // The browser: start at the app's emulator, sign in at the IdP emulator, back to the callback.
+    let authorize = location(
+        &h.get(&format!(
+            "/v1/public/sso/start?public_token={}&connection_id={id}",
+            h.project.public_token
+        ))
+        .await,
+    );
+    let idp_h = Harness {
+        app: idp.router(),
+        project: idp.project(),
+        emu: idp.clone(),
+    };
+    let path = authorize
+        .strip_prefix(&format!("http://{addr}"))
+        .expect("the IdP's address");
+    let page = location(&idp_h.get(path).await);
+    let callback = location(
+        &idp_h
+            .idp_answer(&[
+                ("flow", &flow_of(&page)),
+                ("email", "tcp@example.com"),
+                ("action", "approve"),
+            ])
+            .await,
+    );
+    let app = location(
+        &h.get(callback.strip_prefix("http://localhost").unwrap())
+            .await,
+    );
+    let token = app.split("token=").nth(1).expect("a token");
+    let r = h
+        .sdk(
+            axum::http::Method::POST,
+            "/sdk/v1/b2b/sso/authenticate",
+            None,
+            Some(serde_json::json!({"sso_token": token})),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    assert_eq!(r.data()["member"]["email_address"], "tcp@example.com");
 }

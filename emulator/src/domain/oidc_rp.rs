@@ -161,7 +161,10 @@ pub async fn identity(
             .uri(userinfo_url)
             .header(
                 "authorization",
-                format!("Bearer {}", openidconnect::OAuth2TokenResponse::access_token(&token).secret()),
+                format!(
+                    "Bearer {}",
+                    openidconnect::OAuth2TokenResponse::access_token(&token).secret()
+                ),
             )
             .header("accept", "application/json")
             .body(Vec::new())
@@ -191,16 +194,24 @@ pub async fn identity(
     }
     let full = claim("full_name", "name");
     let name = if full.is_empty() {
-        format!("{} {}", claim("first_name", "given_name"), claim("last_name", "family_name"))
-            .trim()
-            .to_owned()
+        format!(
+            "{} {}",
+            claim("first_name", "given_name"),
+            claim("last_name", "family_name")
+        )
+        .trim()
+        .to_owned()
     } else {
         full
     };
     let groups_claim = mapping["groups"].as_str().unwrap_or("groups");
     let groups = claims[groups_claim]
         .as_array()
-        .map(|a| a.iter().filter_map(|g| g.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|g| g.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default();
     Ok(Identity {
         email,

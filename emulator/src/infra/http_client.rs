@@ -30,7 +30,11 @@ impl HttpClient {
     ) -> Result<openidconnect::HttpResponse, std::io::Error> {
         let uri = req.uri().clone();
         let own = format!("{}/", self.own_base.trim_end_matches('/'));
-        let target = format!("{}://{}/", uri.scheme_str().unwrap_or(""), uri.authority().map(|a| a.as_str()).unwrap_or(""));
+        let target = format!(
+            "{}://{}/",
+            uri.scheme_str().unwrap_or(""),
+            uri.authority().map(|a| a.as_str()).unwrap_or("")
+        );
         let (parts, body) = req.into_parts();
         let (parts, bytes) = if target == own {
             let router = crate::Emulator {
@@ -42,7 +46,11 @@ impl HttpClient {
                 .await
                 .map_err(|e| io(e.to_string()))?;
             let (parts, body) = resp.into_parts();
-            let bytes = body.collect().await.map_err(|e| io(e.to_string()))?.to_bytes();
+            let bytes = body
+                .collect()
+                .await
+                .map_err(|e| io(e.to_string()))?
+                .to_bytes();
             (parts, bytes)
         } else {
             if uri.scheme_str() != Some("http") {
@@ -76,9 +84,16 @@ impl HttpClient {
                 .await
                 .map_err(|e| io(e.to_string()))?;
             let (parts, body) = resp.into_parts();
-            let bytes = body.collect().await.map_err(|e| io(e.to_string()))?.to_bytes();
+            let bytes = body
+                .collect()
+                .await
+                .map_err(|e| io(e.to_string()))?
+                .to_bytes();
             (parts, bytes)
         };
-        Ok(openidconnect::HttpResponse::from_parts(parts, bytes.to_vec()))
+        Ok(openidconnect::HttpResponse::from_parts(
+            parts,
+            bytes.to_vec(),
+        ))
     }
 }

@@ -1,7 +1,9 @@
 //! The browser-navigation endpoints of SSO and OAuth (no Basic auth: the browser goes there, the
 //! public token travels in the query): the starts, which validate like Stytch and redirect to the
-//! built-in identity provider (`surfaces::idp`), and the callbacks the identity provider returns
-//! to, which sign the member in and redirect to the app with `stytch_token_type` and `token`.
+//! built-in identity provider (`surfaces::idp`) — or, for an OIDC connection with a configured IdP,
+//! to that IdP's authorization endpoint (`domain::oidc_rp`) — and the callbacks the identity
+//! provider returns to, which sign the member in and redirect to the app with `stytch_token_type`
+//! and `token`.
 //!
 //! Decisions where Stytch does not document the behaviour:
 //! * a start or callback that fails answers Stytch error JSON with its status (the browser shows
@@ -32,10 +34,10 @@ use crate::error::ApiResult;
 use crate::error::ErrorType;
 use crate::infra::crypto::ct_eq;
 use crate::infra::http_client::HttpClient;
-use crate::surfaces::sdk::sso::OwnBase;
 use crate::surfaces::St;
 use crate::surfaces::idp::page_url;
 use crate::surfaces::idp::redirect;
+use crate::surfaces::sdk::sso::OwnBase;
 use axum::Router;
 use axum::extract::Path;
 use axum::extract::Query;
