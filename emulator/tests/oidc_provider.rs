@@ -458,3 +458,74 @@ async fn the_relying_party_reaches_another_idp_over_http() {
     assert_eq!(r.status.as_u16(), 200, "{}", r.text);
     assert_eq!(r.data()["member"]["email_address"], "tcp@example.com");
 }
+
+/// Updating an OIDC connection with an issuer (and any client id and secret) is enough: the
+/// endpoints come from the issuer's discovery document; an issuer that cannot be read leaves a
+/// warning and a pending connection.
+#[tokio::test]
+async fn an_issuer_alone_configures_the_connection() {
+    let h = Harness::new();
+    let (admin, _, _) = h.login("admin@example.com", "acme").await;
+    let create = || {
+        let h = &h;
+        let admin = admin.clone();
+        async move {
+            let r = h
+                .sdk(
+                    axum::http::Method::POST,
+                    "/sdk/v1/b2b/sso/oidc",
+                    Some(&admin),
+                    Some(serde_json::json!({})),
+                )
+                .await;
+            r.data()["connection"]["connection_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let update = |id: String, issuer: &'static str| {
+        let h = &h;
+        let admin = admin.clone();
+        async move {
+            h.sdk(
+                axum::http::Method::PUT,
+                &format!("/sdk/v1/b2b/sso/oidc/{id}"),
+                Some(&admin),
+                Some(serde_json::json!({"issuer": issuer, "client_id": "c", "client_secret": "s"})),
+            )
+            .await
+        }
+    };
+    let id = create().await;
+    let r = update(id.clone(), ISSUER).await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    assert_eq!(r.data()["warning"], "");
+    let c = &r.data()["connection"];
+    assert_eq!(c["status"], "active", "{c}");
+    assert_eq!(c["token_url"], format!("{ISSUER}/oidc/token"));
+    assert_eq!(c["jwks_url"], format!("{ISSUER}/oidc/jwks"));
+    let app = h
+        .get(&format!(
+            "/v1/public/sso/start?public_token={}&connection_id={id}",
+            h.project.public_token
+        ))
+        .await;
+    assert!(location(&app).starts_with(&format!("{ISSUER}/oidc/authorize?")));
+
+    let id = create().await;
+    let r = update(id, "https://idp.invalid/realms/acme").await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    assert!(
+        r.data()["warning"].as_str().unwrap().starts_with(
+            "Could not read the OpenID configuration of https://idp.invalid/realms/acme"
+        ),
+        "{}",
+        r.text
+    );
+    assert_eq!(r.data()["connection"]["status"], "pending");
+    assert_eq!(
+        r.data()["connection"]["issuer"],
+        "https://idp.invalid/realms/acme"
+    );
+}

@@ -24,7 +24,7 @@ use crate::error::ErrorType;
 use crate::infra::crypto::random_token;
 use crate::infra::http_client::HttpClient;
 use base64::Engine;
-use openidconnect::core::{CoreClient, CoreJsonWebKeySet};
+use openidconnect::core::{CoreClient, CoreJsonWebKeySet, CoreProviderMetadata};
 use openidconnect::{
     AuthUrl, AuthorizationCode, ClientId, ClientSecret, IssuerUrl, JsonWebKeySetUrl, Nonce,
     PkceCodeVerifier, RedirectUrl, TokenResponse, TokenUrl,
@@ -219,5 +219,41 @@ pub async fn identity(
         groups,
         subject,
         ..Identity::default()
+    })
+}
+
+/// The endpoints of an issuer's discovery document.
+pub struct Discovered {
+    pub authorization_url: Option<String>,
+    pub token_url: Option<String>,
+    pub userinfo_url: Option<String>,
+    pub jwks_url: Option<String>,
+}
+
+/// `{issuer}/.well-known/openid-configuration`, checked by `openidconnect` (its `issuer` must be
+/// this issuer). `Err` is the warning to show.
+pub async fn discover(http: &HttpClient, issuer: &str) -> Result<Discovered, String> {
+    let send = |req: openidconnect::HttpRequest| {
+        let http = http.clone();
+        async move { http.send(req).await }
+    };
+    let warn = |e: &dyn std::error::Error| {
+        let mut message = format!("Could not read the OpenID configuration of {issuer}: {e}");
+        let mut source = e.source();
+        while let Some(s) = source {
+            message.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        message
+    };
+    let url = IssuerUrl::new(issuer.to_owned()).map_err(|e| warn(&e))?;
+    let m = CoreProviderMetadata::discover_async(url, &send)
+        .await
+        .map_err(|e| warn(&e))?;
+    Ok(Discovered {
+        authorization_url: Some(m.authorization_endpoint().as_str().to_owned()),
+        token_url: m.token_endpoint().map(|u| u.as_str().to_owned()),
+        userinfo_url: m.userinfo_endpoint().map(|u| u.as_str().to_owned()),
+        jwks_url: Some(m.jwks_uri().as_str().to_owned()),
     })
 }
