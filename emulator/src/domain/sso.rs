@@ -246,7 +246,7 @@ fn save(conn: &Connection, c: &mut SsoConnection, now: i64) -> ApiResult<()> {
             now
         ],
     )?;
-    sync_org(conn, c.organization_id().to_string().as_str())
+    sync_org(conn, c.organization_id())
 }
 
 /// Writes the organization's `sso_active_connections` from its connections.
@@ -703,7 +703,7 @@ pub fn update_saml_by_url(
     Ok(c.data)
 }
 
-/// Removes a verification certificate; returns its id.
+/// Removes a verification certificate (404 `sso_verification_key_not_found` when it is not there).
 pub fn delete_verification_certificate(
     conn: &Connection,
     org: &Value,
