@@ -242,7 +242,14 @@ fn oidc_and_external_connections() {
             .await
             .expect("update");
         assert_eq!(updated.connection.status, "active");
-        assert_eq!(updated.warning.as_deref(), Some(""));
+        assert!(
+            updated
+                .warning
+                .as_deref()
+                .is_some_and(|w| w.starts_with("Could not read the OpenID configuration")),
+            "offline, https://login.example cannot be read: {:?}",
+            updated.warning
+        );
         assert!(
             !format!("{:?}", updated.connection).contains("secret\""),
             "secret redacted"
@@ -597,6 +604,70 @@ fn mfa_policy_makes_sso_store_an_intermediate_session() {
                 .cookie_spec("stytch_intermediate_session_token")
                 .is_some(),
             "the IST is kept for the second factor"
+        );
+    });
+}
+
+#[test]
+fn an_oidc_connection_configured_by_its_issuer_signs_in_at_that_provider() {
+    run(async {
+        let h = Harness::new().await;
+        h.login("admin@example.com").await;
+        let c = h
+            .client
+            .sso()
+            .oidc()
+            .create_connection(CreateConnectionRequest::default())
+            .await
+            .expect("create")
+            .connection;
+        // The emulator's own OpenID provider, as the emulator names itself to in-process callers.
+        let issuer = "http://localhost/emulator/idp";
+        let updated = h
+            .client
+            .sso()
+            .oidc()
+            .update_connection(OidcUpdateConnectionRequest {
+                connection_id: c.connection_id.clone(),
+                issuer: Some(issuer.into()),
+                client_id: Some("acme-app".into()),
+                client_secret: Some("acme-secret".into()),
+                ..Default::default()
+            })
+            .await
+            .expect("update");
+        assert_eq!(updated.warning.as_deref(), Some(""));
+        assert_eq!(updated.connection.status, "active");
+        assert_eq!(updated.connection.token_url, format!("{issuer}/oidc/token"));
+        let start = h
+            .client
+            .sso()
+            .start(SsoStartRequest {
+                connection_id: c.connection_id,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let app = idp::sign_in(
+            &h.emulator.router(),
+            &start,
+            &[("email", "oscar@example.com"), ("name", "Oscar")],
+        )
+        .await;
+        let Some(AuthenticateByUrlResult::Sso(resp)) = h
+            .client
+            .authenticate_by_url(&app, 60)
+            .await
+            .expect("answers")
+        else {
+            panic!("sso branch: {app}");
+        };
+        assert!(resp.member_authenticated);
+        assert_eq!(resp.member.email_address, "oscar@example.com");
+        assert_eq!(resp.member.name, "Oscar");
+        assert_eq!(
+            resp.member_session.unwrap().authentication_factors[0].delivery_method,
+            "sso_oidc"
         );
     });
 }
