@@ -108,3 +108,34 @@ test('OAuth: Continue with Google into Acme, and Microsoft through discovery', a
   await expect(page.locator('#member-email')).toHaveText('admin@example.com');
   await expect(page.locator('#org-name')).toHaveText('Acme (acme)');
 });
+
+test('SSO over real OpenID Connect: an OIDC connection pointed at the emulator\'s OpenID provider', async ({ demo, emulator, page }) => {
+  void emulator; // a fresh emulator (the fixture resets it)
+  await signInWithKit(page.context(), {
+    emulator: EMULATOR,
+    organization: 'acme',
+    email: 'admin@example.com',
+    url: test.info().project.use.baseURL,
+  });
+  await demo.open();
+  await page.click('#tab-sso');
+  await page.fill('#sso-create-name', 'Acme OIDC');
+  await page.selectOption('#sso-create-kind', 'oidc');
+  await page.click('#sso-create-submit');
+  const row = page.locator('.sso-row', { hasText: 'Acme OIDC' });
+  await expect(row).toHaveAttribute('data-kind', 'OIDC');
+  const connection = (await row.getAttribute('data-connection-id')) ?? '';
+  // Any client id and secret: the emulator's OpenID provider binds them to the codes it issues.
+  await row.locator('.sso-edit').click();
+  await page.fill('#oidc-issuer', `${EMULATOR}/emulator/idp`);
+  await page.fill('#oidc-client-id', 'acme-demo-client');
+  await page.fill('#oidc-client-secret', 'acme-demo-secret');
+  await page.click('#oidc-save');
+  await expect(page.locator('#sso-admin-status')).toContainText('Saved');
+  await expect(page.locator(`.sso-row[data-connection-id="${connection}"] .status`)).toHaveText('active');
+  await demo.logout();
+
+  // Discovery, code exchange over the token endpoint, ID token checked against the JWKS: then a session.
+  await ssoSignIn(demo, 'oidc.user@example.com', connection);
+  await expect(page.locator('#session-factors')).toContainText('sso');
+});
