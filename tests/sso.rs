@@ -24,17 +24,6 @@ use support::*;
 const CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXo=\n-----END CERTIFICATE-----";
 const CERT2: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUenl4d3Z1dHNycXBvbm1sa2ppaGdmZWRjYmE=\n-----END CERTIFICATE-----";
 
-fn api_error(e: &StytchError) -> (u16, String) {
-    match e {
-        StytchError::Api {
-            status_code,
-            error_type,
-            ..
-        } => (*status_code, error_type.as_str().to_owned()),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
-
 async fn saml(h: &Harness, name: &str) -> String {
     h.client
         .sso()
@@ -151,7 +140,7 @@ fn saml_connections_are_managed_through_the_client() {
             .await
             .expect_err("the last certificate of an active connection stays");
         assert_eq!(
-            api_error(&e),
+            api_error_of(&e),
             (400, "cannot_delete_last_sso_verification_key".into())
         );
         let e = sso
@@ -163,7 +152,7 @@ fn saml_connections_are_managed_through_the_client() {
             .await
             .expect_err("no such key");
         assert_eq!(
-            api_error(&e),
+            api_error_of(&e),
             (404, "sso_verification_key_not_found".into())
         );
         assert!(
@@ -193,7 +182,7 @@ fn saml_connections_are_managed_through_the_client() {
             })
             .await
             .expect_err("bad certificate");
-        assert_eq!(api_error(&e), (400, "invalid_x509_certificate".into()));
+        assert_eq!(api_error_of(&e), (400, "invalid_x509_certificate".into()));
 
         let all = sso.get_connections().await.expect("get");
         assert_eq!(all.saml_connections.len(), 1);
@@ -202,7 +191,7 @@ fn saml_connections_are_managed_through_the_client() {
         let gone = sso.delete_connection(&id).await.expect("delete");
         assert_eq!(gone.connection_id, id);
         let e = sso.delete_connection(&id).await.expect_err("already gone");
-        assert_eq!(api_error(&e), (404, "sso_connection_not_found".into()));
+        assert_eq!(api_error_of(&e), (404, "sso_connection_not_found".into()));
         assert!(
             sso.get_connections()
                 .await
@@ -296,7 +285,7 @@ fn oidc_and_external_connections() {
             .await
             .expect_err("duplicate");
         assert_eq!(
-            api_error(&e),
+            api_error_of(&e),
             (400, "duplicate_external_sso_connection".into())
         );
         let renamed = sso
@@ -335,7 +324,7 @@ fn managing_connections_needs_a_session_with_the_sso_permission() {
             .get_connections()
             .await
             .expect_err("no session");
-        assert_eq!(api_error(&e), (401, "unauthorized_credentials".into()));
+        assert_eq!(api_error_of(&e), (401, "unauthorized_credentials".into()));
         // A member JIT-provisioned by email has only stytch_member.
         h.login("newbie@example.com").await;
         let e = h
@@ -345,7 +334,10 @@ fn managing_connections_needs_a_session_with_the_sso_permission() {
             .create_connection(CreateConnectionRequest::default())
             .await
             .expect_err("not an admin");
-        assert_eq!(api_error(&e), (403, "session_authorization_error".into()));
+        assert_eq!(
+            api_error_of(&e),
+            (403, "session_authorization_error".into())
+        );
     });
 }
 
@@ -386,7 +378,7 @@ fn discover_connections_encodes_the_email_like_the_js_sdk() {
             .discover_connections("not an email")
             .await
             .expect_err("bad email");
-        assert_eq!(api_error(&e), (400, "invalid_email".into()));
+        assert_eq!(api_error_of(&e), (400, "invalid_email".into()));
     });
 }
 
@@ -498,7 +490,7 @@ fn sso_sign_in_through_the_identity_provider_page() {
             .authenticate_by_url(&app, 45)
             .await
             .expect_err("reused");
-        assert_eq!(api_error(&e), (404, "sso_token_not_found".into()));
+        assert_eq!(api_error_of(&e), (404, "sso_token_not_found".into()));
         assert!(
             h.client.session().get_sync().is_some(),
             "a failed reuse keeps the session"

@@ -1,11 +1,12 @@
 // Conformance for SSO and OAuth: the official `@stytch/vanilla-js` (pinned) starts SSO and OAuth against the
 // emulator, goes through its identity-provider page and authenticates the token it comes back with; our demo does
 // the same, and both send the same SDK requests and the same start navigations.
-import type { APIRequestContext, Browser, Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { test, expect, EMULATOR } from './fixtures';
-import { openOfficialSdk, sdk, serveOfficialSdk, PUBLIC_TOKEN, SITE_ORIGIN } from './conformance/official-sdk';
-import { recordSdkRequests, type Call } from './conformance/request-log';
+import { openOfficialSdk, sdk, PUBLIC_TOKEN, SITE_ORIGIN } from './conformance/official-sdk';
+import { recordSdkRequests } from './conformance/request-log';
 import { expectSameRequests } from './conformance/compare';
+import { officialSession } from './conformance/session';
 
 const REDIRECT = `${SITE_ORIGIN}/`;
 
@@ -84,25 +85,6 @@ async function startOfficial(page: Page, fn: (s: any, arg: any) => unknown, arg:
   );
 }
 
-async function officialSession(browser: Browser) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const log = recordSdkRequests(page, EMULATOR);
-  const starts = recordStarts(page);
-  const errors = await serveOfficialSdk(page, EMULATOR);
-  await openOfficialSdk(page);
-  return {
-    page,
-    starts,
-    async finish(): Promise<Call[]> {
-      expect(errors, 'no errors in the official SDK page').toEqual([]);
-      const calls = await log.calls();
-      await context.close();
-      return calls;
-    },
-  };
-}
-
 test.beforeEach(async ({ request }) => {
   expect((await request.post(`${EMULATOR}/emulator/v1/reset`)).ok()).toBeTruthy();
 });
@@ -112,6 +94,7 @@ test('SSO: discover connections, start, the identity provider, authenticate, rev
   const email = 'admin@example.com';
 
   const off = await officialSession(browser);
+  const officialStartLog = recordStarts(off.page);
   const found = await sdk(off.page, (s, email_address) => s.sso.discoverConnections(email_address), email);
   expect(found.connections.map((c: any) => c.connection_id)).toEqual([connection_id]);
   await startOfficial(off.page, (s, a) => s.sso.start(a), {
@@ -127,7 +110,7 @@ test('SSO: discover connections, start, the identity provider, authenticate, rev
   expect(landed.data.member.email_address).toBe(email);
   expect(landed.data.member_session.authentication_factors.map((f: any) => f.type)).toEqual(['sso']);
   await sdk(off.page, (s) => s.session.revoke());
-  const officialStarts = [...off.starts];
+  const officialStarts = [...officialStartLog];
   const official = await off.finish();
 
   const ourStarts = recordStarts(page);
@@ -156,6 +139,7 @@ test('OAuth: Google into Acme and Microsoft discovery — same requests and star
   const email = 'admin@example.com';
 
   const off = await officialSession(browser);
+  const officialStartLog = recordStarts(off.page);
   await startOfficial(off.page, (s, a) => s.oauth.google.start(a), {
     organization_slug: 'acme',
     login_redirect_url: REDIRECT,
@@ -183,7 +167,7 @@ test('OAuth: Google into Acme and Microsoft discovery — same requests and star
   );
   expect(exchanged.member.email_address).toBe(email);
   await sdk(off.page, (s) => s.session.revoke());
-  const officialStarts = [...off.starts];
+  const officialStarts = [...officialStartLog];
   const official = await off.finish();
 
   const ourStarts = recordStarts(page);

@@ -1,14 +1,5 @@
-import { test, expect, EMULATOR, type DemoPage } from './fixtures';
+import { test, expect, expectAccessible, EMULATOR, type DemoPage } from './fixtures';
 import type { Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { signIn as signInWithKit } from '../support/stytch-emulator';
-
-/** No serious or critical axe-core violations on the page as it is now. */
-async function expectAccessible(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
-}
 
 /** The emulator's identity-provider page: the IdP vouches for `email`. */
 async function idpApproves(page: Page, email: string, shot?: string) {
@@ -23,13 +14,7 @@ async function idpApproves(page: Page, email: string, shot?: string) {
 
 /** The admin (signed in through the test kit) creates a SAML connection with no IdP settings. */
 async function createConnection(demo: DemoPage, page: Page, name: string) {
-  await signInWithKit(page.context(), {
-    emulator: EMULATOR,
-    organization: 'acme',
-    email: 'admin@example.com',
-    url: test.info().project.use.baseURL,
-  });
-  await demo.open();
+  await demo.openSignedIn('admin@example.com');
   await page.click('#tab-sso');
   await expect(page.locator('#sso-none')).toBeVisible();
   await page.fill('#sso-create-name', name);
@@ -111,13 +96,7 @@ test('OAuth: Continue with Google into Acme, and Microsoft through discovery', a
 
 test('SSO over real OpenID Connect: an OIDC connection pointed at the emulator\'s OpenID provider', async ({ demo, emulator, page }) => {
   void emulator; // a fresh emulator (the fixture resets it)
-  await signInWithKit(page.context(), {
-    emulator: EMULATOR,
-    organization: 'acme',
-    email: 'admin@example.com',
-    url: test.info().project.use.baseURL,
-  });
-  await demo.open();
+  await demo.openSignedIn('admin@example.com');
   await page.click('#tab-sso');
   await page.fill('#sso-create-name', 'Acme OIDC');
   await page.selectOption('#sso-create-kind', 'oidc');
