@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_stytch::browser::parse_authenticate_url;
 use leptos_stytch::{
-    ImpersonationAuthenticateRequest, MagicLinksAuthenticateRequest,
+    DiscoveryAuthenticateResponse, ImpersonationAuthenticateRequest, MagicLinksAuthenticateRequest,
     MagicLinksDiscoveryAuthenticateRequest, OauthAuthenticateRequest,
     OauthDiscoveryAuthenticateRequest, PasswordResetByEmailRequest, SsoAuthenticateRequest,
     StytchError, use_stytch_b2b_client,
@@ -49,16 +49,7 @@ pub fn MagicLinkLanding() -> impl IntoView {
                             discovery_magic_links_token: params.token,
                         })
                         .await;
-                    match result {
-                        Ok(resp) => {
-                            flow.discovered.set(Some(Discovered {
-                                email: resp.email_address,
-                                organizations: resp.discovered_organizations,
-                            }));
-                            status.set(None);
-                        }
-                        Err(e) => status.set(Some(Err(link_failed(describe(&e))))),
-                    }
+                    show_discovered(flow, status, result);
                 });
             }
             "multi_tenant_passwords" => flow.reset_token.set(Some(params.token)),
@@ -98,16 +89,7 @@ pub fn MagicLinkLanding() -> impl IntoView {
                             discovery_oauth_token: params.token,
                         })
                         .await;
-                    match result {
-                        Ok(resp) => {
-                            flow.discovered.set(Some(Discovered {
-                                email: resp.email_address,
-                                organizations: resp.discovered_organizations,
-                            }));
-                            status.set(None);
-                        }
-                        Err(e) => status.set(Some(Err(link_failed(describe(&e))))),
-                    }
+                    show_discovered(flow, status, result);
                 });
             }
             "multi_tenant_impersonation" => {
@@ -139,6 +121,24 @@ pub fn MagicLinkLanding() -> impl IntoView {
         <Show when=move || flow.reset_token.with(Option::is_some)>
             <ResetPasswordForm status=status />
         </Show>
+    }
+}
+
+/// A discovery authenticate's outcome: the organizations to pick from, or why the link failed.
+fn show_discovered(
+    flow: LoginFlow,
+    status: RwSignal<Option<Result<String, String>>>,
+    result: Result<DiscoveryAuthenticateResponse, StytchError>,
+) {
+    match result {
+        Ok(resp) => {
+            flow.discovered.set(Some(Discovered {
+                email: resp.email_address,
+                organizations: resp.discovered_organizations,
+            }));
+            status.set(None);
+        }
+        Err(e) => status.set(Some(Err(link_failed(describe(&e))))),
     }
 }
 

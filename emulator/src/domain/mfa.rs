@@ -549,3 +549,13 @@ pub fn owned_by(conn: &Connection, sql: &str, id: &str, member_id: &str) -> ApiR
         .optional()?;
     Ok(owner.as_deref() == Some(member_id))
 }
+
+/// What an SMS or TOTP authenticate asks for besides its tokens (the two take the same fields).
+pub struct CodeAuthenticate<'a> {
+    pub organization_id: &'a str,
+    pub member_id: &'a str,
+    pub code: &'a str,
+    pub session_duration_minutes: Option<i64>,
+    pub set_mfa_enrollment: Option<&'a str>,
+    pub set_default_mfa: bool,
+}

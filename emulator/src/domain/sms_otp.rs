@@ -153,15 +153,8 @@ pub fn send_flow(
     }))
 }
 
-/// What an SMS authenticate asks for besides its tokens.
-pub struct AuthenticateRequest<'a> {
-    pub organization_id: &'a str,
-    pub member_id: &'a str,
-    pub code: &'a str,
-    pub session_duration_minutes: Option<i64>,
-    pub set_mfa_enrollment: Option<&'a str>,
-    pub set_default_mfa: bool,
-}
+/// What an SMS or TOTP authenticate asks for besides its tokens.
+pub use crate::domain::mfa::CodeAuthenticate as AuthenticateRequest;
 
 /// An SMS authenticate: the fields of the session answer.
 pub fn authenticate_flow(
