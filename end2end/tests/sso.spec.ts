@@ -22,6 +22,17 @@ async function createConnection(demo: DemoPage, page: Page, name: string) {
   await expect(page.locator('#sso-admin-status')).toContainText(name);
   const row = page.locator('.sso-row', { hasText: name });
   await expect(row).toHaveAttribute('data-kind', 'SAML');
+  // Configure its identity provider; a certificate that is not one is refused readably.
+  await row.locator('.sso-edit').click();
+  await page.fill('#saml-entity-id', 'http://idp.acme.test/metadata');
+  await page.fill('#saml-sso-url', 'http://idp.acme.test/sso');
+  await page.fill('#saml-certificate', 'not a certificate');
+  await page.click('#saml-save');
+  await expect(page.locator('#sso-admin-error')).toContainText('invalid_x509_certificate');
+  await page.fill('#saml-certificate', '');
+  await page.click('#saml-save');
+  await expect(page.locator('#sso-admin-status')).toContainText('Saved');
+  await expect(row.locator('.sso-issuer')).toContainText('http://idp.acme.test/metadata');
   await expectAccessible(page, 'SSO admin page');
   await page.screenshot({ path: 'test-results/screens/sso-admin.png' });
   const id = (await row.getAttribute('data-connection-id')) ?? '';

@@ -11,8 +11,8 @@ use leptos_stytch::browser::navigate;
 use leptos_stytch::core::sso::DiscoveredConnection;
 use leptos_stytch::{
     CreateConnectionRequest, OauthDiscoveryStartRequest, OauthStartRequest,
-    OidcUpdateConnectionRequest, SsoStartRequest, StytchB2BClient, StytchError,
-    use_stytch_b2b_client, use_stytch_is_authorized,
+    OidcUpdateConnectionRequest, SamlUpdateConnectionRequest, SsoStartRequest, StytchB2BClient,
+    StytchError, use_stytch_b2b_client, use_stytch_is_authorized,
 };
 
 use super::login::redirect_url;
@@ -319,7 +319,6 @@ pub fn SsoConnections() -> impl IntoView {
                         <tbody>
                             {list.into_iter().map(|r| {
                                 let (del_id, edit_id, editor_id) = (r.connection_id.clone(), r.connection_id.clone(), r.connection_id.clone());
-                                let oidc = r.kind == "OIDC";
                                 let row = r.clone();
                                 view! {
                                     <tr class="sso-row" data-connection-id=r.connection_id.clone() data-kind=r.kind>
@@ -327,11 +326,14 @@ pub fn SsoConnections() -> impl IntoView {
                                             <div class="member-name">{r.display_name.clone()}</div>
                                             <div class="member-email muted mono">{r.connection_id.clone()}</div>
                                             <div class="muted sso-callback">"Give the IdP: " <code class="mono">{r.callback.clone()}</code></div>
+                                            {(!r.issuer.is_empty()).then(|| view! {
+                                                <div class="muted sso-callback sso-issuer">"IdP: " <code class="mono">{r.issuer.clone()}</code></div>
+                                            })}
                                         </td>
                                         <td>{r.kind}</td>
                                         <td><span class=format!("status status-{}", r.status)>{r.status.clone()}</span></td>
                                         <td class="member-actions">
-                                            <Show when=move || oidc && can_update.get()>
+                                            <Show when=move || can_update.get()>
                                                 <button type="button" class="stytch-button small sso-edit" on:click={
                                                     let id = edit_id.clone();
                                                     move |_| editing.update(|e| *e = if e.as_deref() == Some(id.as_str()) { None } else { Some(id.clone()) })
@@ -346,7 +348,13 @@ pub fn SsoConnections() -> impl IntoView {
                                         </td>
                                     </tr>
                                     <Show when=move || editing.with(|e| e.as_deref() == Some(editor_id.as_str()))>
-                                        <tr><td colspan="4"><OidcEditor row=row.clone() on_saved=saved /></td></tr>
+                                        <tr><td colspan="4">
+                                            {if row.kind == "OIDC" {
+                                                view! { <OidcEditor row=row.clone() on_saved=saved /> }.into_any()
+                                            } else {
+                                                view! { <SamlEditor row=row.clone() on_saved=saved /> }.into_any()
+                                            }}
+                                        </td></tr>
                                     </Show>
                                 }
                             }).collect_view()}
@@ -369,6 +377,52 @@ pub fn SsoConnections() -> impl IntoView {
             </Show>
             <OutcomeNotice outcome=outcome id="sso-admin" />
         </section>
+    }
+}
+
+/// A SAML connection's identity provider: its entity id, sign-in URL and (optionally) signing certificate.
+#[component]
+fn SamlEditor(row: Row, on_saved: Callback<Result<String, String>>) -> impl IntoView {
+    let client = StoredValue::new(use_stytch_b2b_client());
+    let entity_id = RwSignal::new(row.issuer.clone());
+    let sso_url = RwSignal::new(String::new());
+    let certificate = RwSignal::new(String::new());
+    let id = row.connection_id.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let pem = certificate.get_untracked().trim().to_owned();
+        let request = SamlUpdateConnectionRequest {
+            connection_id: id.clone(),
+            idp_entity_id: Some(entity_id.get_untracked().trim().to_owned()),
+            idp_sso_url: Some(sso_url.get_untracked().trim().to_owned()),
+            x509_certificate: (!pem.is_empty()).then_some(pem),
+            ..Default::default()
+        };
+        spawn_local(async move {
+            let result = client
+                .get_value()
+                .sso()
+                .saml()
+                .update_connection(request)
+                .await;
+            on_saved.run(
+                result
+                    .map(|_| "Saved the connection.".to_owned())
+                    .map_err(|e| describe(&e)),
+            );
+        });
+    };
+    view! {
+        <form class="settings-grid saml-editor" id="saml-editor" on:submit=submit>
+            <label for="saml-entity-id">"IdP entity id"</label>
+            <input id="saml-entity-id" required bind:value=entity_id />
+            <label for="saml-sso-url">"IdP sign-in URL"</label>
+            <input id="saml-sso-url" type="url" required bind:value=sso_url />
+            <label for="saml-certificate">"IdP certificate (PEM)"</label>
+            <textarea id="saml-certificate" rows="3" bind:value=certificate></textarea>
+            <span></span>
+            <button id="saml-save" type="submit" class="stytch-button small primary">"Save"</button>
+        </form>
     }
 }
 
