@@ -4,7 +4,6 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Poll;
 
-use base64::Engine as _;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -422,11 +421,12 @@ impl StytchB2BClient {
         let answer = match self.inner.options.request_timeout {
             Some(limit) => {
                 let ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX);
+                // In milliseconds: `Duration`'s `Debug` would link its own decimal formatting.
                 before_deadline(sent, self.inner.runtime.sleep(ms))
                     .await
                     .ok_or_else(|| {
                         StytchError::unreachable(format!(
-                            "{} {path} timed out: no answer within {limit:?}",
+                            "{} {path} timed out: no answer within {ms} ms",
                             method.as_str()
                         ))
                     })?
@@ -463,7 +463,7 @@ impl StytchB2BClient {
     ) -> HttpRequest {
         let pt = &self.inner.public_token;
         let secret = self.session_token().unwrap_or_else(|| pt.clone());
-        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{pt}:{secret}"));
+        let basic = super::host::base64_encode(format!("{pt}:{secret}").as_bytes());
         let mut headers = vec![
             ("Authorization".to_owned(), format!("Basic {basic}")),
             ("Content-Type".to_owned(), "application/json".to_owned()),
@@ -501,7 +501,7 @@ impl StytchB2BClient {
                 state.session.member_session_id.into(),
             );
         }
-        base64::engine::general_purpose::STANDARD.encode(blob.to_string())
+        super::host::base64_encode(blob.to_string().as_bytes())
     }
 
     pub(crate) fn uuid_v4(&self) -> String {
@@ -880,7 +880,7 @@ pub(crate) fn parse_response(
     body: &str,
 ) -> Result<Value, StytchError> {
     if (200..300).contains(&status) {
-        let Ok(envelope) = serde_json::from_str::<Value>(body) else {
+        let Some(envelope) = super::host::parse_json(body) else {
             return Err(StytchError::unreachable(
                 "Invalid response from our servers.",
             ));
@@ -894,8 +894,8 @@ pub(crate) fn parse_response(
         };
     }
     let is_json = content_type.is_some_and(|c| c.contains("json"));
-    let parsed: Option<Value> = if is_json {
-        serde_json::from_str(body).ok()
+    let parsed = if is_json {
+        super::host::parse_json(body)
     } else {
         None
     };
