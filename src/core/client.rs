@@ -507,17 +507,7 @@ impl StytchB2BClient {
     pub(crate) fn uuid_v4(&self) -> String {
         let mut b = [0u8; 16];
         self.inner.runtime.fill_random(&mut b);
-        b[6] = (b[6] & 0x0f) | 0x40;
-        b[8] = (b[8] & 0x3f) | 0x80;
-        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &hex[0..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..32]
-        )
+        uuid_v4_from(b)
     }
 
     // ---------------------------------------------------------------- cookies
@@ -848,6 +838,24 @@ async fn before_deadline<T>(
     .await
 }
 
+/// A version 4 UUID (RFC 9562) from 16 random bytes, lowercase and hyphenated.
+///
+/// By hand rather than with `{:02x}` and slicing: no formatting machinery on every request.
+fn uuid_v4_from(mut b: [u8; 16]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let mut uuid = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            uuid.push('-');
+        }
+        uuid.push(char::from(HEX[usize::from(byte >> 4)]));
+        uuid.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    uuid
+}
+
 /// `stytch_sdk_state_<public_token>`.
 pub(crate) fn state_key(public_token: &str) -> String {
     format!("stytch_sdk_state_{public_token}")
@@ -997,6 +1005,16 @@ mod tests {
         }
         let r = parse_response(200, Some("application/json"), "{\"data\":");
         assert!(matches!(r, Err(StytchError::Unreachable { .. })));
+    }
+
+    #[test]
+    fn a_uuid_carries_its_version_and_variant() {
+        let bytes: [u8; 16] = std::array::from_fn(|i| i as u8);
+        assert_eq!(uuid_v4_from(bytes), "00010203-0405-4607-8809-0a0b0c0d0e0f");
+        assert_eq!(
+            uuid_v4_from([0xff; 16]),
+            "ffffffff-ffff-4fff-bfff-ffffffffffff"
+        );
     }
 
     #[test]
