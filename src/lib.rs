@@ -37,6 +37,11 @@ pub use crate::core::models::{
     AuthenticateResponse, Member, MemberResponse, MemberSession, MfaMemberOptions, MfaRequired,
     Organization, PrimaryRequired, ResponseCommon, SessionState, SessionTokens,
 };
+pub use crate::core::oauth::{
+    OauthAuthenticateRequest, OauthAuthenticateResponse, OauthDiscoveryAuthenticateRequest,
+    OauthDiscoveryStartRequest, OauthStartRequest, OneTapDiscoverySubmitRequest,
+    OneTapSubmitRequest, ProviderValues,
+};
 pub use crate::core::options::{CookieOptions, StytchB2BOptions};
 pub use crate::core::organization::{
     DeleteOrganizationResponse, EmailImplicitRoleAssignment, GetBySlugRequest,
@@ -64,6 +69,12 @@ pub use crate::core::self_::{
 pub use crate::core::session::{
     AttestRequest, ExchangeAccessTokenRequest, RevokeOptions, SessionAuthenticateOptions,
     SessionInfo, UpdateSessionOptions,
+};
+pub use crate::core::sso::{
+    CreateConnectionRequest, DeleteEncryptionPrivateKeyRequest,
+    DeleteVerificationCertificateRequest, ExternalCreateConnectionRequest,
+    ExternalUpdateConnectionRequest, OidcUpdateConnectionRequest, SamlUpdateByUrlRequest,
+    SamlUpdateConnectionRequest, SsoAuthenticateRequest, SsoStartRequest,
 };
 pub use crate::core::totp::{
     MfaEnrollment, TotpAuthenticateRequest, TotpCreateRequest, TotpCreateResponse,

@@ -65,6 +65,8 @@ pub enum ErrorType {
     EmailUnverifiedForReactivation,
     /// `expired_totp` (400).
     ExpiredTotp,
+    /// `insufficient_factors` (400).
+    InsufficientFactors,
     /// `invalid_argument` (400).
     InvalidArgument,
     /// `invalid_connection_for_jit_provisioning` (400).
@@ -263,6 +265,74 @@ pub enum ErrorType {
     RequestTooLarge,
     /// `user_lock_limit_reached` (429).
     UserLockLimitReached,
+    /// `cannot_delete_default_sso_connection` (400).
+    CannotDeleteDefaultSsoConnection,
+    /// `cannot_delete_last_sso_verification_key` (400).
+    CannotDeleteLastSsoVerificationKey,
+    /// `duplicate_external_sso_connection` (400).
+    DuplicateExternalSsoConnection,
+    /// `external_connection_id_not_found` (404).
+    ExternalConnectionIdNotFound,
+    /// `external_organization_id_same_as_organization_id` (400).
+    ExternalOrganizationIdSameAsOrganizationId,
+    /// `failed_saml_response` (400).
+    FailedSamlResponse,
+    /// `indeterminate_sso_connection_for_organization` (400).
+    IndeterminateSsoConnectionForOrganization,
+    /// `invalid_oauth_provider` (400).
+    InvalidOauthProvider,
+    /// `invalid_oauth_tenant_for_jit_provisioning` (403).
+    InvalidOauthTenantForJitProvisioning,
+    /// `invalid_x509_certificate` (400).
+    InvalidX509Certificate,
+    /// `missing_oauth_organization_locator` (400).
+    MissingOauthOrganizationLocator,
+    /// `missing_sso_connection_locator` (400).
+    MissingSsoConnectionLocator,
+    /// `no_match_for_provided_oauth_url` (400).
+    NoMatchForProvidedOauthUrl,
+    /// `no_match_for_provided_sso_url` (400).
+    NoMatchForProvidedSsoUrl,
+    /// `no_sso_connection_exists_for_organization` (404).
+    NoSsoConnectionExistsForOrganization,
+    /// `oauth_discovery_flow_callback_error` (400).
+    OauthDiscoveryFlowCallbackError,
+    /// `oauth_flow_callback_error` (400).
+    OauthFlowCallbackError,
+    /// `oauth_invalid_state` (400).
+    OauthInvalidState,
+    /// `oauth_state_used` (400).
+    OauthStateUsed,
+    /// `oauth_tenant_jit_provisioning_not_allowed` (403).
+    OauthTenantJitProvisioningNotAllowed,
+    /// `oauth_token_not_found` (404).
+    OauthTokenNotFound,
+    /// `saml_connection_attribute_mapping_missing_groups_key` (400).
+    SamlConnectionAttributeMappingMissingGroupsKey,
+    /// `sso_connection_not_found` (404).
+    SsoConnectionNotFound,
+    /// `sso_token_not_found` (404).
+    SsoTokenNotFound,
+    /// `sso_verification_key_not_found` (404).
+    SsoVerificationKeyNotFound,
+    /// `too_many_oauth_organization_locators` (400).
+    TooManyOauthOrganizationLocators,
+    /// `too_many_sso_connection_locators` (400).
+    TooManySsoConnectionLocators,
+    /// `too_many_sso_verification_certificates` (400).
+    TooManySsoVerificationCertificates,
+    /// `oidc_auth_code_error` (400).
+    OidcAuthCodeError,
+    /// `oauth_auth_code_error` (400).
+    OauthAuthCodeError,
+    /// `invalid_callback_id` (400).
+    InvalidCallbackId,
+    /// `id_token_invalid` (400).
+    IdTokenInvalid,
+    /// `id_token_expired` (400).
+    IdTokenExpired,
+    /// `id_token_incorrect_audience` (400).
+    IdTokenIncorrectAudience,
     /// `internal_server_error` (500).
     InternalServerError,
 }
@@ -281,6 +351,7 @@ impl ErrorType {
         Self::DuplicateMemberEmail,
         Self::EmailUnverifiedForReactivation,
         Self::ExpiredTotp,
+        Self::InsufficientFactors,
         Self::InvalidArgument,
         Self::InvalidConnectionForJitProvisioning,
         Self::InvalidEmail,
@@ -380,6 +451,40 @@ impl ErrorType {
         Self::MethodNotAllowed,
         Self::RequestTooLarge,
         Self::UserLockLimitReached,
+        Self::CannotDeleteDefaultSsoConnection,
+        Self::CannotDeleteLastSsoVerificationKey,
+        Self::DuplicateExternalSsoConnection,
+        Self::ExternalConnectionIdNotFound,
+        Self::ExternalOrganizationIdSameAsOrganizationId,
+        Self::FailedSamlResponse,
+        Self::IndeterminateSsoConnectionForOrganization,
+        Self::InvalidOauthProvider,
+        Self::InvalidOauthTenantForJitProvisioning,
+        Self::InvalidX509Certificate,
+        Self::MissingOauthOrganizationLocator,
+        Self::MissingSsoConnectionLocator,
+        Self::NoMatchForProvidedOauthUrl,
+        Self::NoMatchForProvidedSsoUrl,
+        Self::NoSsoConnectionExistsForOrganization,
+        Self::OauthDiscoveryFlowCallbackError,
+        Self::OauthFlowCallbackError,
+        Self::OauthInvalidState,
+        Self::OauthStateUsed,
+        Self::OauthTenantJitProvisioningNotAllowed,
+        Self::OauthTokenNotFound,
+        Self::SamlConnectionAttributeMappingMissingGroupsKey,
+        Self::SsoConnectionNotFound,
+        Self::SsoTokenNotFound,
+        Self::SsoVerificationKeyNotFound,
+        Self::TooManyOauthOrganizationLocators,
+        Self::TooManySsoConnectionLocators,
+        Self::TooManySsoVerificationCertificates,
+        Self::OidcAuthCodeError,
+        Self::OauthAuthCodeError,
+        Self::InvalidCallbackId,
+        Self::IdTokenInvalid,
+        Self::IdTokenExpired,
+        Self::IdTokenIncorrectAudience,
         Self::InternalServerError,
     ];
 
@@ -403,6 +508,7 @@ impl ErrorType {
             Self::DuplicateMemberEmail => "duplicate_member_email",
             Self::EmailUnverifiedForReactivation => "email_unverified_for_reactivation",
             Self::ExpiredTotp => "expired_totp",
+            Self::InsufficientFactors => "insufficient_factors",
             Self::InvalidArgument => "invalid_argument",
             Self::InvalidConnectionForJitProvisioning => "invalid_connection_for_jit_provisioning",
             Self::InvalidEmail => "invalid_email",
@@ -514,6 +620,52 @@ impl ErrorType {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::RequestTooLarge => "request_too_large",
             Self::UserLockLimitReached => "user_lock_limit_reached",
+            Self::CannotDeleteDefaultSsoConnection => "cannot_delete_default_sso_connection",
+            Self::CannotDeleteLastSsoVerificationKey => "cannot_delete_last_sso_verification_key",
+            Self::DuplicateExternalSsoConnection => "duplicate_external_sso_connection",
+            Self::ExternalConnectionIdNotFound => "external_connection_id_not_found",
+            Self::ExternalOrganizationIdSameAsOrganizationId => {
+                "external_organization_id_same_as_organization_id"
+            }
+            Self::FailedSamlResponse => "failed_saml_response",
+            Self::IndeterminateSsoConnectionForOrganization => {
+                "indeterminate_sso_connection_for_organization"
+            }
+            Self::InvalidOauthProvider => "invalid_oauth_provider",
+            Self::InvalidOauthTenantForJitProvisioning => {
+                "invalid_oauth_tenant_for_jit_provisioning"
+            }
+            Self::InvalidX509Certificate => "invalid_x509_certificate",
+            Self::MissingOauthOrganizationLocator => "missing_oauth_organization_locator",
+            Self::MissingSsoConnectionLocator => "missing_sso_connection_locator",
+            Self::NoMatchForProvidedOauthUrl => "no_match_for_provided_oauth_url",
+            Self::NoMatchForProvidedSsoUrl => "no_match_for_provided_sso_url",
+            Self::NoSsoConnectionExistsForOrganization => {
+                "no_sso_connection_exists_for_organization"
+            }
+            Self::OauthDiscoveryFlowCallbackError => "oauth_discovery_flow_callback_error",
+            Self::OauthFlowCallbackError => "oauth_flow_callback_error",
+            Self::OauthInvalidState => "oauth_invalid_state",
+            Self::OauthStateUsed => "oauth_state_used",
+            Self::OauthTenantJitProvisioningNotAllowed => {
+                "oauth_tenant_jit_provisioning_not_allowed"
+            }
+            Self::OauthTokenNotFound => "oauth_token_not_found",
+            Self::SamlConnectionAttributeMappingMissingGroupsKey => {
+                "saml_connection_attribute_mapping_missing_groups_key"
+            }
+            Self::SsoConnectionNotFound => "sso_connection_not_found",
+            Self::SsoTokenNotFound => "sso_token_not_found",
+            Self::SsoVerificationKeyNotFound => "sso_verification_key_not_found",
+            Self::TooManyOauthOrganizationLocators => "too_many_oauth_organization_locators",
+            Self::TooManySsoConnectionLocators => "too_many_sso_connection_locators",
+            Self::TooManySsoVerificationCertificates => "too_many_sso_verification_certificates",
+            Self::OidcAuthCodeError => "oidc_auth_code_error",
+            Self::OauthAuthCodeError => "oauth_auth_code_error",
+            Self::InvalidCallbackId => "invalid_callback_id",
+            Self::IdTokenInvalid => "id_token_invalid",
+            Self::IdTokenExpired => "id_token_expired",
+            Self::IdTokenIncorrectAudience => "id_token_incorrect_audience",
             Self::InternalServerError => "internal_server_error",
         }
     }
@@ -532,6 +684,7 @@ impl ErrorType {
             | Self::DuplicateMemberEmail
             | Self::EmailUnverifiedForReactivation
             | Self::ExpiredTotp
+            | Self::InsufficientFactors
             | Self::InvalidArgument
             | Self::InvalidConnectionForJitProvisioning
             | Self::InvalidEmail
@@ -593,7 +746,33 @@ impl ErrorType {
             | Self::TotpCodeAlreadyAuthenticated
             | Self::TotpCodeUsedAsRecoveryCode
             | Self::UnavailableEndpoint
-            | Self::WeakPassword => 400,
+            | Self::WeakPassword
+            | Self::CannotDeleteDefaultSsoConnection
+            | Self::CannotDeleteLastSsoVerificationKey
+            | Self::DuplicateExternalSsoConnection
+            | Self::ExternalOrganizationIdSameAsOrganizationId
+            | Self::FailedSamlResponse
+            | Self::IndeterminateSsoConnectionForOrganization
+            | Self::InvalidOauthProvider
+            | Self::InvalidX509Certificate
+            | Self::MissingOauthOrganizationLocator
+            | Self::MissingSsoConnectionLocator
+            | Self::NoMatchForProvidedOauthUrl
+            | Self::NoMatchForProvidedSsoUrl
+            | Self::OauthDiscoveryFlowCallbackError
+            | Self::OauthFlowCallbackError
+            | Self::OauthInvalidState
+            | Self::OauthStateUsed
+            | Self::SamlConnectionAttributeMappingMissingGroupsKey
+            | Self::TooManyOauthOrganizationLocators
+            | Self::TooManySsoConnectionLocators
+            | Self::TooManySsoVerificationCertificates
+            | Self::OidcAuthCodeError
+            | Self::OauthAuthCodeError
+            | Self::InvalidCallbackId
+            | Self::IdTokenInvalid
+            | Self::IdTokenExpired
+            | Self::IdTokenIncorrectAudience => 400,
             Self::CannotUpdateTrustedMetadata
             | Self::JwtInvalidAudience
             | Self::JwtInvalidClaims
@@ -613,7 +792,9 @@ impl ErrorType {
             | Self::OperationRestrictedByOrganizationAuthMethods
             | Self::OperationRestrictedByOrganizationMfaMethods
             | Self::SessionAuthorizationError
-            | Self::SessionAuthorizationTenancyError => 403,
+            | Self::SessionAuthorizationTenancyError
+            | Self::InvalidOauthTenantForJitProvisioning
+            | Self::OauthTenantJitProvisioningNotAllowed => 403,
             Self::EmailNotFound
             | Self::IdpAccessTokenNotFound
             | Self::IntermediateSessionNotFound
@@ -627,7 +808,13 @@ impl ErrorType {
             | Self::ProjectNotFound
             | Self::RouteNotFound
             | Self::SessionNotFound
-            | Self::TotpNotFound => 404,
+            | Self::TotpNotFound
+            | Self::ExternalConnectionIdNotFound
+            | Self::NoSsoConnectionExistsForOrganization
+            | Self::OauthTokenNotFound
+            | Self::SsoConnectionNotFound
+            | Self::SsoTokenNotFound
+            | Self::SsoVerificationKeyNotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::RequestTooLarge => 413,
             Self::UserLockLimitReached => 429,

@@ -6,7 +6,9 @@
 //! 2. the **backend API** `/v1/b2b/...` as Stytch's server SDKs call it (Basic
 //!    `project_id:secret`, responses not wrapped);
 //! 3. the **control API** `/emulator/v1/...` for tests and demos (sent messages, reset,
-//!    project credentials, health). No auth.
+//!    project credentials, health). No auth;
+//! 4. the **identity provider** `/emulator/idp/...`: the sign-in page every SSO and OAuth start
+//!    leads to, standing in for SAML/OIDC IdPs and OAuth providers.
 //!
 //! State lives in SQLite (a file, or in memory). Tokens (magic links, sessions) come from the OS
 //! CSPRNG and only their SHA-256 is stored; the raw magic-link token is visible only through
@@ -221,6 +223,9 @@ impl Emulator {
         let api = surfaces::sdk::routes(inner.clone())
             .merge(surfaces::backend::routes(inner.clone()))
             .merge(surfaces::control::routes())
+            .merge(surfaces::public::routes())
+            .merge(surfaces::idp::routes())
+            .merge(surfaces::idp_oidc::routes())
             .fallback(surfaces::fallback_404)
             .method_not_allowed_fallback(surfaces::fallback_405)
             .layer(axum::middleware::from_fn_with_state(

@@ -1,11 +1,15 @@
 //! The emulator's HTTP surfaces, one folder each: the SDK API (`/sdk/v1/...`, as the JS SDK calls
-//! it), the backend API (`/v1/b2b/...`, as Stytch's server SDKs call it) and the control API
-//! (`/emulator/v1/...`, for tests and demos). Handlers parse and authenticate the request, call into
-//! [`crate::domain`], and shape the answer for their surface.
+//! it), the backend API (`/v1/b2b/...`, as Stytch's server SDKs call it), the control API
+//! (`/emulator/v1/...`, for tests and demos), the browser-navigation endpoints of SSO and OAuth
+//! (`public`) and the built-in identity provider (`/emulator/idp/...`). Handlers parse and
+//! authenticate the request, call into [`crate::domain`], and shape the answer for their surface.
 
 pub mod backend;
 pub mod control;
 pub mod extract;
+pub mod idp;
+pub mod idp_oidc;
+pub mod public;
 pub mod sdk;
 
 use crate::Inner;

@@ -172,8 +172,9 @@ impl TestEmulator {
         TestSession::from_answer(answer)
     }
 
-    /// The messages sent to `to`, newest first: magic links (`link`, `token`) and one-time
-    /// codes (`code`) the app under test asked the emulator to send.
+    /// The messages sent to `to` (an email address, or an E.164 number for texts), newest first:
+    /// magic links (`link`, `token`) and one-time codes (`code`, also of SMS MFA) the app under
+    /// test asked the emulator to send.
     pub fn messages(&self, to: &str) -> Result<Vec<SentMessage>, TestError> {
         let conn = self.emulator.inner.conn();
         let values = messages::list_messages(&conn, Some(to.trim()))?;
@@ -188,6 +189,50 @@ impl TestEmulator {
     pub fn reset(&self) -> Result<(), TestError> {
         Ok(self.emulator.inner.reset()?)
     }
+
+    /// An impersonation token for a member of `organization` (id or slug) and its link, as
+    /// Stytch's Dashboard makes them (`POST /emulator/v1/impersonation_tokens`): the link is the
+    /// project's default login redirect URL with `stytch_token_type=multi_tenant_impersonation`;
+    /// the token works once, within 5 minutes.
+    ///
+    /// ```
+    /// # use stytch_emulator::testing::TestEmulator;
+    /// let emu = TestEmulator::start()?;
+    /// let member = emu.sign_in("acme", "admin@example.com")?.member_id;
+    /// let link = emu.impersonation_link("acme", &member, "support@vendor.test", "Ticket 42")?;
+    /// assert!(link.url.ends_with(&format!("stytch_token_type=multi_tenant_impersonation&token={}", link.token)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn impersonation_link(
+        &self,
+        organization: &str,
+        member_id: &str,
+        impersonator_email_address: &str,
+        reason: &str,
+    ) -> Result<ImpersonationLink, TestError> {
+        let answer = crate::domain::impersonation::mint(
+            &self.emulator.inner,
+            &crate::domain::impersonation::MintRequest {
+                organization_id: organization.to_owned(),
+                member_id: member_id.to_owned(),
+                impersonator_email_address: impersonator_email_address.to_owned(),
+                reason: reason.to_owned(),
+            },
+        )?;
+        Ok(ImpersonationLink {
+            token: answer["token"].as_str().unwrap_or_default().to_owned(),
+            url: answer["url"].as_str().unwrap_or_default().to_owned(),
+        })
+    }
+}
+
+/// An impersonation token and the link that carries it (see [`TestEmulator::impersonation_link`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImpersonationLink {
+    /// The token, for `impersonation.authenticate`.
+    pub token: String,
+    /// The default login redirect URL with `?stytch_token_type=multi_tenant_impersonation&token=…`.
+    pub url: String,
 }
 
 impl Drop for TestEmulator {
@@ -291,11 +336,12 @@ impl TestSession {
 pub struct SentMessage {
     /// Its id.
     pub message_id: String,
-    /// The recipient's address (lowercase).
+    /// The recipient's address (lowercase), or the E.164 number of a text.
     pub to: String,
-    /// `email`.
+    /// `email`, or `sms` for a text.
     pub channel: String,
-    /// What it is for, e.g. `login`, `signup`, `invite`, `discovery`, `email_otp`, `password_reset`.
+    /// What it is for, e.g. `login`, `signup`, `invite`, `discovery`, `email_otp`, `password_reset`,
+    /// `sms`.
     pub kind: String,
     /// The subject line.
     pub subject: String,
@@ -305,7 +351,7 @@ pub struct SentMessage {
     pub link: Option<String>,
     /// The raw token of that link.
     pub token: Option<String>,
-    /// The one-time code, for OTP emails.
+    /// The one-time code, for OTP emails and texts.
     pub code: Option<String>,
     /// When it was sent (RFC 3339).
     pub created_at: String,

@@ -99,7 +99,54 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/sdk/v1/b2b/passwords/discovery/authenticate"),
     ("POST", "/sdk/v1/b2b/passwords/discovery/reset/start"),
     ("POST", "/sdk/v1/b2b/passwords/discovery/reset"),
+    ("POST", "/sdk/v1/b2b/otps/sms/send"),
+    ("POST", "/sdk/v1/b2b/otps/sms/authenticate"),
+    ("POST", "/sdk/v1/b2b/totp"),
+    ("POST", "/sdk/v1/b2b/totp/authenticate"),
+    ("POST", "/sdk/v1/b2b/recovery_codes/recover"),
+    ("POST", "/sdk/v1/b2b/recovery_codes/rotate"),
+    ("GET", "/sdk/v1/b2b/recovery_codes"),
+    ("POST", "/sdk/v1/b2b/impersonation/authenticate"),
+    ("POST", "/sdk/v1/b2b/sessions/revoke/{member_id}"),
+    ("POST", "/sdk/v1/b2b/sessions/exchange_access_token"),
+    ("POST", "/sdk/v1/b2b/sessions/attest"),
     // Backend
+    ("GET", "/sdk/v1/b2b/sso"),
+    ("DELETE", "/sdk/v1/b2b/sso/{connection_id}"),
+    ("POST", "/sdk/v1/b2b/sso/saml"),
+    ("PUT", "/sdk/v1/b2b/sso/saml/{connection_id}"),
+    ("PUT", "/sdk/v1/b2b/sso/saml/{connection_id}/url"),
+    (
+        "DELETE",
+        "/sdk/v1/b2b/sso/saml/{connection_id}/verification_certificates/{certificate_id}",
+    ),
+    (
+        "DELETE",
+        "/sdk/v1/b2b/sso/saml/{connection_id}/encryption_private_key/{private_key_id}",
+    ),
+    ("POST", "/sdk/v1/b2b/sso/oidc"),
+    ("PUT", "/sdk/v1/b2b/sso/oidc/{connection_id}"),
+    ("POST", "/sdk/v1/b2b/sso/external"),
+    ("PUT", "/sdk/v1/b2b/sso/external/{connection_id}"),
+    ("GET", "/sdk/v1/b2b/sso/discovery/connections"),
+    ("POST", "/sdk/v1/b2b/sso/authenticate"),
+    ("GET", "/v1/public/sso/start"),
+    ("GET", "/v1/b2b/sso/callback/{connection_id}"),
+    ("GET", "/emulator/idp/authorize"),
+    ("POST", "/emulator/idp/authorize"),
+    ("GET", "/emulator/idp/.well-known/openid-configuration"),
+    ("GET", "/emulator/idp/oidc/authorize"),
+    ("POST", "/emulator/idp/oidc/token"),
+    ("GET", "/emulator/idp/oidc/userinfo"),
+    ("GET", "/emulator/idp/oidc/jwks"),
+    ("GET", "/v1/b2b/public/oauth/{provider}/start"),
+    ("GET", "/v1/b2b/public/oauth/{provider}/discovery/start"),
+    ("GET", "/v1/oauth/callback/{callback_id}"),
+    ("POST", "/sdk/v1/b2b/oauth/authenticate"),
+    ("POST", "/sdk/v1/b2b/oauth/discovery/authenticate"),
+    ("GET", "/sdk/v1/b2b/oauth/google/onetap/start"),
+    ("POST", "/sdk/v1/b2b/oauth/google/onetap/submit"),
+    ("POST", "/sdk/v1/b2b/oauth/google/onetap/discovery/submit"),
     ("POST", "/v1/b2b/organizations"),
     ("GET", "/v1/b2b/organizations/{organization_id}"),
     ("PUT", "/v1/b2b/organizations/{organization_id}"),
@@ -123,6 +170,17 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/b2b/sessions/authenticate"),
     ("POST", "/v1/b2b/sessions/revoke"),
     ("GET", "/v1/b2b/sessions/jwks/{project_id}"),
+    ("POST", "/v1/b2b/otps/sms/send"),
+    ("POST", "/v1/b2b/otps/sms/authenticate"),
+    ("POST", "/v1/b2b/totp"),
+    ("POST", "/v1/b2b/totp/authenticate"),
+    ("POST", "/v1/b2b/recovery_codes/recover"),
+    ("POST", "/v1/b2b/recovery_codes/rotate"),
+    (
+        "GET",
+        "/v1/b2b/recovery_codes/{organization_id}/{member_id}",
+    ),
+    ("POST", "/v1/b2b/impersonation/authenticate"),
     // Control
     ("GET", "/emulator/v1/messages"),
     ("DELETE", "/emulator/v1/messages"),
@@ -133,6 +191,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/emulator/v1/settings"),
     ("POST", "/emulator/v1/settings"),
     ("POST", "/emulator/v1/sessions"),
+    ("POST", "/emulator/v1/impersonation_tokens"),
+    ("POST", "/emulator/v1/sso/tokens"),
+    ("POST", "/emulator/v1/oauth/tokens"),
+    ("POST", "/emulator/v1/google/id_token"),
 ];
 
 /// Field names the handlers read, so random bodies reach past "missing field".
@@ -191,6 +253,58 @@ const FIELDS: &[&str] = &[
     "is_breakglass",
     "external_id",
     "member_session_id",
+    "mfa_methods",
+    "allowed_mfa_methods",
+    "default_mfa_method",
+    "set_mfa_enrollment",
+    "set_default_mfa",
+    "expiration_minutes",
+    "recovery_code",
+    "impersonation_token",
+    "impersonator_email_address",
+    "reason",
+    "access_token",
+    "profile_id",
+    "token",
+    "connection_id",
+    "display_name",
+    "identity_provider",
+    "idp_entity_id",
+    "idp_sso_url",
+    "x509_certificate",
+    "attribute_mapping",
+    "metadata_url",
+    "saml_encryption_private_key",
+    "signing_private_key",
+    "saml_connection_implicit_role_assignments",
+    "saml_group_implicit_role_assignments",
+    "external_organization_id",
+    "external_connection_id",
+    "issuer",
+    "client_id",
+    "client_secret",
+    "sso_token",
+    "oauth_token",
+    "discovery_oauth_token",
+    "custom_scopes",
+    "public_token",
+    "state",
+    "flow",
+    "email",
+    "action",
+    "groups",
+    "error",
+    "provider",
+    "slug",
+    "hosted_domain",
+    "tenant_id",
+    "id_token",
+    "response_type",
+    "redirect_uri",
+    "scope",
+    "nonce",
+    "code_challenge_method",
+    "grant_type",
 ];
 
 /// What a case may use from the live emulator.
@@ -203,6 +317,7 @@ struct Ctx {
     member_id: String,
     password_id: String,
     session: String,
+    connection_id: String,
 }
 
 #[derive(Debug, Clone)]
@@ -422,6 +537,9 @@ fn path_for(template: &str, ctx: &Ctx, params: &[Param]) -> String {
             "member_id" => &ctx.member_id,
             "password_id" => &ctx.password_id,
             "project_id" => &ctx.project_id,
+            "connection_id" => &ctx.connection_id,
+            "certificate_id" | "private_key_id" | "callback_id" => &ctx.connection_id,
+            "provider" => "google",
             other => panic!("unknown placeholder {other}"),
         };
         match params.get(i).unwrap_or(&Param::Valid) {
@@ -543,6 +661,18 @@ fn fuzz_every_route() {
     let ctx = rt.block_on(async {
         let (session, _, auth) = h.login("admin@example.com", "acme").await;
         let org_id = h.org_id("acme").await;
+        let r = h
+            .sdk(
+                Method::POST,
+                "/sdk/v1/b2b/sso/saml",
+                Some(&session),
+                Some(json!({"display_name": "Fuzz"})),
+            )
+            .await;
+        let connection_id = r.data()["connection"]["connection_id"]
+            .as_str()
+            .expect("connection id")
+            .to_string();
         Ctx {
             public_token: h.project.public_token.clone(),
             project_id: h.project.project_id.clone(),
@@ -551,6 +681,7 @@ fn fuzz_every_route() {
             member_id: auth["member_id"].as_str().expect("member id").to_string(),
             password_id: "member-password-test-00000000-0000-4000-8000-000000000000".into(),
             session,
+            connection_id,
         }
     });
     let config = Config {

@@ -278,3 +278,30 @@ async fn minting_checks_its_input() {
         assert_eq!(r.error_type(), error_type, "{body}");
     }
 }
+
+#[tokio::test]
+async fn the_backend_twin_authenticates_a_token_too() {
+    let h = Harness::new();
+    let (token, _, member) = token_for(&h).await;
+    let r = h
+        .backend(
+            Method::POST,
+            "/v1/b2b/impersonation/authenticate",
+            Some(json!({"impersonation_token": token})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["member_id"], member.as_str());
+    assert_eq!(
+        r.body["member_session"]["authentication_factors"][0]["type"],
+        "impersonated"
+    );
+    let again = h
+        .backend(
+            Method::POST,
+            "/v1/b2b/impersonation/authenticate",
+            Some(json!({"impersonation_token": token})),
+        )
+        .await;
+    assert_eq!(again.error_type(), "unable_to_auth_impersonation_token");
+}

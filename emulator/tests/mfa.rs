@@ -52,12 +52,30 @@ impl T {
     }
 
     fn totp_code(&self, secret: &str) -> String {
+        self.totp_code_at(secret, self.now())
+    }
+
+    fn totp_code_at(&self, secret: &str, at: u64) -> String {
         let bytes = Secret::Encoded(secret.to_string())
             .to_bytes()
             .expect("base32");
         TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes)
             .expect("totp")
-            .generate(self.now())
+            .generate(at)
+    }
+
+    /// A 6-digit code that is none of the codes the emulator accepts now (its window spans a step
+    /// either side; one more step each way covers the time this test takes).
+    fn wrong_totp(&self, secret: &str) -> String {
+        let now = self.now();
+        let window: Vec<String> = [now - 60, now - 30, now, now + 30, now + 60]
+            .iter()
+            .map(|at| self.totp_code_at(secret, *at))
+            .collect();
+        (0..)
+            .map(|n: u32| format!("{n:06}"))
+            .find(|c| !window.contains(c))
+            .expect("a free code")
     }
 
     async fn org_update(&self, body: Value) {
@@ -667,31 +685,9 @@ async fn a_session_with_the_members_second_factor_satisfies_mfa() {
         "{types:?}"
     );
     // A session of another member does not.
-    let (other, _) = t.session_of_member_without_mfa().await;
+    let other = t.session_of(MEMBER).await;
     let r = t.magic_link(ADMIN, Some(&other)).await;
     assert_needs_mfa(r.data());
-}
-
-impl T {
-    /// A session of `member@example.com`, signed in by password before it needs MFA.
-    async fn session_of_member_without_mfa(&self) -> (String, Value) {
-        let body = json!({"organization_id": self.org, "email_address": MEMBER}).to_string();
-        let r = self
-            .h
-            .raw(
-                Method::POST,
-                "/emulator/v1/sessions",
-                None,
-                Some(&body),
-                &[],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-        (
-            r.body["session_token"].as_str().expect("st").to_string(),
-            r.body.clone(),
-        )
-    }
 }
 
 // ------------------------------------------------------------------ settings
@@ -743,7 +739,7 @@ async fn default_mfa_method_must_be_known_and_held() {
 async fn mfa_settings_of_the_organization_are_validated_and_rbac_checked() {
     let t = T::new().await;
     let (admin, _) = t.session(ADMIN).await;
-    let (member, _) = t.session_of_member_without_mfa().await;
+    let member = t.session_of(MEMBER).await;
     let put = |session: String, body: Value| {
         let h = &t.h;
         async move {
@@ -998,13 +994,7 @@ async fn sms_authenticate_errors() {
         400,
         "action_available_only_once_primary_authentication_is_met",
     );
-    let (member_session, _) = t.session_of_member_without_mfa().await;
-    assert_error(
-        &t.sms_auth(ADMIN, &second, with_ist.clone(), Some(&member_session))
-            .await,
-        400,
-        "too_many_session_arguments",
-    );
+    let member_session = t.session_of(MEMBER).await;
     assert_error(
         &t.sms_auth(ADMIN, &second, json!({}), Some(&member_session))
             .await,
@@ -1024,9 +1014,14 @@ async fn sms_authenticate_errors() {
         "invalid_intermediate_session_token_for_organization",
     );
 
-    // The right code works once.
-    let r = t.sms_auth(ADMIN, &second, with_ist.clone(), None).await;
+    // The right code works once. An ambient session of someone else (an HttpOnly cookie of an
+    // earlier login) does not get in the way: the IST is what the call is about.
+    let r = t
+        .sms_auth(ADMIN, &second, with_ist.clone(), Some(&member_session))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.data()["member"]["email_address"], ADMIN);
+    assert_ne!(r.data()["session_token"], member_session.as_str());
     let ist2 = t.ist(ADMIN).await;
     // (This login sent a new code at once: the phone is verified now.)
     let sent_at_once = t.last_code(PHONE).await;
@@ -1313,15 +1308,21 @@ async fn totp_errors() {
         "recovery_code_used_as_totp_code",
     );
     let right = t.totp_code(&secret);
-    let wrong = format!(
-        "{:06}",
-        (right.parse::<u32>().expect("digits") + 500_000) % 1_000_000
-    );
+    let wrong = t.wrong_totp(&secret);
     assert_error(
         &t.totp_auth(ADMIN, &wrong, with_ist.clone(), None).await,
         401,
         "unable_to_authenticate_totp",
     );
+    // A code of three steps ago is outside the window (unless it happens to equal a code in it).
+    let old = t.totp_code_at(&secret, t.now() - 90);
+    if !(0..3).any(|k| t.totp_code_at(&secret, t.now() - 30 + 30 * k) == old) {
+        assert_error(
+            &t.totp_auth(ADMIN, &old, with_ist.clone(), None).await,
+            401,
+            "unable_to_authenticate_totp",
+        );
+    }
     // Another member's IST; no proof.
     let other = t.ist(MEMBER).await;
     assert_error(
@@ -1378,10 +1379,7 @@ async fn ten_wrong_totp_codes_lock_the_member() {
     let ist = t.ist(ADMIN).await;
     let with_ist = json!({"intermediate_session_token": ist});
     let right = t.totp_code(&secret);
-    let wrong = format!(
-        "{:06}",
-        (right.parse::<u32>().expect("digits") + 500_000) % 1_000_000
-    );
+    let wrong = t.wrong_totp(&secret);
     for _ in 0..10 {
         assert_error(
             &t.totp_auth(ADMIN, &wrong, with_ist.clone(), None).await,
@@ -1612,4 +1610,317 @@ async fn recovery_codes_follow_the_totp_method_restriction() {
         403,
         "operation_restricted_by_organization_mfa_methods",
     );
+}
+
+// ------------------------------------------------------------------ backend twins
+
+#[tokio::test]
+async fn the_backend_twins_take_the_proof_in_the_body() {
+    let t = T::new().await;
+    t.require_mfa().await;
+    let id = t.member_id(ADMIN).await;
+    let post = |path: &'static str, body: Value| {
+        let h = &t.h;
+        async move { h.backend(Method::POST, path, Some(body)).await }
+    };
+
+    // SMS with the IST in the body.
+    let ist = t.ist(ADMIN).await;
+    let r = post(
+        "/v1/b2b/otps/sms/send",
+        json!({"organization_id": t.org, "member_id": id, "mfa_phone_number": PHONE, "intermediate_session_token": ist}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        r.body["member"]["mfa_phone_number"], PHONE,
+        "not wrapped in data"
+    );
+    let code = t.last_code(PHONE).await;
+    let r = post(
+        "/v1/b2b/otps/sms/authenticate",
+        json!({"organization_id": t.org, "member_id": id, "code": code, "intermediate_session_token": ist}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let session = r.body["session_token"].as_str().expect("st").to_string();
+    let jwt = r.body["session_jwt"].as_str().expect("jwt").to_string();
+
+    // Two proofs at once.
+    let r = post(
+        "/v1/b2b/totp",
+        json!({"organization_id": t.org, "member_id": id, "session_token": session, "session_jwt": jwt}),
+    )
+    .await;
+    assert_error(&r, 400, "too_many_session_arguments");
+    let ist = t.ist(ADMIN).await;
+    let r = post(
+        "/v1/b2b/totp",
+        json!({"organization_id": t.org, "member_id": id, "session_token": session, "intermediate_session_token": ist}),
+    )
+    .await;
+    assert_error(&r, 400, "too_many_session_arguments");
+
+    // TOTP with the session JWT, then the session token.
+    let r = post(
+        "/v1/b2b/totp",
+        json!({"organization_id": t.org, "member_id": id, "session_jwt": jwt}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let secret = r.body["secret"].as_str().expect("secret").to_string();
+    let codes = r.body["recovery_codes"].clone();
+    let r = post(
+        "/v1/b2b/totp/authenticate",
+        json!({"organization_id": t.org, "member_id": id, "code": t.totp_code(&secret), "session_token": session}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let types = factor_types(&r.body);
+    assert!(
+        types.contains(&("totp".into(), "SECONDARY".into())),
+        "{types:?}"
+    );
+    assert!(
+        types.contains(&("otp".into(), "SECONDARY".into())),
+        "{types:?}"
+    );
+
+    // Recovery codes: get by path, recover, rotate.
+    let g =
+        t.h.backend(
+            Method::GET,
+            &format!("/v1/b2b/recovery_codes/{}/{id}", t.org),
+            None,
+        )
+        .await;
+    assert_eq!(g.status, StatusCode::OK, "{}", g.text);
+    assert_eq!(g.body["recovery_codes"], codes);
+    let ist = t.ist(ADMIN).await;
+    let r = post(
+        "/v1/b2b/recovery_codes/recover",
+        json!({"organization_id": t.org, "member_id": id, "recovery_code": codes[0], "intermediate_session_token": ist}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["recovery_codes_remaining"], 9);
+    let r = post(
+        "/v1/b2b/recovery_codes/rotate",
+        json!({"organization_id": t.org, "member_id": id}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["recovery_codes"].as_array().map(Vec::len), Some(10));
+    assert_ne!(r.body["recovery_codes"], codes);
+
+    // A dead session token is not found.
+    let r = post(
+        "/v1/b2b/totp/authenticate",
+        json!({"organization_id": t.org, "member_id": id, "code": "123456", "session_token": "dead"}),
+    )
+    .await;
+    assert_error(&r, 404, "session_not_found");
+}
+
+#[tokio::test]
+async fn a_primary_factor_alone_cannot_add_a_way_around_the_members_factor() {
+    let mut t = T::new().await;
+    let (_, _, totp_session) = t.enrol_totp(ADMIN).await;
+
+    // With only the IST of a new login, no phone can be linked (it would bypass the TOTP).
+    let ist = t.ist(ADMIN).await;
+    let r = t
+        .sms_send(
+            ADMIN,
+            json!({"intermediate_session_token": ist, "mfa_phone_number": PHONE}),
+            None,
+        )
+        .await;
+    assert_error(&r, 400, "insufficient_factors");
+    assert!(t.texts(PHONE).await.is_empty());
+    assert_eq!(t.member(ADMIN).await["mfa_phone_number"], "");
+    // A session without the second factor is not enough either.
+    let primary_only = t.session_of(ADMIN).await;
+    let r = t
+        .sms_send(
+            ADMIN,
+            json!({"mfa_phone_number": PHONE}),
+            Some(&primary_only),
+        )
+        .await;
+    assert_error(&r, 400, "insufficient_factors");
+
+    // The member's TOTP session may add the phone.
+    let r = t
+        .sms_send(
+            ADMIN,
+            json!({"mfa_phone_number": PHONE}),
+            Some(&totp_session),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let code = t.last_code(PHONE).await;
+    // ... and only such a session may verify it.
+    assert_error(
+        &t.sms_auth(
+            ADMIN,
+            &code,
+            json!({"intermediate_session_token": ist}),
+            None,
+        )
+        .await,
+        400,
+        "insufficient_factors",
+    );
+    let r = t
+        .sms_auth(ADMIN, &code, json!({}), Some(&totp_session))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+    // A member whose phone is verified cannot create a TOTP with an IST alone.
+    let ist = t.ist(MEMBER).await;
+    let r = t
+        .sms_send(
+            MEMBER,
+            json!({"intermediate_session_token": ist, "mfa_phone_number": OTHER_PHONE}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let code = t.last_code(OTHER_PHONE).await;
+    let r = t
+        .sms_auth(
+            MEMBER,
+            &code,
+            json!({"intermediate_session_token": ist}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let sms_session = r.data()["session_token"].as_str().expect("st").to_string();
+    let ist = t.ist(MEMBER).await;
+    assert_error(
+        &t.totp_create(MEMBER, json!({"intermediate_session_token": ist}), None)
+            .await,
+        400,
+        "insufficient_factors",
+    );
+    let r = t.totp_create(MEMBER, json!({}), Some(&sms_session)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}
+
+#[tokio::test]
+async fn a_session_exchange_leaves_the_other_members_second_factors_behind() {
+    let mut t = T::new().await;
+    let r =
+        t.h.backend(
+            Method::POST,
+            "/v1/b2b/organizations",
+            Some(json!({"organization_name": "Globex", "organization_slug": "globex"})),
+        )
+        .await;
+    let globex = r.body["organization"]["organization_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let r =
+        t.h.backend(
+            Method::POST,
+            &format!("/v1/b2b/organizations/{globex}/members"),
+            Some(json!({"email_address": ADMIN})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let (_, _, session) = t.enrol_totp(ADMIN).await;
+    let r =
+        t.h.sdk(
+            Method::POST,
+            "/sdk/v1/b2b/sessions/exchange",
+            Some(&session),
+            Some(json!({"organization_id": globex, "session_duration_minutes": 60})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.data()["member_authenticated"], true, "{}", r.text);
+    assert_eq!(
+        factor_types(r.data()),
+        vec![("magic_link".to_string(), "PRIMARY".to_string())]
+    );
+}
+
+impl T {
+    /// A session of `email` with its primary factor only (the control API's one-call sign-in).
+    async fn session_of(&self, email: &str) -> String {
+        let body = json!({"organization_id": self.org, "email_address": email}).to_string();
+        let r = self
+            .h
+            .raw(
+                Method::POST,
+                "/emulator/v1/sessions",
+                None,
+                Some(&body),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.body["session_token"].as_str().expect("st").to_string()
+    }
+}
+
+#[tokio::test]
+async fn mfa_works_with_http_only_cookies() {
+    let t = T::new().await;
+    t.require_mfa().await;
+    let r =
+        t.h.raw(
+            Method::POST,
+            "/emulator/v1/settings",
+            None,
+            Some(r#"{"http_only_cookies": true}"#),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let cookie = |r: &Resp, name: &str| {
+        r.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.strip_prefix(&format!("{name}=")))
+            .map(|c| c.split(';').next().unwrap_or("").to_string())
+    };
+    let r = t.magic_link(ADMIN, None).await;
+    assert_eq!(r.data()["intermediate_session_token"], "", "{}", r.text);
+    let ist = cookie(&r, "stytch_intermediate_session_token").expect("IST cookie");
+    assert_eq!(ist.len(), 44);
+
+    let auth = t.h.sdk_public_auth();
+    let cookie_header = format!("stytch_intermediate_session_token={ist}");
+    let id = t.member_id(ADMIN).await;
+    let send = json!({"organization_id": t.org, "member_id": id, "mfa_phone_number": PHONE});
+    let r =
+        t.h.raw(
+            Method::POST,
+            "/sdk/v1/b2b/otps/sms/send",
+            Some(auth.clone()),
+            Some(&send.to_string()),
+            &[("cookie", &cookie_header)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let code = t.last_code(PHONE).await;
+    let body = json!({"organization_id": t.org, "member_id": id, "code": code});
+    let r =
+        t.h.raw(
+            Method::POST,
+            "/sdk/v1/b2b/otps/sms/authenticate",
+            Some(auth),
+            Some(&body.to_string()),
+            &[("cookie", &cookie_header)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.data()["member_authenticated"], true);
+    assert_eq!(r.data()["session_token"], "");
+    assert!(cookie(&r, "stytch_session").is_some_and(|v| v.len() == 44));
 }

@@ -8,9 +8,9 @@ import { signIn as signInWithKit } from '../support/stytch-emulator';
 const MEMBER_PASSWORD = 'violet-kettle-harbor-29';
 const PHONE = '+15555550142';
 
-/** What an authenticator app shows now for the base32 `secret`. */
-function totpNow(secret: string) {
-  return new OTPAuth.TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate();
+/** What an authenticator app shows for the base32 `secret`, now or `steps` 30-second steps from now. */
+function totpNow(secret: string, steps = 0) {
+  return new OTPAuth.TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: Date.now() + steps * 30_000 });
 }
 
 /** No serious or critical axe-core violations on the page as it is now. */
@@ -114,7 +114,19 @@ test('MFA required: enrol an authenticator app, keep the recovery codes, sign in
   await expect(page.locator('#factor-totp')).toContainText('On');
   await expect(page.locator('#factor-enrolled')).toHaveText('Yes');
 
-  // Later sign-ins ask for the app's code; a recovery code works instead, once (keyboard only).
+  // Later sign-ins ask for the app's code. The code just used is spent (replays are refused), so the app's
+  // next one is typed: the emulator accepts one step of clock skew, as Stytch does.
+  await demo.logout();
+  await magicLink(demo, emulator, 'admin@example.com');
+  await page.fill('#mfa-totp-code', right);
+  await page.click('#mfa-totp-submit');
+  await expect(page.locator('#mfa-totp-error')).toContainText('totp_code_already_authenticated');
+  await page.fill('#mfa-totp-code', totpNow(secret, 1));
+  await page.click('#mfa-totp-submit');
+  await expect(page.locator('#member-email')).toHaveText('admin@example.com');
+  await expect(page.locator('#session-factors')).toContainText('totp');
+
+  // A recovery code works instead of the app, once (keyboard only).
   await demo.logout();
   await magicLink(demo, emulator, 'admin@example.com');
   await expect(page.locator('#mfa-totp-code')).toBeVisible();
@@ -204,4 +216,45 @@ test('an admin opens an impersonation link and lands in the member account, mark
   expect(page.url()).not.toContain('token=');
   await expectAccessible(page, 'impersonated account');
   await page.screenshot({ path: 'test-results/screens/impersonated.png' });
+});
+
+test('the account page adds and removes an authenticator app and a phone', async ({ demo, emulator, page }) => {
+  await signInWithKit(page.context(), {
+    emulator: EMULATOR,
+    organization: 'acme',
+    email: 'member@example.com',
+    url: test.info().project.use.baseURL,
+  });
+  await demo.open();
+  await expect(page.locator('#factor-totp')).toContainText('Off');
+  await expect(page.locator('#factor-sms')).toContainText('Off');
+
+  await page.click('#factor-totp-add');
+  const secret = ((await page.locator('#mfa-totp-secret').textContent()) ?? '').trim();
+  await page.fill('#mfa-totp-code', totpNow(secret));
+  await page.click('#mfa-totp-submit');
+  await expect(page.locator('#recovery-codes li')).toHaveCount(10);
+  await page.click('#recovery-codes-done');
+  await expect(page.locator('#factor-totp')).toContainText('On');
+  await expect(page.locator('#session-factors')).toContainText('totp');
+  await expectAccessible(page, 'account with second factors');
+  await page.screenshot({ path: 'test-results/screens/account-factors.png' });
+  // New recovery codes replace the old ones, shown once again.
+  await page.click('#recovery-codes-rotate');
+  await expect(page.locator('#recovery-codes li')).toHaveCount(10);
+  await page.click('#recovery-codes-done');
+
+  await page.click('#factor-sms-add');
+  await page.fill('#mfa-phone', PHONE);
+  await page.click('#mfa-phone-submit');
+  const text = await emulator.lastMessage(PHONE);
+  await page.fill('#mfa-sms-code', text.code);
+  await page.click('#mfa-sms-submit');
+  await expect(page.locator('#factor-sms')).toHaveText(new RegExp(`^${PHONE.replace('+', '\\+')}`));
+  await expect(page.locator('#mfa-sms-form')).toHaveCount(0);
+
+  await page.click('#factor-totp-remove');
+  await expect(page.locator('#factor-totp')).toContainText('Off');
+  await page.click('#factor-sms-remove');
+  await expect(page.locator('#factor-sms')).toContainText('Off');
 });

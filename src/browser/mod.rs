@@ -13,7 +13,7 @@ use std::sync::Arc;
 pub use runtime::BrowserRuntime;
 pub use store::BrowserStore;
 pub use transport::BrowserTransport;
-pub use url::{AuthenticateUrlParams, parse_authenticate_url};
+pub use url::{AuthenticateUrlParams, navigate, parse_authenticate_url};
 
 use crate::core::client::StytchB2BClient;
 use crate::core::options::StytchB2BOptions;

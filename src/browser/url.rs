@@ -35,3 +35,10 @@ pub fn parse_authenticate_url(clear_params: bool) -> Option<AuthenticateUrlParam
     }
     Some(AuthenticateUrlParams { token_type, token })
 }
+
+/// Sends the browser to `url` (`window.location.assign`): what the JS SDK does with the URLs that
+/// [`crate::core::sso::SsoClient::start`] and the OAuth starts return.
+pub fn navigate(url: &str) -> Result<(), wasm_bindgen::JsValue> {
+    let window = web_sys::window().ok_or_else(|| wasm_bindgen::JsValue::from_str("no window"))?;
+    window.location().assign(url)
+}

@@ -16,8 +16,8 @@ use super::models::{AuthenticateResponse, Member, Organization, SessionState};
 use super::options::{StytchB2BOptions, default_base_url};
 use super::platform::{CookieSpec, HttpRequest, LocalBoxFuture, Method, Runtime, Store, Transport};
 use super::{
-    discovery, impersonation, magic_links, organization, otps, passwords, rbac, recovery_codes,
-    refresh, self_, session, time_util, totp,
+    discovery, impersonation, magic_links, oauth, organization, otps, passwords, rbac,
+    recovery_codes, refresh, self_, session, sso, time_util, totp,
 };
 
 /// The IST cookie lives 10 minutes, as the IST itself does.
@@ -292,6 +292,16 @@ impl StytchB2BClient {
     /// Passwords.
     pub fn passwords(&self) -> passwords::PasswordsClient {
         passwords::PasswordsClient::new(self.clone())
+    }
+
+    /// Single sign-on: SAML, OIDC and external connections, their sign-ins and their management.
+    pub fn sso(&self) -> sso::SsoClient {
+        sso::SsoClient::new(self.clone())
+    }
+
+    /// OAuth: Google, Microsoft, GitHub, Slack and HubSpot sign-ins.
+    pub fn oauth(&self) -> oauth::OauthClient {
+        oauth::OauthClient::new(self.clone())
     }
 
     /// Discovery: the organizations of an email address, and entering one.

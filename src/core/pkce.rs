@@ -11,6 +11,8 @@ use super::redact::debug_redacted;
 pub(crate) enum Namespace {
     MagicLinks,
     Passwords,
+    Sso,
+    Oauth,
 }
 
 impl Namespace {
@@ -18,6 +20,8 @@ impl Namespace {
         match self {
             Self::MagicLinks => "magic_links",
             Self::Passwords => "passwords",
+            Self::Sso => "sso",
+            Self::Oauth => "oauth",
         }
     }
 }

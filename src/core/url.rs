@@ -8,7 +8,11 @@ use super::error::StytchError;
 use super::impersonation::ImpersonationAuthenticateRequest;
 use super::magic_links::{MagicLinksAuthenticateRequest, MagicLinksDiscoveryAuthenticateRequest};
 use super::models::AuthenticateResponse;
+use super::oauth::{
+    OauthAuthenticateRequest, OauthAuthenticateResponse, OauthDiscoveryAuthenticateRequest,
+};
 use super::redact::Redacted;
+use super::sso::SsoAuthenticateRequest;
 
 /// `(stytch_token_type, token)` from a URL's query string, `None` unless both are present and
 /// non-empty. Values are percent-decoded; the fragment is ignored.
@@ -48,6 +52,12 @@ pub enum AuthenticateByUrlResult {
     Discovery(Box<DiscoveryAuthenticateResponse>),
     /// `multi_tenant_impersonation`: `impersonation().authenticate` ran (session stored).
     Impersonation(Box<AuthenticateResponse>),
+    /// `sso`: `sso().authenticate` ran (session or IST stored).
+    Sso(Box<AuthenticateResponse>),
+    /// `oauth`: `oauth().authenticate` ran (session or IST stored).
+    Oauth(Box<OauthAuthenticateResponse>),
+    /// `discovery_oauth`: `oauth().discovery().authenticate` ran (IST stored).
+    DiscoveryOauth(Box<DiscoveryAuthenticateResponse>),
     /// A token type this SDK does not authenticate by itself (e.g. `multi_tenant_passwords`, which
     /// needs a new password from the user): JS `{handled: false, tokenType, token}`.
     NotHandled {
@@ -64,6 +74,9 @@ impl std::fmt::Debug for AuthenticateByUrlResult {
             Self::MagicLink(r) => f.debug_tuple("MagicLink").field(r).finish(),
             Self::Discovery(r) => f.debug_tuple("Discovery").field(r).finish(),
             Self::Impersonation(r) => f.debug_tuple("Impersonation").field(r).finish(),
+            Self::Sso(r) => f.debug_tuple("Sso").field(r).finish(),
+            Self::Oauth(r) => f.debug_tuple("Oauth").field(r).finish(),
+            Self::DiscoveryOauth(r) => f.debug_tuple("DiscoveryOauth").field(r).finish(),
             Self::NotHandled { token_type, token } => f
                 .debug_struct("NotHandled")
                 .field("token_type", token_type)
@@ -85,7 +98,10 @@ impl StytchB2BClient {
     /// carries no token; `multi_tenant_magic_links` → [`super::magic_links::MagicLinksClient::authenticate`]
     /// with `session_duration_minutes`; `discovery` →
     /// [`super::magic_links::MagicLinksDiscoveryClient::authenticate`]; `multi_tenant_impersonation` →
-    /// [`super::impersonation::ImpersonationClient::authenticate`]; any other type →
+    /// [`super::impersonation::ImpersonationClient::authenticate`]; `sso` →
+    /// [`super::sso::SsoClient::authenticate`], `oauth` → [`super::oauth::OauthClient::authenticate`]
+    /// (both with `session_duration_minutes`), `discovery_oauth` →
+    /// [`super::oauth::OauthDiscoveryClient::authenticate`]; any other type →
     /// [`AuthenticateByUrlResult::NotHandled`] without a request.
     pub async fn authenticate_by_url(
         &self,
@@ -117,6 +133,32 @@ impl StytchB2BClient {
                 self.impersonation()
                     .authenticate(ImpersonationAuthenticateRequest {
                         impersonation_token: token,
+                    })
+                    .await?,
+            )),
+            "sso" => AuthenticateByUrlResult::Sso(Box::new(
+                self.sso()
+                    .authenticate(SsoAuthenticateRequest {
+                        sso_token: token,
+                        session_duration_minutes,
+                        locale: None,
+                    })
+                    .await?,
+            )),
+            "oauth" => AuthenticateByUrlResult::Oauth(Box::new(
+                self.oauth()
+                    .authenticate(OauthAuthenticateRequest {
+                        oauth_token: token,
+                        session_duration_minutes,
+                        locale: None,
+                    })
+                    .await?,
+            )),
+            "discovery_oauth" => AuthenticateByUrlResult::DiscoveryOauth(Box::new(
+                self.oauth()
+                    .discovery()
+                    .authenticate(OauthDiscoveryAuthenticateRequest {
+                        discovery_oauth_token: token,
                     })
                     .await?,
             )),

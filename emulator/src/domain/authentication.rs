@@ -93,6 +93,15 @@ fn method_of(factor: &Value) -> Option<&'static str> {
         "magic_link" => Some("magic_link"),
         "email_otp" => Some("email_otp"),
         "password" => Some("password"),
+        "sso" => Some("sso"),
+        "oauth" => match factor["delivery_method"].as_str()? {
+            "oauth_google" => Some("google_oauth"),
+            "oauth_microsoft" => Some("microsoft_oauth"),
+            "oauth_github" => Some("github_oauth"),
+            "oauth_slack" => Some("slack_oauth"),
+            "oauth_hubspot" => Some("hubspot_oauth"),
+            _ => None,
+        },
         _ => None,
     }
 }

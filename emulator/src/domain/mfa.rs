@@ -17,16 +17,22 @@
 //!   is sent at once by the primary authenticate. Never from `discovery/organizations`.
 //! * **Proof** on SMS, TOTP and recovery-code calls (the SDK sends the IST in the body and the
 //!   session token in the Basic header; the backend takes `intermediate_session_token`,
-//!   `session_token` or `session_jwt` in the body): more than one → 400
-//!   `too_many_session_arguments`. An IST must be bound to the organization (or be a discovery IST)
+//!   `session_token` or `session_jwt` in the body): on the backend, more than one → 400
+//!   `too_many_session_arguments`. On the SDK surface an IST in the body wins over the session of
+//!   the header: the SDK drops its own session when it stores an IST, so both arrive together only
+//!   when an ambient session remains (an HttpOnly session cookie of an earlier login), and the IST
+//!   is what the call is about. An IST must be bound to the organization (or be a discovery IST)
 //!   and belong to the Member's email, else 400
 //!   `invalid_intermediate_session_token_for_organization`; it must prove the primary factors the
 //!   organization needs, else 400 `action_available_only_once_primary_authentication_is_met`. A
 //!   session must be the Member's own, else 403 `session_authorization_error`, and not an
 //!   impersonated one (400 `session_not_mutable_impersonated`: no factor can be added to it).
 //!   Authenticate calls need a proof (none → 400
-//!   `action_available_only_once_primary_authentication_is_met`); SMS send and TOTP create need
-//!   one only when the Member already has an active MFA factor.
+//!   `action_available_only_once_primary_authentication_is_met`). An SMS to the Member's verified
+//!   phone (the challenge) needs one too. A call that adds a factor — TOTP create, an SMS to a
+//!   phone not verified yet — needs none while the Member has no active MFA factor, and otherwise a
+//!   session already carrying a second factor of the Member (else 400 `insufficient_factors`: a
+//!   primary factor alone must not add a way around the factor the Member has).
 //! * **Conclusion**: with an IST a new session is issued carrying the IST's primary factors and the
 //!   new `SECONDARY` factor, and the IST is consumed; with a session the factor is added to that
 //!   session (replacing an older factor of the same kind) and the session is extended by
@@ -277,12 +283,19 @@ pub enum Proof {
     Session(SessionRow, String),
 }
 
+/// How a surface reads the tokens of its call inside the flow's transaction (the SDK: the body's
+/// IST and the Basic header's session; the backend: the body's three fields).
+pub type Carry<'a> = &'a dyn Fn(&Connection, i64) -> ApiResult<Carried>;
+
 /// The tokens an MFA call carries: an IST and/or a session (already resolved by the surface).
 pub struct Carried {
     pub ist: Option<String>,
     pub session: Option<(SessionRow, String)>,
     /// A session token or JWT was sent but names no live session.
     pub dead_session: bool,
+    /// With both an IST and a session, use the IST (the SDK surface: see the module docs) instead
+    /// of refusing the call.
+    pub prefer_ist: bool,
 }
 
 fn not_primary() -> ApiError {
@@ -306,7 +319,10 @@ pub fn proof(
     if carried.dead_session && ist.is_none() {
         return Err(ApiError::session_not_found());
     }
-    let found = match (ist, carried.session) {
+    let session = carried
+        .session
+        .filter(|_| !(carried.prefer_ist && ist.is_some()));
+    let found = match (ist, session) {
         (Some(_), Some(_)) => {
             return Err(ApiError::new(
                 ErrorType::TooManySessionArguments,
@@ -351,15 +367,54 @@ pub fn proof(
     Ok(found)
 }
 
-/// Send and create calls: a proof is optional unless the Member already has an active MFA factor.
-pub fn proof_for_enrolment(
+/// A call that adds a factor (TOTP create, an SMS to a phone that is not verified yet): a proof is
+/// optional while the Member has no active MFA factor; once it has one, the proof must be a session
+/// that already carries a second factor of the Member, else 400 `insufficient_factors` — a primary
+/// factor alone must not be able to add a way past the factor the Member has.
+pub fn proof_for_new_factor(
     conn: &Connection,
     carried: Carried,
     org: &Value,
     member: &MemberRow,
     now: i64,
 ) -> ApiResult<Option<Proof>> {
-    proof(conn, carried, org, member, has_active_factor(member), now)
+    if !has_active_factor(member) {
+        return proof(conn, carried, org, member, false, now);
+    }
+    let found = proof(conn, carried, org, member, true, now)?;
+    if let Some(Proof::Session(row, _)) = &found {
+        for f in row.factor_list().iter().filter(|f| is_secondary(f)) {
+            if factor_of(conn, f, member)? {
+                return Ok(found);
+            }
+        }
+    }
+    Err(ApiError::new(
+        ErrorType::InsufficientFactors,
+        "The member already has an MFA factor: adding another needs a session that carries it.",
+    ))
+}
+
+/// The proof of an SMS call: the challenge of a verified phone needs a proof; a phone not verified
+/// yet is a new factor ([`proof_for_new_factor`]). `required`: the call needs a proof in any case
+/// (authenticate).
+pub fn proof_for_sms(
+    conn: &Connection,
+    carried: Carried,
+    org: &Value,
+    member: &MemberRow,
+    required: bool,
+    now: i64,
+) -> ApiResult<Option<Proof>> {
+    let found = if has_verified_phone(member) {
+        proof(conn, carried, org, member, true, now)?
+    } else {
+        proof_for_new_factor(conn, carried, org, member, now)?
+    };
+    if required && found.is_none() {
+        return Err(not_primary());
+    }
+    Ok(found)
 }
 
 /// The organization and Member of an MFA call: a live Member of the organization who is `active`.
@@ -477,6 +532,7 @@ impl Carried {
             ist,
             session,
             dead_session,
+            prefer_ist: true,
         })
     }
 }

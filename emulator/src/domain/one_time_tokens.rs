@@ -1,6 +1,7 @@
 //! The one mechanism behind every single-use secret the emulator hands out: magic links (login,
 //! signup, invite, email update), discovery magic links, password resets and email one-time
-//! passcodes, SMS passcodes and impersonation tokens — and later SSO/OAuth codes.
+//! passcodes, SMS passcodes, impersonation tokens, SSO and OAuth tokens and the identity provider's
+//! codes.
 //!
 //! * **Issue**: a token is 44 characters of unpadded base64url from 33 CSPRNG bytes; a code is 6
 //!   CSPRNG digits. Only a SHA-256 is stored (of the token, or of a random salt and the code): the
@@ -41,6 +42,16 @@ pub enum Kind {
     SmsOtp,
     /// Impersonation tokens minted by the control API; the payload is the impersonator (JSON).
     Impersonation,
+    /// The `token` an SSO sign-in redirects to the app with (`stytch_token_type=sso`).
+    Sso,
+    /// The `token` of an organization OAuth sign-in (`stytch_token_type=oauth`).
+    Oauth,
+    /// The `token` of a discovery OAuth sign-in (`stytch_token_type=discovery_oauth`).
+    DiscoveryOauth,
+    /// The authorization code the built-in identity provider hands to the callback.
+    IdpCode,
+    /// An access token of the emulator's OpenID provider (for its userinfo endpoint).
+    IdpAccessToken,
 }
 
 impl Kind {
@@ -53,6 +64,11 @@ impl Kind {
             Kind::EmailOtp => "email_otp",
             Kind::SmsOtp => "sms_otp",
             Kind::Impersonation => "impersonation",
+            Kind::Sso => "sso",
+            Kind::Oauth => "oauth",
+            Kind::DiscoveryOauth => "discovery_oauth",
+            Kind::IdpCode => "idp_code",
+            Kind::IdpAccessToken => "idp_access_token",
         }
     }
 }

@@ -2,16 +2,17 @@
 //! per-field RBAC actions) and delete.
 //!
 //! * organization update: the connected-apps fields have no documented action and need
-//!   `stytch.organization` / `update.settings.connected-apps` (so only a `*` grant passes); no SSO
-//!   connections are emulated, so a non-empty `sso_default_connection_id` → 400
-//!   `invalid_sso_default_connection_id` and a non-empty `sso_jit_provisioning_allowed_connections`
-//!   → 400 `invalid_connection_for_jit_provisioning`; `trusted_metadata` from the SDK → 401
-//!   `cannot_update_trusted_metadata`.
+//!   `stytch.organization` / `update.settings.connected-apps` (so only a `*` grant passes); a
+//!   `sso_default_connection_id` that is not a connection of the organization → 400
+//!   `invalid_sso_default_connection_id` (`""` clears it), and such an id in
+//!   `sso_jit_provisioning_allowed_connections` → 400 `invalid_connection_for_jit_provisioning`;
+//!   `trusted_metadata` from the SDK → 401 `cannot_update_trusted_metadata`.
 
 use crate::domain::one_time_tokens;
 use crate::domain::rbac;
 use crate::domain::rbac::Actor;
 use crate::domain::rbac::check_roles;
+use crate::domain::sso;
 use crate::domain::validation::COMMON_DOMAINS;
 use crate::domain::validation::slugify;
 use crate::domain::validation::valid_slug;
@@ -504,21 +505,24 @@ pub fn update_org(
         .sso_default_connection_id
         .as_deref()
         .filter(|c| !c.is_empty())
+        && !sso::belongs_to(conn, &org, c)?
     {
         return Err(ApiError::new(
             ErrorType::InvalidSsoDefaultConnectionId,
-            format!("{c} is not an active SSO connection of this organization."),
+            format!("{c} is not an SSO connection of this organization."),
         ));
     }
-    if patch
+    for c in patch
         .sso_jit_provisioning_allowed_connections
-        .as_ref()
-        .is_some_and(|c| !c.is_empty())
+        .iter()
+        .flatten()
     {
-        return Err(ApiError::new(
-            ErrorType::InvalidConnectionForJitProvisioning,
-            "sso_jit_provisioning_allowed_connections may list only active SSO connections of this organization.",
-        ));
+        if !sso::belongs_to(conn, &org, c)? {
+            return Err(ApiError::new(
+                ErrorType::InvalidConnectionForJitProvisioning,
+                "sso_jit_provisioning_allowed_connections may list only SSO connections of this organization.",
+            ));
+        }
     }
     if let Some(assignments) = &patch.rbac_email_implicit_role_assignments {
         let roles: Vec<String> = assignments.iter().map(|a| a.role_id.clone()).collect();
@@ -580,8 +584,15 @@ pub fn update_org(
     ] {
         o.insert(k.into(), valid[k].clone());
     }
-    if patch.sso_default_connection_id.is_some() {
-        o.insert("sso_default_connection_id".into(), Value::Null);
+    if let Some(c) = patch.sso_default_connection_id {
+        let v = if c.is_empty() { Value::Null } else { json!(c) };
+        o.insert("sso_default_connection_id".into(), v);
+    }
+    if let Some(list) = patch.sso_jit_provisioning_allowed_connections {
+        o.insert(
+            "sso_jit_provisioning_allowed_connections".into(),
+            json!(list),
+        );
     }
     if let Some(a) = patch.rbac_email_implicit_role_assignments {
         let v: Vec<Value> = a
@@ -648,6 +659,7 @@ pub fn delete_org(
     )?;
     one_time_tokens::delete_organization(conn, id)?;
     crate::domain::totp::delete_organization(conn, id)?;
+    sso::delete_organization(conn, id)?;
     conn.execute(
         "DELETE FROM members WHERE organization_id = ?1",
         params![id],

@@ -9,7 +9,13 @@
 //!   no active TOTP registration → 400 `no_active_recovery_code_backed_factor` (also for rotate and
 //!   get). Codes are compared in constant time.
 
+use crate::Inner;
+use crate::domain::lockouts;
+use crate::domain::members::MemberRow;
 use crate::domain::mfa;
+use crate::domain::mfa::Carry;
+use crate::domain::mfa::Method;
+use crate::domain::sessions;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
@@ -17,6 +23,8 @@ use crate::infra::crypto::ct_eq;
 use crate::infra::ids::new_id;
 use rusqlite::Connection;
 use rusqlite::params;
+use serde_json::Value;
+use serde_json::json;
 
 /// How many codes a registration has.
 pub const COUNT: usize = 10;
@@ -172,4 +180,78 @@ pub fn unable() -> ApiError {
         ErrorType::UnableToAuthenticateRecoveryCode,
         "The recovery code is incorrect or was already used.",
     )
+}
+
+/// A recover: the fields of the session answer plus `recovery_codes_remaining`.
+pub fn recover_flow(
+    inner: &Inner,
+    user_agent: &str,
+    organization_id: &str,
+    member_id: &str,
+    recovery_code: &str,
+    session_duration_minutes: Option<i64>,
+    carry: Carry<'_>,
+) -> ApiResult<Value> {
+    let duration = session_duration_minutes
+        .map(|m| sessions::duration_minutes(Some(m)))
+        .transpose()?;
+    let code = recovery_code.trim().to_ascii_lowercase();
+    check_shape(&code)?;
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let (org, mut member) = mfa::target(&tx, organization_id, member_id)?;
+    mfa::check_method(&org, Method::Totp)?;
+    let proof = mfa::proof(&tx, carry(&tx, now)?, &org, &member, true, now)?
+        .ok_or_else(ApiError::internal)?;
+    lockouts::check(&tx, &mut member, now)?;
+    backing_totp(&tx, member.member_id())?;
+    let Some(id) = find(&tx, member.member_id(), &code)? else {
+        // The failure must count even though the call fails: outside the transaction.
+        drop(tx);
+        lockouts::record_failure(&conn, &mut member, now)?;
+        return Err(unable());
+    };
+    let remaining = consume(&tx, member.member_id(), &id)?.ok_or_else(unable)?;
+    lockouts::record_success(&tx, &mut member)?;
+    let factor = mfa::recovery_code_factor(&id, now);
+    let mut fields = mfa::conclude(
+        inner,
+        &tx,
+        user_agent,
+        &org,
+        &mut member,
+        proof,
+        factor,
+        duration,
+        now,
+    )?;
+    tx.commit()?;
+    if let Some(o) = fields.as_object_mut() {
+        o.insert("recovery_codes_remaining".into(), json!(remaining));
+    }
+    Ok(fields)
+}
+
+/// `{member_id, member, organization, recovery_codes}` of `member`.
+pub fn answer(member: &MemberRow, org: &Value, codes: Vec<String>) -> Value {
+    json!({
+        "member_id": member.member_id(),
+        "member": member.data,
+        "organization": org,
+        "recovery_codes": codes,
+    })
+}
+
+/// Ten new codes replace all of `member`'s codes.
+pub fn rotate(conn: &Connection, org: &Value, member: &MemberRow, now: i64) -> ApiResult<Value> {
+    let totp_id = backing_totp(conn, member.member_id())?;
+    let codes = issue(
+        conn,
+        crate::domain::organizations::org_id(org),
+        member.member_id(),
+        &totp_id,
+        now,
+    )?;
+    Ok(answer(member, org, codes))
 }

@@ -19,8 +19,11 @@ use crate::domain::members;
 use crate::domain::members::MemberRow;
 use crate::domain::messages;
 use crate::domain::mfa;
+use crate::domain::mfa::Carry;
+use crate::domain::mfa::Method;
 use crate::domain::one_time_tokens::{self, Issue, Kind, Token};
 use crate::domain::organizations::org_id;
+use crate::domain::sessions;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
@@ -123,4 +126,90 @@ pub fn consume(conn: &Connection, code: &Token) -> ApiResult<()> {
         return Err(bad_code());
     }
     Ok(())
+}
+
+/// An SMS send: `{member_id, member, organization}`.
+pub fn send_flow(
+    inner: &Inner,
+    organization_id: &str,
+    member_id: &str,
+    mfa_phone_number: Option<&str>,
+    carry: Carry<'_>,
+) -> ApiResult<Value> {
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let (org, mut member) = mfa::target(&tx, organization_id, member_id)?;
+    mfa::check_method(&org, Method::SmsOtp)?;
+    mfa::proof_for_sms(&tx, carry(&tx, now)?, &org, &member, false, now)?;
+    let phone = phone_for_send(&mut member, mfa_phone_number)?;
+    members::write_row(&tx, &member)?;
+    send(&tx, &org, &member, &phone, now)?;
+    tx.commit()?;
+    Ok(json!({
+        "member_id": member.member_id(),
+        "member": member.data,
+        "organization": org,
+    }))
+}
+
+/// What an SMS authenticate asks for besides its tokens.
+pub struct AuthenticateRequest<'a> {
+    pub organization_id: &'a str,
+    pub member_id: &'a str,
+    pub code: &'a str,
+    pub session_duration_minutes: Option<i64>,
+    pub set_mfa_enrollment: Option<&'a str>,
+    pub set_default_mfa: bool,
+}
+
+/// An SMS authenticate: the fields of the session answer.
+pub fn authenticate_flow(
+    inner: &Inner,
+    user_agent: &str,
+    req: &AuthenticateRequest<'_>,
+    carry: Carry<'_>,
+) -> ApiResult<Value> {
+    let duration = req
+        .session_duration_minutes
+        .map(|m| sessions::duration_minutes(Some(m)))
+        .transpose()?;
+    let now = inner.now();
+    // Everything but the code first, so a call that could never succeed costs no attempt.
+    let (org, member) = {
+        let conn = inner.conn();
+        let (org, member) = mfa::target(&conn, req.organization_id, req.member_id)?;
+        mfa::check_method(&org, Method::SmsOtp)?;
+        mfa::proof_for_sms(&conn, carry(&conn, now)?, &org, &member, true, now)?;
+        (org, member)
+    };
+    let code = verify(inner, &member, &org, req.code.trim(), now)?;
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let (org, mut member) = mfa::target(&tx, req.organization_id, req.member_id)?;
+    let proof = mfa::proof_for_sms(&tx, carry(&tx, now)?, &org, &member, true, now)?
+        .ok_or_else(ApiError::internal)?;
+    consume(&tx, &code)?;
+    let phone = mfa::phone_number(&member).to_string();
+    members::set(&mut member, "mfa_phone_number_verified", json!(true));
+    mfa::enroll(
+        &org,
+        &mut member,
+        req.set_mfa_enrollment,
+        req.set_default_mfa.then_some(Method::SmsOtp),
+    )?;
+    let factor = mfa::sms_factor(&member, &phone, now);
+    let fields = mfa::conclude(
+        inner,
+        &tx,
+        user_agent,
+        &org,
+        &mut member,
+        proof,
+        factor,
+        duration,
+        now,
+    )?;
+    tx.commit()?;
+    Ok(fields)
 }

@@ -20,10 +20,17 @@
 //! * **Delete** (member `deleteMFATOTP`, self delete TOTP) removes the registration and its
 //!   recovery codes.
 
+use crate::Inner;
+use crate::domain::authentication;
+use crate::domain::lockouts;
+use crate::domain::members;
 use crate::domain::members::MemberRow;
 use crate::domain::mfa;
+use crate::domain::mfa::Carry;
+use crate::domain::mfa::Method;
 use crate::domain::organizations::org_id;
 use crate::domain::recovery_codes;
+use crate::domain::sessions;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
@@ -35,6 +42,7 @@ use rusqlite::Connection;
 use rusqlite::OptionalExtension;
 use rusqlite::params;
 use serde_json::Value;
+use serde_json::json;
 use totp_rs::Algorithm;
 use totp_rs::Secret;
 use totp_rs::TOTP;
@@ -304,4 +312,100 @@ pub fn delete_organization(conn: &Connection, organization_id: &str) -> ApiResul
         params![organization_id],
     )?;
     Ok(())
+}
+
+/// A TOTP create: `{member_id, member, organization, totp_registration_id, secret, qr_code,
+/// recovery_codes}`.
+pub fn create_flow(
+    inner: &Inner,
+    organization_id: &str,
+    member_id: &str,
+    expiration_minutes: Option<i64>,
+    carry: Carry<'_>,
+) -> ApiResult<Value> {
+    let minutes = authentication::expiration(expiration_minutes, 60, 5, 1440)?;
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let (org, member) = mfa::target(&tx, organization_id, member_id)?;
+    mfa::check_method(&org, Method::Totp)?;
+    mfa::proof_for_new_factor(&tx, carry(&tx, now)?, &org, &member, now)?;
+    let project_name = inner.seed.project.name.as_deref().unwrap_or("Stytch");
+    let created = create(&tx, project_name, &org, &member, minutes, now)?;
+    tx.commit()?;
+    Ok(json!({
+        "member_id": member.member_id(),
+        "member": member.data,
+        "organization": org,
+        "totp_registration_id": created.totp_id,
+        "secret": created.secret,
+        "qr_code": created.qr_code,
+        "recovery_codes": created.recovery_codes,
+    }))
+}
+
+/// What a TOTP authenticate asks for besides its tokens.
+pub struct AuthenticateRequest<'a> {
+    pub organization_id: &'a str,
+    pub member_id: &'a str,
+    pub code: &'a str,
+    pub session_duration_minutes: Option<i64>,
+    pub set_mfa_enrollment: Option<&'a str>,
+    pub set_default_mfa: bool,
+}
+
+/// A TOTP authenticate: the fields of the session answer.
+pub fn authenticate_flow(
+    inner: &Inner,
+    user_agent: &str,
+    req: &AuthenticateRequest<'_>,
+    carry: Carry<'_>,
+) -> ApiResult<Value> {
+    let duration = req
+        .session_duration_minutes
+        .map(|m| sessions::duration_minutes(Some(m)))
+        .transpose()?;
+    let code = req.code.trim();
+    check_shape(code)?;
+    let now = inner.now();
+    let mut conn = inner.conn();
+    let tx = conn.transaction()?;
+    let (org, mut member) = mfa::target(&tx, req.organization_id, req.member_id)?;
+    mfa::check_method(&org, Method::Totp)?;
+    let proof = mfa::proof(&tx, carry(&tx, now)?, &org, &member, true, now)?
+        .ok_or_else(ApiError::internal)?;
+    lockouts::check(&tx, &mut member, now)?;
+    let reg = usable(&tx, &member, now)?;
+    let Some(step) = matching_step(&reg, code, now)? else {
+        // The failure must count even though the call fails: outside the transaction.
+        drop(tx);
+        lockouts::record_failure(&conn, &mut member, now)?;
+        return Err(ApiError::new(
+            ErrorType::UnableToAuthenticateTotp,
+            "The TOTP code is incorrect.",
+        ));
+    };
+    accept(&tx, &reg, step)?;
+    lockouts::record_success(&tx, &mut member)?;
+    members::set(&mut member, "totp_registration_id", json!(reg.totp_id));
+    mfa::enroll(
+        &org,
+        &mut member,
+        req.set_mfa_enrollment,
+        req.set_default_mfa.then_some(Method::Totp),
+    )?;
+    let factor = mfa::totp_factor(&reg.totp_id, now);
+    let fields = mfa::conclude(
+        inner,
+        &tx,
+        user_agent,
+        &org,
+        &mut member,
+        proof,
+        factor,
+        duration,
+        now,
+    )?;
+    tx.commit()?;
+    Ok(fields)
 }

@@ -117,12 +117,28 @@ CREATE TABLE recovery_codes (
 CREATE INDEX recovery_codes_by_member ON recovery_codes (member_id);
 ";
 
+/// SSO connections (their JSON objects, by organization), the sign-in flows the built-in identity
+/// provider is in the middle of, and the identities it has seen (offered again on its page).
+const V5_SSO_OAUTH: &str = "
+CREATE TABLE sso_connections (
+    connection_id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, kind TEXT NOT NULL,
+    data TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX sso_connections_by_org ON sso_connections (organization_id);
+CREATE TABLE idp_flows (
+    flow_id TEXT PRIMARY KEY, data TEXT NOT NULL, expires_at INTEGER NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE idp_identities (
+    source TEXT NOT NULL, email TEXT NOT NULL, name TEXT NOT NULL, last_used INTEGER NOT NULL,
+    PRIMARY KEY (source, email));
+";
+
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(V1_SCHEMA),
         M::up(V2_LOCKOUTS),
         M::up(V3_ONE_TIME_TOKENS),
         M::up(V4_MFA),
+        M::up(V5_SSO_OAUTH),
     ])
 });
 
@@ -137,7 +153,8 @@ pub fn migrate(conn: &mut Connection) -> Result<(), EmulatorError> {
 pub const RESET: &str = "
 DELETE FROM organizations; DELETE FROM members; DELETE FROM sessions; DELETE FROM messages;
 DELETE FROM member_passwords; DELETE FROM intermediate_sessions; DELETE FROM member_lockouts;
-DELETE FROM one_time_tokens; DELETE FROM totps; DELETE FROM recovery_codes;";
+DELETE FROM one_time_tokens; DELETE FROM totps; DELETE FROM recovery_codes;
+DELETE FROM sso_connections; DELETE FROM idp_flows; DELETE FROM idp_identities;";
 
 #[cfg(test)]
 mod tests {

@@ -172,6 +172,54 @@ impl SigningKey {
             }),
         }
     }
+
+    /// Verify an ID token this key signed for `issuer` and `audience` (the emulator's stand-in for a
+    /// provider's credential, e.g. Google One Tap's): signature, `kid`, `iss`, `aud`, and `exp`
+    /// against `now` (the emulator clock, not the system's).
+    pub fn verify_id_token(
+        &self,
+        jwt: &str,
+        issuer: &str,
+        audience: &str,
+        now: i64,
+    ) -> Result<Value, ApiError> {
+        use jsonwebtoken::errors::ErrorKind;
+        let invalid = || {
+            ApiError::new(
+                ErrorType::IdTokenInvalid,
+                "The ID token could not be parsed or its signature is invalid.",
+            )
+        };
+        let header = jsonwebtoken::decode_header(jwt).map_err(|_| invalid())?;
+        if header.kid.as_deref() != Some(self.kid.as_str()) || header.alg != Algorithm::RS256 {
+            return Err(invalid());
+        }
+        let mut v = Validation::new(Algorithm::RS256);
+        v.validate_exp = false;
+        v.validate_nbf = false;
+        v.set_audience(&[audience]);
+        v.set_issuer(&[issuer]);
+        v.set_required_spec_claims(&["sub", "aud", "iss", "exp"]);
+        let claims = match jsonwebtoken::decode::<Value>(jwt, &self.decoding, &v) {
+            Ok(d) => d.claims,
+            Err(e) => {
+                return Err(match e.kind() {
+                    ErrorKind::InvalidAudience => ApiError::new(
+                        ErrorType::IdTokenIncorrectAudience,
+                        "The ID token was issued for another client.",
+                    ),
+                    _ => invalid(),
+                });
+            }
+        };
+        if claims["exp"].as_i64().is_none_or(|exp| exp <= now) {
+            return Err(ApiError::new(
+                ErrorType::IdTokenExpired,
+                "The ID token has expired.",
+            ));
+        }
+        Ok(claims)
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! `project_id:secret`, responses not wrapped (`{request_id, status_code, ...}`).
 
 pub mod members;
+pub mod mfa;
 pub mod organizations;
 pub mod sessions;
 
@@ -61,6 +62,7 @@ pub fn routes(inner: Arc<Inner>) -> axum::Router<Arc<Inner>> {
     organizations::routes()
         .merge(members::routes())
         .merge(sessions::routes())
+        .merge(mfa::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             inner,
             extract::authenticate_backend,

@@ -7,14 +7,17 @@ pub mod discovery;
 pub mod impersonation;
 pub mod magic_links;
 pub mod members;
+pub mod oauth;
 pub mod organizations;
 pub mod otps;
 pub mod passwords;
 pub mod recovery_codes;
 pub mod sessions;
+pub mod sso;
 pub mod totp;
 
 use crate::Inner;
+use crate::domain::mfa::Carried;
 use crate::domain::sessions::SessionRow;
 use crate::error::ApiError;
 use crate::error::ApiResult;
@@ -64,6 +67,21 @@ pub fn require_session(
     Ok((row, token))
 }
 
+/// The SDK's [`crate::domain::mfa::Carry`]: the body's IST and the Basic header's session.
+pub fn carry<'a>(
+    ist: Option<&'a str>,
+    caller: &'a SdkCaller,
+) -> impl Fn(&Connection, i64) -> ApiResult<Carried> + 'a {
+    move |conn, now| {
+        Carried::sdk(
+            conn,
+            ist.map(str::to_string),
+            caller.session_token.as_deref(),
+            now,
+        )
+    }
+}
+
 pub fn user_agent(headers: &HeaderMap) -> String {
     headers
         .get(axum::http::header::USER_AGENT)
@@ -88,6 +106,8 @@ pub fn routes(inner: Arc<Inner>) -> axum::Router<Arc<Inner>> {
         .merge(totp::routes())
         .merge(recovery_codes::routes())
         .merge(impersonation::routes())
+        .merge(sso::routes())
+        .merge(oauth::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             inner,
             extract::authenticate_sdk,

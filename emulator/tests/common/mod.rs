@@ -202,6 +202,7 @@ impl Harness {
     }
 }
 
+pub mod idp;
 pub mod tcp;
 
 impl Harness {

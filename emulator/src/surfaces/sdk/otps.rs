@@ -22,8 +22,6 @@ use crate::domain::discovery;
 use crate::domain::intermediate_sessions::Grant;
 use crate::domain::members;
 use crate::domain::mfa;
-use crate::domain::mfa::Carried;
-use crate::domain::mfa::Method;
 use crate::domain::organizations;
 use crate::domain::otp::bad_code;
 use crate::domain::otp::consume;
@@ -277,27 +275,15 @@ async fn sms_send(
     caller: SdkCaller,
     JsonBody(req): JsonBody<SmsSendReq>,
 ) -> ApiResult<Response> {
-    let now = inner.now();
-    let mut conn = inner.conn();
-    let tx = conn.transaction()?;
-    let (org, mut member) = mfa::target(&tx, &req.organization_id, &req.member_id)?;
-    mfa::check_method(&org, Method::SmsOtp)?;
-    let carried = Carried::sdk(
-        &tx,
-        req.intermediate_session_token,
-        caller.session_token.as_deref(),
-        now,
+    let carry = sdk::carry(req.intermediate_session_token.as_deref(), &caller);
+    let fields = sms_otp::send_flow(
+        &inner,
+        &req.organization_id,
+        &req.member_id,
+        req.mfa_phone_number.as_deref(),
+        &carry,
     )?;
-    mfa::proof_for_enrolment(&tx, carried, &org, &member, now)?;
-    let phone = sms_otp::phone_for_send(&mut member, req.mfa_phone_number.as_deref())?;
-    members::write_row(&tx, &member)?;
-    sms_otp::send(&tx, &org, &member, &phone, now)?;
-    tx.commit()?;
-    Ok(ok(json!({
-        "member_id": member.member_id(),
-        "member": member.data,
-        "organization": org,
-    })))
+    Ok(ok(fields))
 }
 
 #[derive(Deserialize)]
@@ -318,60 +304,19 @@ async fn sms_authenticate(
     headers: HeaderMap,
     JsonBody(req): JsonBody<SmsAuthReq>,
 ) -> ApiResult<Response> {
-    let duration = req
-        .session_duration_minutes
-        .map(|m| sessions::duration_minutes(Some(m)))
-        .transpose()?;
-    let now = inner.now();
-    // Everything but the code first, so a call that could never succeed costs no attempt.
-    let member = {
-        let conn = inner.conn();
-        let (org, member) = mfa::target(&conn, &req.organization_id, &req.member_id)?;
-        mfa::check_method(&org, Method::SmsOtp)?;
-        let carried = Carried::sdk(
-            &conn,
-            req.intermediate_session_token.clone(),
-            caller.session_token.as_deref(),
-            now,
-        )?;
-        mfa::proof(&conn, carried, &org, &member, true, now)?;
-        (org, member)
-    };
-    let code = sms_otp::verify(&inner, &member.1, &member.0, req.code.trim(), now)?;
-    let mut conn = inner.conn();
-    let tx = conn.transaction()?;
-    let (org, mut member) = mfa::target(&tx, &req.organization_id, &req.member_id)?;
-    let carried = Carried::sdk(
-        &tx,
-        req.intermediate_session_token,
-        caller.session_token.as_deref(),
-        now,
-    )?;
-    let proof =
-        mfa::proof(&tx, carried, &org, &member, true, now)?.ok_or_else(ApiError::internal)?;
-    sms_otp::consume(&tx, &code)?;
-    let phone = mfa::phone_number(&member).to_string();
-    members::set(&mut member, "mfa_phone_number_verified", json!(true));
-    mfa::enroll(
-        &org,
-        &mut member,
-        req.set_mfa_enrollment.as_deref(),
-        req.set_default_mfa
-            .unwrap_or(false)
-            .then_some(Method::SmsOtp),
-    )?;
-    let factor = mfa::sms_factor(&member, &phone, now);
-    let fields = mfa::conclude(
+    let carry = sdk::carry(req.intermediate_session_token.as_deref(), &caller);
+    let fields = sms_otp::authenticate_flow(
         &inner,
-        &tx,
         &sdk::user_agent(&headers),
-        &org,
-        &mut member,
-        proof,
-        factor,
-        duration,
-        now,
+        &sms_otp::AuthenticateRequest {
+            organization_id: &req.organization_id,
+            member_id: &req.member_id,
+            code: &req.code,
+            session_duration_minutes: req.session_duration_minutes,
+            set_mfa_enrollment: req.set_mfa_enrollment.as_deref(),
+            set_default_mfa: req.set_default_mfa.unwrap_or(false),
+        },
+        &carry,
     )?;
-    tx.commit()?;
     Ok(ok(fields))
 }

@@ -2,17 +2,8 @@
 //! `domain::totp` for the registration rules and `domain::mfa` for the proof a call carries).
 
 use crate::Inner;
-use crate::domain::authentication;
-use crate::domain::lockouts;
-use crate::domain::members;
-use crate::domain::mfa;
-use crate::domain::mfa::Carried;
-use crate::domain::mfa::Method;
-use crate::domain::sessions;
 use crate::domain::totp;
-use crate::error::ApiError;
 use crate::error::ApiResult;
-use crate::error::ErrorType;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
 use crate::surfaces::extract::SdkCaller;
@@ -24,7 +15,6 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
 use serde::Deserialize;
-use serde_json::json;
 use std::sync::Arc;
 
 pub fn routes() -> Router<Arc<Inner>> {
@@ -48,31 +38,15 @@ async fn create(
     caller: SdkCaller,
     JsonBody(req): JsonBody<CreateReq>,
 ) -> ApiResult<Response> {
-    let minutes = authentication::expiration(req.expiration_minutes, 60, 5, 1440)?;
-    let now = inner.now();
-    let mut conn = inner.conn();
-    let tx = conn.transaction()?;
-    let (org, member) = mfa::target(&tx, &req.organization_id, &req.member_id)?;
-    mfa::check_method(&org, Method::Totp)?;
-    let carried = Carried::sdk(
-        &tx,
-        req.intermediate_session_token,
-        caller.session_token.as_deref(),
-        now,
+    let carry = sdk::carry(req.intermediate_session_token.as_deref(), &caller);
+    let fields = totp::create_flow(
+        &inner,
+        &req.organization_id,
+        &req.member_id,
+        req.expiration_minutes,
+        &carry,
     )?;
-    mfa::proof_for_enrolment(&tx, carried, &org, &member, now)?;
-    let project_name = inner.seed.project.name.as_deref().unwrap_or("Stytch");
-    let created = totp::create(&tx, project_name, &org, &member, minutes, now)?;
-    tx.commit()?;
-    Ok(ok(json!({
-        "member_id": member.member_id(),
-        "member": member.data,
-        "organization": org,
-        "totp_registration_id": created.totp_id,
-        "secret": created.secret,
-        "qr_code": created.qr_code,
-        "recovery_codes": created.recovery_codes,
-    })))
+    Ok(ok(fields))
 }
 
 #[derive(Deserialize)]
@@ -86,13 +60,6 @@ struct AuthenticateReq {
     set_default_mfa: Option<bool>,
 }
 
-fn wrong_code() -> ApiError {
-    ApiError::new(
-        ErrorType::UnableToAuthenticateTotp,
-        "The TOTP code is incorrect.",
-    )
-}
-
 /// `POST /sdk/v1/b2b/totp/authenticate` → AuthResp (always a session).
 async fn authenticate(
     State(inner): St,
@@ -100,54 +67,19 @@ async fn authenticate(
     headers: HeaderMap,
     JsonBody(req): JsonBody<AuthenticateReq>,
 ) -> ApiResult<Response> {
-    let duration = req
-        .session_duration_minutes
-        .map(|m| sessions::duration_minutes(Some(m)))
-        .transpose()?;
-    let code = req.code.trim();
-    totp::check_shape(code)?;
-    let now = inner.now();
-    let mut conn = inner.conn();
-    let tx = conn.transaction()?;
-    let (org, mut member) = mfa::target(&tx, &req.organization_id, &req.member_id)?;
-    mfa::check_method(&org, Method::Totp)?;
-    let carried = Carried::sdk(
-        &tx,
-        req.intermediate_session_token,
-        caller.session_token.as_deref(),
-        now,
-    )?;
-    let proof =
-        mfa::proof(&tx, carried, &org, &member, true, now)?.ok_or_else(ApiError::internal)?;
-    lockouts::check(&tx, &mut member, now)?;
-    let reg = totp::usable(&tx, &member, now)?;
-    let Some(step) = totp::matching_step(&reg, code, now)? else {
-        // The failure must count even though the call fails: outside the transaction.
-        drop(tx);
-        lockouts::record_failure(&conn, &mut member, now)?;
-        return Err(wrong_code());
-    };
-    totp::accept(&tx, &reg, step)?;
-    lockouts::record_success(&tx, &mut member)?;
-    members::set(&mut member, "totp_registration_id", json!(reg.totp_id));
-    mfa::enroll(
-        &org,
-        &mut member,
-        req.set_mfa_enrollment.as_deref(),
-        req.set_default_mfa.unwrap_or(false).then_some(Method::Totp),
-    )?;
-    let factor = mfa::totp_factor(&reg.totp_id, now);
-    let fields = mfa::conclude(
+    let carry = sdk::carry(req.intermediate_session_token.as_deref(), &caller);
+    let fields = totp::authenticate_flow(
         &inner,
-        &tx,
         &sdk::user_agent(&headers),
-        &org,
-        &mut member,
-        proof,
-        factor,
-        duration,
-        now,
+        &totp::AuthenticateRequest {
+            organization_id: &req.organization_id,
+            member_id: &req.member_id,
+            code: &req.code,
+            session_duration_minutes: req.session_duration_minutes,
+            set_mfa_enrollment: req.set_mfa_enrollment.as_deref(),
+            set_default_mfa: req.set_default_mfa.unwrap_or(false),
+        },
+        &carry,
     )?;
-    tx.commit()?;
     Ok(ok(fields))
 }
