@@ -30,7 +30,7 @@ macro_rules! deserialize_from_map {
 }
 
 /// Moves `object[key]`, converted to `T`, into `slot`; leaves `slot` alone when the key is missing.
-fn take<T: DeserializeOwned>(
+pub(crate) fn take<T: DeserializeOwned>(
     object: &mut Map<String, Value>,
     key: &str,
     slot: &mut T,
