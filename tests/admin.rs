@@ -19,17 +19,6 @@ use serde_json::json;
 use stytch_emulator::Seed;
 use support::*;
 
-fn api_error<T: std::fmt::Debug>(r: Result<T, StytchError>) -> (u16, String) {
-    match r {
-        Err(StytchError::Api {
-            status_code,
-            error_type,
-            ..
-        }) => (status_code, error_type.as_str().to_owned()),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
-
 const DENIED: (u16, &str) = (403, "session_authorization_error");
 
 fn denied<T: std::fmt::Debug>(r: Result<T, StytchError>) {

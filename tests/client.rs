@@ -16,17 +16,6 @@ use leptos_stytch::{
 use serde_json::{Value, json};
 use support::*;
 
-fn api_error(e: &StytchError) -> (u16, String) {
-    match e {
-        StytchError::Api {
-            status_code,
-            error_type,
-            ..
-        } => (*status_code, error_type.as_str().to_owned()),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
-
 fn basic(header: &str) -> String {
     let b64 = header.strip_prefix("Basic ").expect("Basic auth");
     String::from_utf8(
@@ -195,7 +184,7 @@ fn login_or_signup_errors_are_typed() {
             .login_or_signup(req("not-an-email", ORG_ID))
             .await
             .unwrap_err();
-        assert_eq!(api_error(&e), (400, "invalid_email".into()));
+        assert_eq!(api_error_of(&e), (400, "invalid_email".into()));
         let e = ml
             .login_or_signup(req(
                 "a@example.com",
@@ -203,7 +192,7 @@ fn login_or_signup_errors_are_typed() {
             ))
             .await
             .unwrap_err();
-        assert_eq!(api_error(&e).1, "organization_not_found");
+        assert_eq!(api_error_of(&e).1, "organization_not_found");
         // Globex does not allow JIT provisioning: a stranger cannot sign up.
         let e = ml
             .login_or_signup(req("eve@globex.test", OTHER_ORG_ID))
@@ -247,9 +236,9 @@ fn magic_link_tokens_are_single_use_and_unknown_tokens_fail() {
         };
         auth(token.clone()).await.expect("first use works");
         let e = auth(token).await.unwrap_err();
-        assert_eq!(api_error(&e), (401, "unable_to_auth_magic_link".into()));
+        assert_eq!(api_error_of(&e), (401, "unable_to_auth_magic_link".into()));
         let e = auth("x".repeat(44)).await.unwrap_err();
-        assert_eq!(api_error(&e).1, "magic_link_not_found");
+        assert_eq!(api_error_of(&e).1, "magic_link_not_found");
     });
 }
 
@@ -657,7 +646,7 @@ fn pkce_is_sent_and_checked_when_the_project_requires_it() {
             })
             .await
             .unwrap_err();
-        assert_eq!(api_error(&e).1, "pkce_mismatch");
+        assert_eq!(api_error_of(&e).1, "pkce_mismatch");
     });
 }
 

@@ -8,7 +8,7 @@ mod support;
 
 use leptos_stytch::core::platform::{Method, Store};
 use leptos_stytch::*;
-use serde_json::{Value, json};
+use serde_json::json;
 use stytch_emulator::Seed;
 use support::*;
 
@@ -39,32 +39,6 @@ fn mfa_seed() -> Seed {
 
 async fn harness() -> Harness {
     Harness::with_seed(mfa_seed(), StytchB2BOptions::default()).await
-}
-
-fn api_error(r: Result<impl std::fmt::Debug, StytchError>) -> (u16, String) {
-    match r {
-        Err(StytchError::Api {
-            status_code,
-            error_type,
-            ..
-        }) => (status_code, error_type.as_str().to_owned()),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
-
-/// The JSON body of the newest request to `path` (under `/sdk/v1`).
-fn body_to(h: &Harness, path: &str) -> Value {
-    let req = h
-        .transport
-        .last_to(&format!("/sdk/v1{path}"))
-        .unwrap_or_else(|| panic!("no request to {path}"));
-    serde_json::from_str(req.body.as_deref().unwrap_or("{}")).expect("JSON body")
-}
-
-fn keys(v: &Value) -> Vec<String> {
-    let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
-    k.sort();
-    k
 }
 
 fn ist_cookie(h: &Harness) -> Option<String> {

@@ -17,17 +17,6 @@ use leptos_stytch::{
 use serde_json::{Value, json};
 use support::*;
 
-fn api_error(e: &StytchError) -> (u16, String) {
-    match e {
-        StytchError::Api {
-            status_code,
-            error_type,
-            ..
-        } => (*status_code, error_type.as_str().to_owned()),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
-
 fn org_start() -> OauthStartRequest {
     OauthStartRequest {
         organization_id: Some(ORG_ID.into()),
@@ -162,7 +151,7 @@ fn google_sign_in_gives_a_session_and_provider_values() {
             })
             .await
             .expect_err("reused");
-        assert_eq!(api_error(&e), (404, "oauth_token_not_found".into()));
+        assert_eq!(api_error_of(&e), (404, "oauth_token_not_found".into()));
     });
 }
 
@@ -346,7 +335,7 @@ fn oauth_pkce_when_the_project_requires_it() {
             .authenticate_by_url(&app, 60)
             .await
             .expect_err("new pair");
-        assert_eq!(api_error(&e), (400, "pkce_mismatch".into()));
+        assert_eq!(api_error_of(&e), (400, "pkce_mismatch".into()));
     });
 }
 
@@ -401,6 +390,6 @@ fn google_one_tap_submits_the_credential() {
             })
             .await
             .expect_err("forged credential");
-        assert_eq!(api_error(&e), (400, "id_token_invalid".into()));
+        assert_eq!(api_error_of(&e), (400, "id_token_invalid".into()));
     });
 }

@@ -24,17 +24,6 @@ use support::*;
 const CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXo=\n-----END CERTIFICATE-----";
 const CERT2: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUenl4d3Z1dHNycXBvbm1sa2ppaGdmZWRjYmE=\n-----END CERTIFICATE-----";
 
-fn api_error(e: &StytchError) -> (u16, String) {
-    match e {
-        StytchError::Api {
-            status_code,
-            error_type,
-            ..
-        } => (*status_code, error_type.as_str().to_owned()),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
-
 async fn saml(h: &Harness, name: &str) -> String {
     h.client
         .sso()
@@ -151,7 +140,7 @@ fn saml_connections_are_managed_through_the_client() {
             .await
             .expect_err("the last certificate of an active connection stays");
         assert_eq!(
-            api_error(&e),
+            api_error_of(&e),
             (400, "cannot_delete_last_sso_verification_key".into())
         );
         let e = sso
@@ -163,7 +152,7 @@ fn saml_connections_are_managed_through_the_client() {
             .await
             .expect_err("no such key");
         assert_eq!(
-            api_error(&e),
+            api_error_of(&e),
             (404, "sso_verification_key_not_found".into())
         );
         assert!(
@@ -193,7 +182,7 @@ fn saml_connections_are_managed_through_the_client() {
             })
             .await
             .expect_err("bad certificate");
-        assert_eq!(api_error(&e), (400, "invalid_x509_certificate".into()));
+        assert_eq!(api_error_of(&e), (400, "invalid_x509_certificate".into()));
 
         let all = sso.get_connections().await.expect("get");
         assert_eq!(all.saml_connections.len(), 1);
@@ -202,7 +191,7 @@ fn saml_connections_are_managed_through_the_client() {
         let gone = sso.delete_connection(&id).await.expect("delete");
         assert_eq!(gone.connection_id, id);
         let e = sso.delete_connection(&id).await.expect_err("already gone");
-        assert_eq!(api_error(&e), (404, "sso_connection_not_found".into()));
+        assert_eq!(api_error_of(&e), (404, "sso_connection_not_found".into()));
         assert!(
             sso.get_connections()
                 .await
@@ -242,7 +231,14 @@ fn oidc_and_external_connections() {
             .await
             .expect("update");
         assert_eq!(updated.connection.status, "active");
-        assert_eq!(updated.warning.as_deref(), Some(""));
+        assert!(
+            updated
+                .warning
+                .as_deref()
+                .is_some_and(|w| w.starts_with("Could not read the OpenID configuration")),
+            "offline, https://login.example cannot be read: {:?}",
+            updated.warning
+        );
         assert!(
             !format!("{:?}", updated.connection).contains("secret\""),
             "secret redacted"
@@ -289,7 +285,7 @@ fn oidc_and_external_connections() {
             .await
             .expect_err("duplicate");
         assert_eq!(
-            api_error(&e),
+            api_error_of(&e),
             (400, "duplicate_external_sso_connection".into())
         );
         let renamed = sso
@@ -328,7 +324,7 @@ fn managing_connections_needs_a_session_with_the_sso_permission() {
             .get_connections()
             .await
             .expect_err("no session");
-        assert_eq!(api_error(&e), (401, "unauthorized_credentials".into()));
+        assert_eq!(api_error_of(&e), (401, "unauthorized_credentials".into()));
         // A member JIT-provisioned by email has only stytch_member.
         h.login("newbie@example.com").await;
         let e = h
@@ -338,7 +334,10 @@ fn managing_connections_needs_a_session_with_the_sso_permission() {
             .create_connection(CreateConnectionRequest::default())
             .await
             .expect_err("not an admin");
-        assert_eq!(api_error(&e), (403, "session_authorization_error".into()));
+        assert_eq!(
+            api_error_of(&e),
+            (403, "session_authorization_error".into())
+        );
     });
 }
 
@@ -379,7 +378,7 @@ fn discover_connections_encodes_the_email_like_the_js_sdk() {
             .discover_connections("not an email")
             .await
             .expect_err("bad email");
-        assert_eq!(api_error(&e), (400, "invalid_email".into()));
+        assert_eq!(api_error_of(&e), (400, "invalid_email".into()));
     });
 }
 
@@ -491,7 +490,7 @@ fn sso_sign_in_through_the_identity_provider_page() {
             .authenticate_by_url(&app, 45)
             .await
             .expect_err("reused");
-        assert_eq!(api_error(&e), (404, "sso_token_not_found".into()));
+        assert_eq!(api_error_of(&e), (404, "sso_token_not_found".into()));
         assert!(
             h.client.session().get_sync().is_some(),
             "a failed reuse keeps the session"
@@ -597,6 +596,70 @@ fn mfa_policy_makes_sso_store_an_intermediate_session() {
                 .cookie_spec("stytch_intermediate_session_token")
                 .is_some(),
             "the IST is kept for the second factor"
+        );
+    });
+}
+
+#[test]
+fn an_oidc_connection_configured_by_its_issuer_signs_in_at_that_provider() {
+    run(async {
+        let h = Harness::new().await;
+        h.login("admin@example.com").await;
+        let c = h
+            .client
+            .sso()
+            .oidc()
+            .create_connection(CreateConnectionRequest::default())
+            .await
+            .expect("create")
+            .connection;
+        // The emulator's own OpenID provider, as the emulator names itself to in-process callers.
+        let issuer = "http://localhost/emulator/idp";
+        let updated = h
+            .client
+            .sso()
+            .oidc()
+            .update_connection(OidcUpdateConnectionRequest {
+                connection_id: c.connection_id.clone(),
+                issuer: Some(issuer.into()),
+                client_id: Some("acme-app".into()),
+                client_secret: Some("acme-secret".into()),
+                ..Default::default()
+            })
+            .await
+            .expect("update");
+        assert_eq!(updated.warning.as_deref(), Some(""));
+        assert_eq!(updated.connection.status, "active");
+        assert_eq!(updated.connection.token_url, format!("{issuer}/oidc/token"));
+        let start = h
+            .client
+            .sso()
+            .start(SsoStartRequest {
+                connection_id: c.connection_id,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let app = idp::sign_in(
+            &h.emulator.router(),
+            &start,
+            &[("email", "oscar@example.com"), ("name", "Oscar")],
+        )
+        .await;
+        let Some(AuthenticateByUrlResult::Sso(resp)) = h
+            .client
+            .authenticate_by_url(&app, 60)
+            .await
+            .expect("answers")
+        else {
+            panic!("sso branch: {app}");
+        };
+        assert!(resp.member_authenticated);
+        assert_eq!(resp.member.email_address, "oscar@example.com");
+        assert_eq!(resp.member.name, "Oscar");
+        assert_eq!(
+            resp.member_session.unwrap().authentication_factors[0].delivery_method,
+            "sso_oidc"
         );
     });
 }

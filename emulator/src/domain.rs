@@ -16,6 +16,7 @@ pub mod members;
 pub mod messages;
 pub mod mfa;
 pub mod oauth;
+pub mod oidc_rp;
 pub mod one_time_tokens;
 pub mod organizations;
 pub mod otp;

@@ -4,6 +4,7 @@
 pub mod crypto;
 pub mod db;
 pub mod http;
+pub mod http_client;
 pub mod ids;
 pub mod keys;
 pub mod memo;

@@ -347,7 +347,14 @@ async fn oidc_connection_becomes_active_when_complete() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.data()["connection"]["status"], "pending");
-    assert_eq!(r.data()["warning"], "");
+    assert!(
+        r.data()["warning"]
+            .as_str()
+            .unwrap()
+            .starts_with("Could not read the OpenID configuration of https://login.example"),
+        "offline, the issuer's discovery document cannot be read: {}",
+        r.text
+    );
     let r = a
         .call(
             Method::PUT,

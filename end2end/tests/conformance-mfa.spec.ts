@@ -2,21 +2,17 @@
 // the emulator (TOTP enrolment and login, recovery codes, SMS codes, impersonation, revoke for a member), and the
 // requests our client sends through the demo for the same flow match the official SDK's.
 import { randomUUID } from 'node:crypto';
-import type { APIRequestContext, Browser, Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
 import { test, expect, EMULATOR, type Emulator } from './fixtures';
 import { openOfficialSdk, sdk, sdkError, serveOfficialSdk, SITE_ORIGIN } from './conformance/official-sdk';
-import { recordSdkRequests, type Call } from './conformance/request-log';
+import { recordSdkRequests } from './conformance/request-log';
 import { expectSameRequests } from './conformance/compare';
+import { acmeId, backendAuth, officialSession } from './conformance/session';
 
 const REDIRECT = `${SITE_ORIGIN}/`;
 const freshEmail = (label: string) => `conf-${label}-${randomUUID().slice(0, 8)}@example.com`;
 const totpNow = (secret: string) => new OTPAuth.TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate();
-
-async function backendAuth(request: APIRequestContext) {
-  const project = await (await request.get(`${EMULATOR}/emulator/v1/project`)).json();
-  return { Authorization: `Basic ${Buffer.from(`${project.project_id}:${project.secret}`).toString('base64')}` };
-}
 
 /** Acme requires MFA for everyone, set as an app's server would (backend API). */
 async function requireMfa(request: APIRequestContext) {
@@ -25,11 +21,6 @@ async function requireMfa(request: APIRequestContext) {
     data: { mfa_policy: 'REQUIRED_FOR_ALL' },
   });
   expect(resp.status(), await resp.text()).toBe(200);
-}
-
-async function acmeId(page: Page): Promise<string> {
-  const found = await sdk(page, (s) => s.organization.getBySlug({ organization_slug: 'acme' }));
-  return (found as any).organization.organization_id;
 }
 
 async function istCookie(page: Page) {
@@ -133,24 +124,6 @@ test('official SDK: TOTP enrolment, recovery codes, SMS codes, impersonation, re
   expect(impersonated.data.member_session.authentication_factors.map((f: any) => f.type)).toEqual(['impersonated']);
   expect(errors).toEqual([]);
 });
-
-/** A fresh browser context with the official SDK page open and its /sdk/v1 requests recorded. */
-async function officialSession(browser: Browser) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const log = recordSdkRequests(page, EMULATOR);
-  const errors = await serveOfficialSdk(page, EMULATOR);
-  await openOfficialSdk(page);
-  return {
-    page,
-    async finish(): Promise<Call[]> {
-      expect(errors, 'no errors in the official SDK page').toEqual([]);
-      const calls = await log.calls();
-      await context.close();
-      return calls;
-    },
-  };
-}
 
 test('our client sends what the official SDK sends: TOTP enrolment at login, then a recovery-code login', async ({ browser, page, demo, emulator, request }) => {
   await requireMfa(request);

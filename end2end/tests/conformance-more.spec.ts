@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { test, expect, EMULATOR, type Emulator } from './fixtures';
 import { openOfficialSdk, sdk, sdkError, serveOfficialSdk, OFFICIAL_SDK_VERSION } from './conformance/official-sdk';
+import { backendAuth } from './conformance/session';
 
 const STRONG_PASSWORD = 'violet-Quokka-juggles-47-lanterns!';
 const NEWER_PASSWORD = 'amber-Heron-sketches-83-bridges?';
@@ -26,12 +27,6 @@ async function orgId(page: Page, organization_slug: string): Promise<string> {
 
 async function cookie(page: Page, name: string) {
   return (await page.context().cookies()).find((c) => c.name === name);
-}
-
-/** Basic credentials of the backend API (project id and secret, from the control API). */
-async function backendAuth(request: APIRequestContext) {
-  const project = await (await request.get(`${EMULATOR}/emulator/v1/project`)).json();
-  return { Authorization: `Basic ${Buffer.from(`${project.project_id}:${project.secret}`).toString('base64')}` };
 }
 
 /** The backend's view of a member, by email. */

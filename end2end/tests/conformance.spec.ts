@@ -1,11 +1,12 @@
 // Conformance: the official `@stytch/vanilla-js` (pinned in package.json) runs in Chromium against the
 // emulator, and the requests our client sends for the same flows match the official SDK's.
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { test, expect, EMULATOR } from './fixtures';
 import { openOfficialSdk, sdk, sdkError, serveOfficialSdk, SITE_ORIGIN, OFFICIAL_SDK_VERSION } from './conformance/official-sdk';
 import { recordSdkRequests, type Call } from './conformance/request-log';
 import { expectSameRequests } from './conformance/compare';
+import { acmeId, officialSession } from './conformance/session';
 
 const STRONG_PASSWORD = 'violet-Quokka-juggles-47-lanterns!';
 const NEWER_PASSWORD = 'amber-Heron-sketches-83-bridges?';
@@ -22,12 +23,6 @@ async function officialPage(page: Page) {
   const errors = await serveOfficialSdk(page, EMULATOR);
   await openOfficialSdk(page);
   return errors;
-}
-
-async function acmeId(page: Page): Promise<string> {
-  const found = await sdk(page, (s) => s.organization.getBySlug({ organization_slug: 'acme' }));
-  expect((found as any).organization?.organization_slug).toBe('acme');
-  return (found as any).organization.organization_id;
 }
 
 async function cookieNames(page: Page) {
@@ -232,28 +227,6 @@ test.describe(`official @stytch/vanilla-js ${OFFICIAL_SDK_VERSION} against the e
 // ---------------------------------------------------------------------------------------------------------
 // Request comparison: the same flows (magic link, passwords, email OTP), once with the official SDK and once
 // with our client (through the demo), recorded at the wire and compared call by call.
-
-/** A fresh browser context with the official SDK page open and its /sdk/v1 requests recorded. */
-async function officialSession(browser: Browser) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const log = recordSdkRequests(page, EMULATOR);
-  const errors = await serveOfficialSdk(page, EMULATOR);
-  const telemetry = page.waitForResponse(`${EMULATOR}/sdk/v1/events`);
-  telemetry.catch(() => undefined); // awaited only by the tests that need it; the others close the page first
-  await openOfficialSdk(page);
-  return {
-    page,
-    /** Resolves when the first telemetry batch (sent 800 ms after the client is built) is answered. */
-    telemetry,
-    async finish(): Promise<Call[]> {
-      expect(errors, 'no errors in the official SDK page').toEqual([]);
-      const calls = await log.calls();
-      await context.close();
-      return calls;
-    },
-  };
-}
 
 /** Opens a link from the inbox on the official SDK page: a fresh page load with the link's query. */
 async function openLinkOnSdkPage(page: Page, link: string) {

@@ -1,5 +1,7 @@
 import { test as base, expect, type Page, type APIRequestContext } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { EMULATOR } from '../playwright.config';
+import { signIn as signInWithKit } from '../support/stytch-emulator';
 
 export { expect, EMULATOR };
 
@@ -17,6 +19,17 @@ export class DemoPage {
   async open() {
     await this.page.goto('/');
   }
+  /** Opens the demo with `email` already signed in to `organization` (the test kit's one-call sign-in). */
+  async openSignedIn(email: string, organization = 'acme') {
+    await signInWithKit(this.page.context(), {
+      emulator: EMULATOR,
+      organization,
+      email,
+      url: base.info().project.use.baseURL,
+    });
+    await this.open();
+    await expect(this.page.locator('#member-email')).toHaveText(email);
+  }
   async requestLink(email: string, org = 'acme') {
     await this.page.fill('#login-org', org);
     await this.page.fill('#login-email', email);
@@ -29,6 +42,13 @@ export class DemoPage {
     await this.page.click('#logout');
     await expect(this.page.locator('#login-email')).toBeVisible();
   }
+}
+
+/** No serious or critical axe-core violations on the page as it is now. */
+export async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
 }
 
 /** The emulator's control and backend APIs. */

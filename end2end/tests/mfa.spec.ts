@@ -1,8 +1,6 @@
-import { test, expect, EMULATOR, type DemoPage, type Emulator } from './fixtures';
+import { test, expect, expectAccessible, type DemoPage, type Emulator } from './fixtures';
 import type { Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
 import * as OTPAuth from 'otpauth';
-import { signIn as signInWithKit } from '../support/stytch-emulator';
 
 // The demo seed gives member@example.com (Acme) this password; see emulator/seeds/demo.json.
 const MEMBER_PASSWORD = 'violet-kettle-harbor-29';
@@ -11,13 +9,6 @@ const PHONE = '+15555550142';
 /** What an authenticator app shows for the base32 `secret`, now or `steps` 30-second steps from now. */
 function totpNow(secret: string, steps = 0) {
   return new OTPAuth.TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: Date.now() + steps * 30_000 });
-}
-
-/** No serious or critical axe-core violations on the page as it is now. */
-async function expectAccessible(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
 }
 
 /** Presses Tab until `selector` has the focus (at most 40 times), as a keyboard-only user would. */
@@ -31,13 +22,7 @@ async function tabTo(page: Page, selector: string) {
 
 /** An admin (signed in through the test kit) requires MFA for everyone in Acme, then logs out. */
 async function requireMfa(demo: DemoPage, page: Page) {
-  await signInWithKit(page.context(), {
-    emulator: EMULATOR,
-    organization: 'acme',
-    email: 'admin@example.com',
-    url: test.info().project.use.baseURL,
-  });
-  await demo.open();
+  await demo.openSignedIn('admin@example.com');
   await page.click('#tab-organization');
   await page.selectOption('#org-settings-mfa-policy', 'REQUIRED_FOR_ALL');
   await page.click('#org-settings-save');
@@ -194,13 +179,7 @@ test('MFA by text message: enrol a phone at sign-in; the next sign-in texts a co
 
 test('an admin opens an impersonation link and lands in the member account, marked as impersonated', async ({ demo, emulator, page }) => {
   void emulator; // a fresh emulator (the fixture resets it)
-  await signInWithKit(page.context(), {
-    emulator: EMULATOR,
-    organization: 'acme',
-    email: 'admin@example.com',
-    url: test.info().project.use.baseURL,
-  });
-  await demo.open();
+  await demo.openSignedIn('admin@example.com');
   await page.click('#tab-members');
   const max = page.locator('.member-row[data-email="member@example.com"]');
   await expect(max.locator('.member-impersonate')).toBeVisible();
@@ -219,13 +198,7 @@ test('an admin opens an impersonation link and lands in the member account, mark
 });
 
 test('the account page adds and removes an authenticator app and a phone', async ({ demo, emulator, page }) => {
-  await signInWithKit(page.context(), {
-    emulator: EMULATOR,
-    organization: 'acme',
-    email: 'member@example.com',
-    url: test.info().project.use.baseURL,
-  });
-  await demo.open();
+  await demo.openSignedIn('member@example.com');
   await expect(page.locator('#factor-totp')).toContainText('Off');
   await expect(page.locator('#factor-sms')).toContainText('Off');
 

@@ -539,3 +539,39 @@ pub fn run<F: Future<Output = ()>>(f: F) {
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, f);
 }
+
+/// `(status, error_type)` of a Stytch API error; panics on any other error.
+pub fn api_error_of(e: &leptos_stytch::StytchError) -> (u16, String) {
+    match e {
+        leptos_stytch::StytchError::Api {
+            status_code,
+            error_type,
+            ..
+        } => (*status_code, error_type.as_str().to_owned()),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+/// `(status, error_type)` of a call that must fail with a Stytch API error.
+pub fn api_error<T: std::fmt::Debug>(r: Result<T, leptos_stytch::StytchError>) -> (u16, String) {
+    match r {
+        Err(e) => api_error_of(&e),
+        Ok(v) => panic!("expected an API error, got {v:?}"),
+    }
+}
+
+/// The JSON body of the newest request to `path` (under `/sdk/v1`).
+pub fn body_to(h: &Harness, path: &str) -> Value {
+    let req = h
+        .transport
+        .last_to(&format!("/sdk/v1{path}"))
+        .unwrap_or_else(|| panic!("no request to {path}"));
+    serde_json::from_str(req.body.as_deref().unwrap_or("{}")).expect("JSON body")
+}
+
+/// The keys of a JSON object, sorted.
+pub fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
+    k.sort();
+    k
+}

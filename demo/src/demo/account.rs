@@ -11,6 +11,7 @@ use leptos_stytch::{
 use super::admin::{MembersAdmin, OrganizationSettings};
 use super::describe;
 use super::mfa::SecondFactors;
+use super::sso::SsoConnections;
 
 /// The pages of the signed-in view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +19,7 @@ enum Tab {
     Account,
     Organization,
     Members,
+    Sso,
 }
 
 #[component]
@@ -68,11 +70,15 @@ pub fn Account() -> impl IntoView {
                 <Authorized resource="stytch.member" action="search">
                     <TabButton tab=tab this=Tab::Members id="tab-members" label="Members" />
                 </Authorized>
+                <Authorized resource="stytch.sso" action="get">
+                    <TabButton tab=tab this=Tab::Sso id="tab-sso" label="SSO" />
+                </Authorized>
             </nav>
             {move || match tab.get() {
                 Tab::Account => view! { <SessionFacts /> <SecondFactors /> }.into_any(),
                 Tab::Organization => view! { <OrganizationSettings /> }.into_any(),
                 Tab::Members => view! { <MembersAdmin /> }.into_any(),
+                Tab::Sso => view! { <SsoConnections /> }.into_any(),
             }}
         </div>
     }

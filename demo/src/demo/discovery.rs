@@ -10,6 +10,7 @@ use leptos_stytch::{
 };
 
 use super::login::{Discovered, LoginFlow, redirect_url, signed_in};
+use super::sso;
 use super::{InboxRefresh, OutcomeNotice, describe};
 
 /// The first step: an email, then a discovery link or code.
@@ -138,6 +139,8 @@ pub fn DiscoveryStart(on_back: impl Fn() + Send + Sync + 'static) -> impl IntoVi
                 </div>
             </Show>
             <OutcomeNotice outcome=outcome id="discovery" />
+            <p class="or-divider muted">"or"</p>
+            <sso::OauthButtons />
             <div class="login-alt">
                 <button id="discovery-back" type="button" class="stytch-button link" on:click=move |_| on_back()>
                     "← Sign in to a specific organization"

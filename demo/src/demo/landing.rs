@@ -1,14 +1,16 @@
 //! Opening the page from an emailed link (`?stytch_token_type=…&token=…`): a magic link signs in, a
 //! discovery link lists the email's organizations, a password-reset link asks for a new password, an
-//! impersonation link opens the member's account.
+//! impersonation link opens the member's account; the redirects back from SSO and OAuth sign in (or, for
+//! discovery OAuth, list the email's organizations).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_stytch::browser::parse_authenticate_url;
 use leptos_stytch::{
     ImpersonationAuthenticateRequest, MagicLinksAuthenticateRequest,
-    MagicLinksDiscoveryAuthenticateRequest, PasswordResetByEmailRequest, StytchError,
-    use_stytch_b2b_client,
+    MagicLinksDiscoveryAuthenticateRequest, OauthAuthenticateRequest,
+    OauthDiscoveryAuthenticateRequest, PasswordResetByEmailRequest, SsoAuthenticateRequest,
+    StytchError, use_stytch_b2b_client,
 };
 
 use super::describe;
@@ -60,6 +62,54 @@ pub fn MagicLinkLanding() -> impl IntoView {
                 });
             }
             "multi_tenant_passwords" => flow.reset_token.set(Some(params.token)),
+            "sso" | "oauth" => {
+                status.set(Some(Ok("Signing you in…".to_owned())));
+                let sso = params.token_type == "sso";
+                spawn_local(async move {
+                    let result = if sso {
+                        client
+                            .sso()
+                            .authenticate(SsoAuthenticateRequest {
+                                sso_token: params.token,
+                                ..Default::default()
+                            })
+                            .await
+                    } else {
+                        client
+                            .oauth()
+                            .authenticate(OauthAuthenticateRequest {
+                                oauth_token: params.token,
+                                ..Default::default()
+                            })
+                            .await
+                            .map(|r| r.response)
+                    };
+                    let result = result.map_err(|e| describe(&e)).and_then(|r| signed_in(&r));
+                    status.set(result.err().map(|e| Err(link_failed(e))));
+                });
+            }
+            "discovery_oauth" => {
+                status.set(Some(Ok("Finding your organizations…".to_owned())));
+                spawn_local(async move {
+                    let result = client
+                        .oauth()
+                        .discovery()
+                        .authenticate(OauthDiscoveryAuthenticateRequest {
+                            discovery_oauth_token: params.token,
+                        })
+                        .await;
+                    match result {
+                        Ok(resp) => {
+                            flow.discovered.set(Some(Discovered {
+                                email: resp.email_address,
+                                organizations: resp.discovered_organizations,
+                            }));
+                            status.set(None);
+                        }
+                        Err(e) => status.set(Some(Err(link_failed(describe(&e))))),
+                    }
+                });
+            }
             "multi_tenant_impersonation" => {
                 status.set(Some(Ok("Opening the member's account…".to_owned())));
                 spawn_local(async move {

@@ -1,5 +1,6 @@
 //! The signed-out page: sign in to one organization (email magic link, email code or password, plus
-//! "Forgot password"), or sign in first and choose the organization afterwards (discovery).
+//! "Forgot password", or an OAuth provider), with SSO, or sign in first and choose the organization
+//! afterwards (discovery).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,7 +11,7 @@ use leptos_stytch::{
     use_stytch_b2b_client, use_stytch_pending_mfa,
 };
 
-use super::{InboxRefresh, OutcomeNotice, describe, discovery, mfa};
+use super::{InboxRefresh, OutcomeNotice, describe, discovery, mfa, sso};
 
 /// Where the signed-out page is in a multi-step flow. Provided once by the app, because the page
 /// that opens an emailed link (the landing) starts flows that the login form finishes.
@@ -240,6 +241,7 @@ pub fn LoginForm() -> impl IntoView {
     let flow = expect_context::<LoginFlow>();
     let mfa = use_stytch_pending_mfa();
     let discovering = RwSignal::new(false);
+    let with_sso = RwSignal::new(false);
     move || {
         if mfa.with(Option::is_some) {
             view! { <mfa::MfaChallenge /> }.into_any()
@@ -250,15 +252,26 @@ pub fn LoginForm() -> impl IntoView {
         } else if discovering.get() {
             view! { <discovery::DiscoveryStart on_back=move || discovering.set(false) /> }
                 .into_any()
+        } else if with_sso.get() {
+            view! { <sso::SsoStart on_back=move || with_sso.set(false) /> }.into_any()
         } else {
-            view! { <OrganizationLogin on_discover=move || discovering.set(true) /> }.into_any()
+            view! {
+                <OrganizationLogin
+                    on_discover=move || discovering.set(true)
+                    on_sso=move || with_sso.set(true)
+                />
+            }
+            .into_any()
         }
     }
 }
 
 /// Sign in to one organization, chosen by its slug, with the method picked in the switcher.
 #[component]
-fn OrganizationLogin(on_discover: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+fn OrganizationLogin(
+    on_discover: impl Fn() + Send + Sync + 'static,
+    on_sso: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
     let client = use_stytch_b2b_client();
     let inbox = expect_context::<InboxRefresh>();
     let method = RwSignal::new(Method::MagicLink);
@@ -323,6 +336,7 @@ fn OrganizationLogin(on_discover: impl Fn() + Send + Sync + 'static) -> impl Int
         outcome.set(None);
     };
 
+    let slug_signal: Signal<String> = slug.into();
     view! {
         <form class="card login" id="login-form" on:submit=submit>
             <h1>"Sign in"</h1>
@@ -394,10 +408,16 @@ fn OrganizationLogin(on_discover: impl Fn() + Send + Sync + 'static) -> impl Int
                 }.into_any(),
             }}
             <OutcomeNotice outcome=outcome id="login" />
+            <p class="or-divider muted">"or"</p>
+            <sso::OauthButtons organization_slug=slug_signal />
             <div class="login-alt">
                 <span class="muted">"Not sure which organization?"</span>
                 <button id="discovery-start" type="button" class="stytch-button link" on:click=move |_| on_discover()>
                     "Sign in without choosing an organization"
+                </button>
+                <span class="muted">"Your company uses single sign-on?"</span>
+                <button id="sso-start" type="button" class="stytch-button link" on:click=move |_| on_sso()>
+                    "Sign in with SSO"
                 </button>
             </div>
         </form>

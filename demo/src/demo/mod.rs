@@ -8,6 +8,7 @@ mod inbox;
 mod landing;
 mod login;
 mod mfa;
+mod sso;
 
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};

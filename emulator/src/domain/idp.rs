@@ -70,6 +70,9 @@ pub struct Flow {
     /// OpenID provider flows: the client, its redirect URI, its `state` and `nonce`.
     #[serde(default)]
     pub oidc: Option<OidcRequest>,
+    /// SSO through a configured OIDC IdP: the nonce and PKCE verifier of the relying party.
+    #[serde(default)]
+    pub rp: Option<crate::domain::oidc_rp::RpState>,
 }
 
 /// What an OpenID Connect client asked the emulator's authorization endpoint for.

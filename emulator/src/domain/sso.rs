@@ -10,10 +10,13 @@
 //!   verification certificate are all set; an OIDC one until `issuer`, `client_id`, `client_secret`
 //!   and the four endpoint URLs are; an external one is always `active`. Only `active` connections
 //!   are listed in the organization's `sso_active_connections`;
-//! * the emulator signs every connection in through its built-in identity provider page, `pending`
-//!   ones included, so a connection made with no IdP settings works at once (a real Stytch project
-//!   would refuse it). It never signs SAML requests, so `signing_certificates` stays empty and a
-//!   `signing_private_key` is checked (PKCS#1 PEM) but not used;
+//! * an OIDC connection with its IdP configured (issuer, client id, authorization, token and JWKS
+//!   URLs) signs in at that IdP through relying-party code (`domain::oidc_rp`); every other
+//!   connection signs in through the built-in identity provider page, `pending` ones included, so a
+//!   connection made with no IdP settings works at once (a real Stytch project would refuse it).
+//!   SAML is emulated through the page only: the emulator never signs SAML requests, so
+//!   `signing_certificates` stays empty and a `signing_private_key` is checked (PKCS#1 PEM) but not
+//!   used;
 //! * encryption keys are emitted under both names Stytch uses, `encryption_private_keys` (backend
 //!   SDKs) and `saml_encryption_private_keys` (the browser SDK's type);
 //! * `PUT …/url` (update by metadata URL) cannot fetch the metadata offline: the URL is checked
@@ -243,7 +246,7 @@ fn save(conn: &Connection, c: &mut SsoConnection, now: i64) -> ApiResult<()> {
             now
         ],
     )?;
-    sync_org(conn, c.organization_id().to_string().as_str())
+    sync_org(conn, c.organization_id())
 }
 
 /// Writes the organization's `sso_active_connections` from its connections.
@@ -700,7 +703,7 @@ pub fn update_saml_by_url(
     Ok(c.data)
 }
 
-/// Removes a verification certificate; returns its id.
+/// Removes a verification certificate (404 `sso_verification_key_not_found` when it is not there).
 pub fn delete_verification_certificate(
     conn: &Connection,
     org: &Value,

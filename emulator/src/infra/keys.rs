@@ -272,4 +272,42 @@ mod tests {
         assert_eq!(signature, fresh);
         Ok(())
     }
+
+    #[test]
+    fn id_tokens_are_checked_for_audience_issuer_and_expiry()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let key = SigningKey::shared()?;
+        let token = |aud: &str, iss: &str, exp: i64| {
+            key.sign_json(
+                &json!({"sub": "u", "aud": aud, "iss": iss, "iat": 0, "exp": exp}).to_string(),
+            )
+            .ok_or("signing failed")
+        };
+        let iss = "https://accounts.google.com";
+        let ok = key.verify_id_token(&token("client", iss, 1_000)?, iss, "client", 999);
+        assert_eq!(ok.map_err(|e| format!("{e:?}"))?["sub"], "u");
+        let kind = |r: Result<Value, ApiError>| r.err().map(|e| e.error_type);
+        assert_eq!(
+            kind(key.verify_id_token(&token("other", iss, 1_000)?, iss, "client", 999)),
+            Some(ErrorType::IdTokenIncorrectAudience)
+        );
+        assert_eq!(
+            kind(key.verify_id_token(&token("client", iss, 1_000)?, iss, "client", 1_000)),
+            Some(ErrorType::IdTokenExpired)
+        );
+        assert_eq!(
+            kind(key.verify_id_token(
+                &token("client", "https://evil.example", 1_000)?,
+                iss,
+                "client",
+                999
+            )),
+            Some(ErrorType::IdTokenInvalid)
+        );
+        assert_eq!(
+            kind(key.verify_id_token("not.a.jwt", iss, "client", 0)),
+            Some(ErrorType::IdTokenInvalid)
+        );
+        Ok(())
+    }
 }

@@ -1,7 +1,9 @@
 //! The browser-navigation endpoints of SSO and OAuth (no Basic auth: the browser goes there, the
 //! public token travels in the query): the starts, which validate like Stytch and redirect to the
-//! built-in identity provider (`surfaces::idp`), and the callbacks the identity provider returns
-//! to, which sign the member in and redirect to the app with `stytch_token_type` and `token`.
+//! built-in identity provider (`surfaces::idp`) — or, for an OIDC connection with a configured IdP,
+//! to that IdP's authorization endpoint (`domain::oidc_rp`) — and the callbacks the identity
+//! provider returns to, which sign the member in and redirect to the app with `stytch_token_type`
+//! and `token`.
 //!
 //! Decisions where Stytch does not document the behaviour:
 //! * a start or callback that fails answers Stytch error JSON with its status (the browser shows
@@ -22,6 +24,7 @@ use crate::domain::idp;
 use crate::domain::idp::Flow;
 use crate::domain::idp::FlowKind;
 use crate::domain::idp::FlowProblem;
+use crate::domain::oidc_rp;
 use crate::domain::organizations;
 use crate::domain::pkce;
 use crate::domain::sso;
@@ -30,9 +33,11 @@ use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
 use crate::infra::crypto::ct_eq;
+use crate::infra::http_client::HttpClient;
 use crate::surfaces::St;
 use crate::surfaces::idp::page_url;
 use crate::surfaces::idp::redirect;
+use crate::surfaces::sdk::sso::OwnBase;
 use axum::Router;
 use axum::extract::Path;
 use axum::extract::Query;
@@ -145,53 +150,83 @@ async fn sso_start(
         provider_params: provider_params(&q),
         ..Flow::default()
     };
+    if oidc_rp::configured(&connection) {
+        let rp = oidc_rp::new_state()?;
+        let flow = Flow {
+            rp: Some(rp.clone()),
+            ..flow
+        };
+        let flow_id = idp::create_flow(&conn, &flow, now)?;
+        return redirect(&oidc_rp::authorization_url(&connection, &flow_id, &rp));
+    }
     let flow_id = idp::create_flow(&conn, &flow, now)?;
     redirect(&page_url(&flow_id))
 }
 
 /// `GET /v1/b2b/sso/callback/{connection_id}?code&state` (or `?error&state`): the identity
-/// provider's answer → 302 to the login or signup URL with the `sso` token.
+/// provider's answer → 302 to the login or signup URL with the `sso` token. A configured OIDC
+/// connection's code is exchanged at its IdP (`domain::oidc_rp`) with the database unlocked.
 async fn sso_callback(
     State(inner): St,
+    OwnBase(own_base): OwnBase,
     Path(connection_id): Path<String>,
     q: Result<Query<Params>, QueryRejection>,
 ) -> ApiResult<Response> {
     let q = params(q)?;
     let now = inner.now();
+    let state = param(&q, "state").unwrap_or("").to_owned();
+    let code = param(&q, "code").unwrap_or("").to_owned();
+    let (connection, flow) = {
+        let mut conn = inner.conn();
+        let tx = conn.transaction()?;
+        let connection = sso::get(&tx, &connection_id)?.ok_or_else(sso::connection_not_found)?;
+        let failed = |message: &str| callback_failed(&connection, message);
+        let flow = match idp::take_flow(&tx, &state, now)? {
+            Ok(f) if f.kind == Some(FlowKind::Sso) && f.connection_id == connection_id => f,
+            Ok(_) | Err(FlowProblem::Unknown) => {
+                return Err(failed(
+                    "The identity provider's answer does not belong to a sign-in started here.",
+                ));
+            }
+            Err(FlowProblem::Used) => {
+                return Err(failed("This identity provider answer was already used."));
+            }
+        };
+        if param(&q, "error").is_some() {
+            tx.commit()?;
+            return Err(failed("The identity provider refused the sign-in."));
+        }
+        if flow.rp.is_none() {
+            let identity = idp::redeem_code(&tx, &state, &code, now)?.ok_or_else(|| {
+                failed("The identity provider's code is unknown, expired or already used.")
+            })?;
+            let done = sso_sign_in::complete(&tx, &flow, &identity, now)?;
+            tx.commit()?;
+            return redirect(&done.redirect_url);
+        }
+        tx.commit()?;
+        (connection, flow)
+    };
+    let rp = flow.rp.clone().unwrap_or_default();
+    let http = HttpClient {
+        inner: inner.clone(),
+        own_base,
+    };
+    let identity = oidc_rp::identity(&http, &connection, &code, &rp).await?;
     let mut conn = inner.conn();
     let tx = conn.transaction()?;
-    let connection = sso::get(&tx, &connection_id)?.ok_or_else(sso::connection_not_found)?;
-    let failed = |message: &str| {
-        let t = if connection.kind == sso::Kind::Oidc {
-            ErrorType::OidcAuthCodeError
-        } else {
-            ErrorType::FailedSamlResponse
-        };
-        ApiError::new(t, message)
-    };
-    let state = param(&q, "state").unwrap_or("");
-    let flow = match idp::take_flow(&tx, state, now)? {
-        Ok(f) if f.kind == Some(FlowKind::Sso) && f.connection_id == connection_id => f,
-        Ok(_) | Err(FlowProblem::Unknown) => {
-            return Err(failed(
-                "The identity provider's answer does not belong to a sign-in started here.",
-            ));
-        }
-        Err(FlowProblem::Used) => {
-            return Err(failed("This identity provider answer was already used."));
-        }
-    };
-    if param(&q, "error").is_some() {
-        tx.commit()?;
-        return Err(failed("The identity provider refused the sign-in."));
-    }
-    let identity =
-        idp::redeem_code(&tx, state, param(&q, "code").unwrap_or(""), now)?.ok_or_else(|| {
-            failed("The identity provider's code is unknown, expired or already used.")
-        })?;
-    let done = sso_sign_in::complete(&tx, &flow, &identity, now)?;
+    let done = sso_sign_in::complete(&tx, &flow, &identity, inner.now())?;
     tx.commit()?;
     redirect(&done.redirect_url)
+}
+
+fn callback_failed(connection: &sso::SsoConnection, message: &str) -> ApiError {
+    let t = if connection.kind == sso::Kind::Oidc {
+        ErrorType::OidcAuthCodeError
+    } else {
+        ErrorType::FailedSamlResponse
+    };
+    ApiError::new(t, message)
 }
 
 fn oauth_provider(provider: &str) -> ApiResult<&str> {

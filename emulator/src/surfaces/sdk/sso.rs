@@ -16,6 +16,7 @@
 use crate::Inner;
 use crate::domain::authentication;
 use crate::domain::intermediate_sessions::Grant;
+use crate::domain::oidc_rp;
 use crate::domain::rbac;
 use crate::domain::sessions;
 use crate::domain::sso;
@@ -23,6 +24,7 @@ use crate::domain::sso_sign_in;
 use crate::domain::validation::normalize_email;
 use crate::error::ApiError;
 use crate::error::ApiResult;
+use crate::infra::http_client::HttpClient;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
 use crate::surfaces::extract::SdkCaller;
@@ -225,16 +227,56 @@ async fn oidc_create(
     })
 }
 
+/// `PUT /b2b/sso/oidc/{connection_id}`. A new issuer is looked up at its
+/// `/.well-known/openid-configuration` (with the database unlocked), and the endpoints the request
+/// leaves out are taken from it; when that fails, the update still applies and `warning` says why.
 async fn oidc_update(
     State(inner): St,
     caller: SdkCaller,
+    OwnBase(base): OwnBase,
     Path(connection_id): Path<String>,
-    JsonBody(req): JsonBody<sso::OidcUpdate>,
+    JsonBody(mut req): JsonBody<sso::OidcUpdate>,
 ) -> ApiResult<Response> {
+    let current = with_session(&inner, &caller, |tx, actor, _, org, _| {
+        sso_check(&inner, &org, actor, "update")?;
+        let c = sso::get_in_org(tx, &org, &connection_id)?;
+        if c.kind != sso::Kind::Oidc {
+            return Err(sso::connection_not_found());
+        }
+        Ok(c.data["issuer"].as_str().unwrap_or("").to_owned())
+    })?;
+    let mut warning = String::new();
+    if let Some(issuer) = req
+        .issuer
+        .as_deref()
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+        && issuer != current
+    {
+        let http = HttpClient {
+            inner: inner.clone(),
+            own_base: base,
+        };
+        match oidc_rp::discover(&http, issuer).await {
+            Ok(d) => {
+                for (field, found) in [
+                    (&mut req.authorization_url, d.authorization_url),
+                    (&mut req.token_url, d.token_url),
+                    (&mut req.userinfo_url, d.userinfo_url),
+                    (&mut req.jwks_url, d.jwks_url),
+                ] {
+                    if field.is_none() {
+                        *field = found;
+                    }
+                }
+            }
+            Err(e) => warning = e,
+        }
+    }
     with_session(&inner, &caller, |tx, actor, _, org, now| {
         sso_check(&inner, &org, actor, "update")?;
         let c = sso::update_oidc(tx, &org, &connection_id, req, now)?;
-        Ok(ok(json!({ "connection": c, "warning": "" })))
+        Ok(ok(json!({ "connection": c, "warning": warning })))
     })
 }
 
