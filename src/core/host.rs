@@ -38,7 +38,11 @@ pub(crate) fn base64url_encode(bytes: &[u8]) -> String {
 
 /// Decodes URL-safe base64 without padding; `None` when `text` is not that.
 pub(crate) fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    if text.contains(['+', '/', '=']) {
+    // Only the URL-safe alphabet: `atob` would also skip whitespace, which the crate refuses.
+    if !text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return None;
     }
     let mut standard: String = text
@@ -246,7 +250,16 @@ mod tests {
 
     #[test]
     fn base64url_refuses_other_alphabets_and_broken_lengths() {
-        for text in ["+/+/", "Zg==", "Z", "Zm9vY", "!!!", "Zm 9v"] {
+        for text in [
+            "+/+/",
+            "Zg==",
+            "Z",
+            "Zm9vY",
+            "!!!",
+            "Zm 9v",
+            "Zm9v    YmFy",
+            "Zm9v\nYmFy",
+        ] {
             assert_eq!(base64url_decode(text), None, "{text}");
         }
     }
