@@ -6,8 +6,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use leptos_stytch::browser::BrowserStore;
-use leptos_stytch::core::platform::{CookieSpec, Store};
+use leptos_stytch::browser::{BrowserStore, BrowserTransport};
+use leptos_stytch::core::platform::{CookieSpec, HttpRequest, Method, Store, Transport};
 use leptos_stytch::{
     GetSessionTokens, MagicLinksAuthenticateRequest, RevokeOptions, StytchB2BClient,
     StytchB2BOptions, StytchB2BProvider, UpdateSessionOptions, use_stytch_member_session,
@@ -295,6 +295,61 @@ async fn run_exclusive_serialises_tasks_with_web_locks() {
         ["a start", "a end", "b start", "b end"],
         "b waited for a's lock"
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_transport_sends_method_headers_and_body_and_reports_a_failed_fetch_as_the_browser_words_it()
+ {
+    use base64::Engine as _;
+    let basic =
+        base64::engine::general_purpose::STANDARD.encode(format!("{PUBLIC_TOKEN}:{PUBLIC_TOKEN}"));
+    let request = |method, path: &str, body: Option<&str>| HttpRequest {
+        method,
+        url: format!("{API_URL}/sdk/v1{path}"),
+        headers: vec![
+            ("Authorization".to_owned(), format!("Basic {basic}")),
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+        ],
+        body: body.map(str::to_owned),
+    };
+    let bootstrap = BrowserTransport
+        .send(request(
+            Method::Get,
+            &format!("/projects/bootstrap/{PUBLIC_TOKEN}"),
+            None,
+        ))
+        .await
+        .expect("the bootstrap answers");
+    assert_eq!(bootstrap.status, 200);
+    assert!(bootstrap.content_type.is_some_and(|c| c.contains("json")));
+    let data: serde_json::Value = serde_json::from_str(&bootstrap.body).expect("JSON");
+    assert!(data["data"]["captcha_settings"].is_object(), "{data}");
+
+    // The server read the body (the address in it is refused) and the credentials (not a 401).
+    let refused = BrowserTransport
+        .send(request(
+            Method::Post,
+            "/b2b/magic_links/email/login_or_signup",
+            Some(&format!(
+                r#"{{"email_address":"not-an-email","organization_id":"{ORG_ID}"}}"#
+            )),
+        ))
+        .await
+        .expect("an error is still an answer");
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body.contains("invalid_email"), "{}", refused.body);
+
+    // Nothing listens on the discard port: fetch rejects, and its TypeError comes back as its text.
+    let failed = BrowserTransport
+        .send(HttpRequest {
+            method: Method::Get,
+            url: "http://127.0.0.1:9/".to_owned(),
+            headers: Vec::new(),
+            body: None,
+        })
+        .await
+        .expect_err("no answer");
+    assert!(failed.contains("Failed to fetch"), "{failed}");
 }
 
 async fn futures_join(

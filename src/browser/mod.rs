@@ -1,6 +1,6 @@
 //! The browser layer (wasm32 only): the core's [`Transport`](crate::core::platform::Transport),
 //! [`Store`](crate::core::platform::Store) and [`Runtime`](crate::core::platform::Runtime) implemented with
-//! gloo-net, `document.cookie`, `localStorage`, timers and `crypto.getRandomValues`, plus the browser
+//! `fetch`, `document.cookie`, `localStorage`, timers and `crypto.getRandomValues`, plus the browser
 //! constructors of [`StytchB2BClient`].
 
 mod runtime;

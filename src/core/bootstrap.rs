@@ -5,9 +5,10 @@ use std::sync::Mutex;
 
 use futures_channel::oneshot;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::client::{StytchB2BClient, lock, state_key};
+use super::models::take;
 use super::platform::Method;
 
 /// The bootstrap as the JS SDK maps and caches it (camelCase keys). Field names that the protocol reference
@@ -71,37 +72,60 @@ impl Default for Bootstrap {
 }
 
 /// The wire form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default)]
 struct RawBootstrap {
-    #[serde(default)]
     project_name: String,
-    #[serde(default)]
     disable_sdk_watermark: bool,
-    #[serde(default)]
     cname_domain: Option<String>,
-    #[serde(default)]
     email_domains: Vec<String>,
     captcha_settings: Value,
-    #[serde(default)]
     pkce_required_for_email_magic_links: bool,
-    #[serde(default)]
     pkce_required_for_password_resets: bool,
-    #[serde(default)]
     pkce_required_for_oauth: bool,
-    #[serde(default)]
     pkce_required_for_sso: bool,
-    #[serde(default)]
     slug_pattern: Option<String>,
-    #[serde(default)]
     create_organization_enabled: bool,
-    // Required, as in the JS SDK: a bootstrap without it is treated as failed.
     password_config: Option<Value>,
-    #[serde(default)]
     dfp_protected_auth_enabled: bool,
-    #[serde(default)]
     rbac_policy: Option<Value>,
-    #[serde(default)]
     vertical: String,
+}
+
+// As `deserialize_from_map!` does for the models (a derive compiles a field-matching state machine per
+// deserializer): every key is taken out of the JSON object on its own and defaults when missing, except
+// `captcha_settings`, which a bootstrap must have.
+impl<'de> Deserialize<'de> for RawBootstrap {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut object = Map::<String, Value>::deserialize(deserializer)?;
+        if !object.contains_key("captcha_settings") {
+            return Err(serde::de::Error::missing_field("captcha_settings"));
+        }
+        let mut raw = RawBootstrap::default();
+        macro_rules! take_all {
+            ($($field:ident),*) => {
+                $( take(&mut object, stringify!($field), &mut raw.$field)
+                    .map_err(serde::de::Error::custom)?; )*
+            };
+        }
+        take_all!(
+            project_name,
+            disable_sdk_watermark,
+            cname_domain,
+            email_domains,
+            captcha_settings,
+            pkce_required_for_email_magic_links,
+            pkce_required_for_password_resets,
+            pkce_required_for_oauth,
+            pkce_required_for_sso,
+            slug_pattern,
+            create_organization_enabled,
+            password_config,
+            dfp_protected_auth_enabled,
+            rbac_policy,
+            vertical
+        );
+        Ok(raw)
+    }
 }
 
 impl From<RawBootstrap> for Bootstrap {
@@ -231,4 +255,64 @@ impl StytchB2BClient {
 
 fn bootstrap_key(client: &StytchB2BClient) -> String {
     format!("{}::bootstrap", state_key(client.public_token()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn raw(wire: Value) -> Result<RawBootstrap, serde_json::Error> {
+        serde_json::from_value(wire)
+    }
+
+    #[test]
+    fn the_wire_form_maps_onto_the_js_sdk_bootstrap() {
+        let wire = json!({
+            "project_name": "Acme", "disable_sdk_watermark": true, "cname_domain": "login.acme.test",
+            "email_domains": ["acme.test"], "captcha_settings": {"enabled": true, "siteKey": "k"},
+            "pkce_required_for_email_magic_links": true, "pkce_required_for_password_resets": true,
+            "pkce_required_for_oauth": true, "pkce_required_for_sso": true, "slug_pattern": "^[a-z]+$",
+            "create_organization_enabled": true, "password_config": {"luds_complexity": 3},
+            "dfp_protected_auth_enabled": true, "rbac_policy": {"roles": []}, "vertical": "B2B",
+            "a_key_from_a_newer_server": 1,
+        });
+        let b = Bootstrap::from(raw(wire).unwrap());
+        assert_eq!(
+            b,
+            Bootstrap {
+                project_name: "Acme".into(),
+                display_watermark: false,
+                cname_domain: Some("login.acme.test".into()),
+                email_domains: vec!["acme.test".into()],
+                captcha_settings: json!({"enabled": true, "siteKey": "k"}),
+                pkce_required_for_email_magic_links: true,
+                pkce_required_for_password_resets: true,
+                pkce_required_for_oauth: true,
+                pkce_required_for_sso: true,
+                slug_pattern: Some("^[a-z]+$".into()),
+                create_organization_enabled: true,
+                password_config: Some(json!({"luds_complexity": 3})),
+                run_dfp_protected_auth: true,
+                rbac_policy: Some(json!({"roles": []})),
+                vertical: "B2B".into(),
+            }
+        );
+    }
+
+    #[test]
+    fn only_captcha_settings_is_required_and_a_wrong_type_names_its_field() {
+        let b = Bootstrap::from(raw(json!({"captcha_settings": null})).unwrap());
+        assert!(b.display_watermark && b.email_domains.is_empty() && b.password_config.is_none());
+        assert_eq!(b.captcha_settings, Value::Null);
+        let missing = raw(json!({"project_name": "Acme"}))
+            .unwrap_err()
+            .to_string();
+        assert!(missing.contains("captcha_settings"), "{missing}");
+        let wrong = raw(json!({"captcha_settings": {}, "pkce_required_for_sso": "yes"}))
+            .unwrap_err()
+            .to_string();
+        assert!(wrong.contains("`pkce_required_for_sso`"), "{wrong}");
+        assert!(raw(json!([])).is_err());
+    }
 }

@@ -4,7 +4,6 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Poll;
 
-use base64::Engine as _;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -432,11 +431,12 @@ impl StytchB2BClient {
         let answer = match self.inner.options.request_timeout {
             Some(limit) => {
                 let ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX);
+                // In milliseconds: `Duration`'s `Debug` would link its own decimal formatting.
                 before_deadline(sent, self.inner.runtime.sleep(ms))
                     .await
                     .ok_or_else(|| {
                         StytchError::unreachable(format!(
-                            "{} {path} timed out: no answer within {limit:?}",
+                            "{} {path} timed out: no answer within {ms} ms",
                             method.as_str()
                         ))
                     })?
@@ -473,7 +473,7 @@ impl StytchB2BClient {
     ) -> HttpRequest {
         let pt = &self.inner.public_token;
         let secret = self.session_token().unwrap_or_else(|| pt.clone());
-        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{pt}:{secret}"));
+        let basic = super::host::base64_encode(format!("{pt}:{secret}").as_bytes());
         let mut headers = vec![
             ("Authorization".to_owned(), format!("Basic {basic}")),
             ("Content-Type".to_owned(), "application/json".to_owned()),
@@ -511,23 +511,13 @@ impl StytchB2BClient {
                 state.session.member_session_id.into(),
             );
         }
-        base64::engine::general_purpose::STANDARD.encode(blob.to_string())
+        super::host::base64_encode(blob.to_string().as_bytes())
     }
 
     pub(crate) fn uuid_v4(&self) -> String {
         let mut b = [0u8; 16];
         self.inner.runtime.fill_random(&mut b);
-        b[6] = (b[6] & 0x0f) | 0x40;
-        b[8] = (b[8] & 0x3f) | 0x80;
-        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &hex[0..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..32]
-        )
+        uuid_v4_from(b)
     }
 
     // ---------------------------------------------------------------- cookies
@@ -858,6 +848,24 @@ async fn before_deadline<T>(
     .await
 }
 
+/// A version 4 UUID (RFC 9562) from 16 random bytes, lowercase and hyphenated.
+///
+/// By hand rather than with `{:02x}` and slicing: no formatting machinery on every request.
+fn uuid_v4_from(mut b: [u8; 16]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let mut uuid = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            uuid.push('-');
+        }
+        uuid.push(char::from(HEX[usize::from(byte >> 4)]));
+        uuid.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    uuid
+}
+
 /// `stytch_sdk_state_<public_token>`.
 pub(crate) fn state_key(public_token: &str) -> String {
     format!("stytch_sdk_state_{public_token}")
@@ -890,7 +898,7 @@ pub(crate) fn parse_response(
     body: &str,
 ) -> Result<Value, StytchError> {
     if (200..300).contains(&status) {
-        let Ok(envelope) = serde_json::from_str::<Value>(body) else {
+        let Some(envelope) = super::host::parse_json(body) else {
             return Err(StytchError::unreachable(
                 "Invalid response from our servers.",
             ));
@@ -904,8 +912,8 @@ pub(crate) fn parse_response(
         };
     }
     let is_json = content_type.is_some_and(|c| c.contains("json"));
-    let parsed: Option<Value> = if is_json {
-        serde_json::from_str(body).ok()
+    let parsed = if is_json {
+        super::host::parse_json(body)
     } else {
         None
     };
@@ -1007,6 +1015,16 @@ mod tests {
         }
         let r = parse_response(200, Some("application/json"), "{\"data\":");
         assert!(matches!(r, Err(StytchError::Unreachable { .. })));
+    }
+
+    #[test]
+    fn a_uuid_carries_its_version_and_variant() {
+        let bytes: [u8; 16] = std::array::from_fn(|i| i as u8);
+        assert_eq!(uuid_v4_from(bytes), "00010203-0405-4607-8809-0a0b0c0d0e0f");
+        assert_eq!(
+            uuid_v4_from([0xff; 16]),
+            "ffffffff-ffff-4fff-bfff-ffffffffffff"
+        );
     }
 
     #[test]

@@ -7,10 +7,15 @@
 //! once, for `Value` alone. The extra pass over a few kilobytes of JSON costs microseconds; the direct
 //! path cost several kilobytes of gzipped wasm per app.
 
-use serde::de::DeserializeOwned;
-use serde_json::Value;
+//!
+//! The text → `Value` step is the platform's ([`super::host::parse_json`]): the browser's `JSON.parse` in
+//! wasm, serde_json natively.
+
+use serde::de::{DeserializeOwned, Error as _};
 
 /// Parses `text` as `T`.
 pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
-    serde_json::from_value(serde_json::from_str::<Value>(text)?)
+    let value = super::host::parse_json(text)
+        .ok_or_else(|| serde_json::Error::custom("the text is not JSON"))?;
+    serde_json::from_value(value)
 }

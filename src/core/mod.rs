@@ -5,6 +5,7 @@ pub mod bootstrap;
 pub mod client;
 pub mod discovery;
 pub mod error;
+mod host;
 pub mod impersonation;
 mod json;
 pub mod magic_links;

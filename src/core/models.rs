@@ -30,7 +30,7 @@ macro_rules! deserialize_from_map {
 }
 
 /// Moves `object[key]`, converted to `T`, into `slot`; leaves `slot` alone when the key is missing.
-fn take<T: DeserializeOwned>(
+pub(crate) fn take<T: DeserializeOwned>(
     object: &mut Map<String, Value>,
     key: &str,
     slot: &mut T,
@@ -300,7 +300,7 @@ deserialize_from_map!(Organization {
 });
 
 /// The state Stytch's SDK persists under `stytch_sdk_state_<public_token>`: `{session, member, organization}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SessionState {
     /// The member's session.
     pub session: MemberSession,
@@ -308,6 +308,24 @@ pub struct SessionState {
     pub member: Member,
     /// The member's organization.
     pub organization: Organization,
+}
+
+// As `deserialize_from_map!`, but each of the three keys is required: without one it is not a state.
+impl<'de> Deserialize<'de> for SessionState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut object = Map::<String, Value>::deserialize(deserializer)?;
+        for key in ["session", "member", "organization"] {
+            if !object.contains_key(key) {
+                return Err(serde::de::Error::missing_field(key));
+            }
+        }
+        let mut state = SessionState::default();
+        take(&mut object, "session", &mut state.session).map_err(serde::de::Error::custom)?;
+        take(&mut object, "member", &mut state.member).map_err(serde::de::Error::custom)?;
+        take(&mut object, "organization", &mut state.organization)
+            .map_err(serde::de::Error::custom)?;
+        Ok(state)
+    }
 }
 
 /// A session token pair, as [`crate::core::session::SessionClient::get_tokens`] returns it. Its `Debug`
@@ -560,6 +578,23 @@ mod tests {
         assert_eq!(factor.details["email_factor"]["email_id"], "email-test-1");
         assert_eq!(serde_json::to_value(&factor).ok(), Some(wire));
         assert!(serde_json::from_value::<AuthenticationFactor>(json!({"type": 1})).is_err());
+    }
+
+    #[test]
+    fn a_cached_state_needs_all_three_parts() {
+        let full = json!({"session": {}, "member": {"member_id": "m1"}, "organization": {}});
+        let state = serde_json::from_value::<SessionState>(full.clone()).ok();
+        assert_eq!(state.map(|s| s.member.member_id), Some("m1".to_owned()));
+        for key in ["session", "member", "organization"] {
+            let mut partial = full.clone();
+            partial.as_object_mut().map(|o| o.remove(key));
+            let err = serde_json::from_value::<SessionState>(partial).err();
+            assert!(err.is_some_and(|e| e.to_string().contains(key)), "{key}");
+        }
+        let err = serde_json::from_value::<SessionState>(
+            json!({"session": 1, "member": {}, "organization": {}}),
+        );
+        assert!(err.is_err());
     }
 
     #[test]

@@ -1,6 +1,5 @@
 //! PKCE pairs, generated and stored exactly like Stytch's `PKCEManager`.
 
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -49,7 +48,7 @@ fn key(client: &StytchB2BClient, ns: Namespace) -> String {
 
 /// `base64url(SHA-256(verifier))`, no padding.
 pub(crate) fn challenge_for(verifier: &str) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+    super::host::base64url_encode(&Sha256::digest(verifier.as_bytes()))
 }
 
 /// 16 random `u32`s, each as lowercase hex left-padded to two characters only (the JS SDK's

@@ -1,7 +1,7 @@
 //! What the core needs from the platform it runs on: a [`Transport`] for HTTP, a [`Store`] for cookies and
 //! key-value storage, and a [`Runtime`] for time, timers, tasks and randomness.
 //!
-//! The browser layer (`crate::browser`) implements them with gloo-net and web-sys; native tests implement
+//! The browser layer (`crate::browser`) implements them with web-sys; native tests implement
 //! them over the emulator's in-process router. Nothing here knows about the browser.
 
 use std::fmt;

@@ -118,13 +118,13 @@ pub(crate) struct RedactedBody<'a>(pub &'a str);
 
 impl fmt::Debug for RedactedBody<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match serde_json::from_str::<Value>(self.0) {
-            Ok(mut json) => {
+        match super::host::parse_json(self.0) {
+            Some(mut json) => {
                 redact_json(&mut json);
                 fmt::Debug::fmt(&json.to_string(), f)
             }
-            Err(_) if self.0.is_empty() => f.write_str("\"\""),
-            Err(_) => write!(f, "[{} bytes, not JSON: redacted]", self.0.len()),
+            None if self.0.is_empty() => f.write_str("\"\""),
+            None => write!(f, "[{} bytes, not JSON: redacted]", self.0.len()),
         }
     }
 }

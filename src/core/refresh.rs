@@ -17,6 +17,7 @@
 
 use std::sync::Mutex;
 
+#[cfg(test)]
 use base64::Engine as _;
 use futures_channel::oneshot;
 
@@ -114,10 +115,8 @@ impl StytchB2BClient {
 /// The `exp` claim of a JWT, in Unix milliseconds (no signature check: only used to decide when to refresh).
 pub(crate) fn jwt_expiry_ms(jwt: &str) -> Option<i64> {
     let payload = jwt.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
-    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let bytes = super::host::base64url_decode(payload.trim_end_matches('='))?;
+    let claims = super::host::parse_json(std::str::from_utf8(&bytes).ok()?)?;
     claims.get("exp")?.as_i64()?.checked_mul(1000)
 }
 
