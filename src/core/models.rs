@@ -489,6 +489,21 @@ debug_redacted!(AuthenticateResponse {
     method_id
 });
 
+/// Reads an authenticate answer that carries fields of its own next to the [`AuthenticateResponse`] ones (OAuth's
+/// provider fields, recovery's count): `extra` takes those out of the object with [`take`], the rest is read as
+/// the authenticate answer. By hand rather than `#[serde(flatten)]`, for the reason given at
+/// [`AuthenticationFactor`]'s `Deserialize`.
+pub(crate) fn authenticate_with<'de, D: serde::Deserializer<'de>, T>(
+    deserializer: D,
+    extra: impl FnOnce(&mut Map<String, Value>) -> Result<T, String>,
+) -> Result<(AuthenticateResponse, T), D::Error> {
+    let mut object = Map::<String, Value>::deserialize(deserializer)?;
+    let own = extra(&mut object).map_err(serde::de::Error::custom)?;
+    let response = AuthenticateResponse::deserialize(Value::Object(object))
+        .map_err(serde::de::Error::custom)?;
+    Ok((response, own))
+}
+
 /// `{organization}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub(crate) struct OrganizationEnvelope {
@@ -509,6 +524,33 @@ deserialize_from_map!(MemberEnvelope { member });
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_authenticate_answer_with_extra_fields_reads_both_and_names_a_bad_one() {
+        #[derive(Debug)]
+        struct Recover(AuthenticateResponse, u32);
+        impl<'de> Deserialize<'de> for Recover {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let (a, n) = authenticate_with(d, |o| {
+                    let mut n = 0;
+                    take(o, "recovery_codes_remaining", &mut n)?;
+                    Ok(n)
+                })?;
+                Ok(Recover(a, n))
+            }
+        }
+        let r: Recover = serde_json::from_value(json!({
+            "member_id": "member-test-1", "member_authenticated": true, "recovery_codes_remaining": 9
+        }))
+        .expect("reads");
+        assert_eq!(
+            (r.0.member_id.as_str(), r.0.member_authenticated, r.1),
+            ("member-test-1", true, 9)
+        );
+        let e = serde_json::from_value::<Recover>(json!({"recovery_codes_remaining": "nine"}))
+            .expect_err("a string is not a count");
+        assert!(e.to_string().contains("recovery_codes_remaining"), "{e}");
+    }
 
     #[test]
     fn a_model_takes_known_keys_ignores_unknown_ones_and_defaults_missing_ones() {

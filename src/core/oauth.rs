@@ -44,7 +44,7 @@ use super::body::Body;
 use super::client::StytchB2BClient;
 use super::discovery::DiscoveryAuthenticateResponse;
 use super::error::StytchError;
-use super::models::AuthenticateResponse;
+use super::models::{AuthenticateResponse, authenticate_with, take};
 use super::pkce::{self, Namespace};
 use super::platform::Method;
 use super::redact::debug_redacted;
@@ -231,20 +231,36 @@ debug_redacted!(ProviderValues {
 });
 
 /// What [`OauthClient::authenticate`] returns: the authenticate answer plus the provider's view.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct OauthAuthenticateResponse {
     /// The session (or IST with `primary_required` / `mfa_required`), as for every factor.
     #[serde(flatten)]
     pub response: AuthenticateResponse,
     /// The user's id at the provider.
-    #[serde(default)]
     pub provider_subject: String,
     /// `Google`, `Microsoft`, `GitHub`, `Slack` or `HubSpot`.
-    #[serde(default)]
     pub provider_type: String,
     /// The provider's tokens.
-    #[serde(default)]
     pub provider_values: ProviderValues,
+}
+
+impl<'de> Deserialize<'de> for OauthAuthenticateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (response, (provider_subject, provider_type, provider_values)) =
+            authenticate_with(deserializer, |o| {
+                let mut own = <(String, String, ProviderValues)>::default();
+                take(o, "provider_subject", &mut own.0)?;
+                take(o, "provider_type", &mut own.1)?;
+                take(o, "provider_values", &mut own.2)?;
+                Ok(own)
+            })?;
+        Ok(Self {
+            response,
+            provider_subject,
+            provider_type,
+            provider_values,
+        })
+    }
 }
 
 impl OauthClient {

@@ -26,12 +26,12 @@
 //! ```
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Map;
 
 use super::body::Body;
 use super::client::StytchB2BClient;
 use super::error::StytchError;
-use super::models::AuthenticateResponse;
+use super::models::{AuthenticateResponse, authenticate_with, take};
 use super::platform::Method;
 use super::redact::debug_redacted;
 
@@ -83,20 +83,16 @@ pub struct RecoveryCodesRecoverResponse {
     pub recovery_codes_remaining: u32,
 }
 
-// By hand: `recovery_codes_remaining` is taken out and the rest read as an `AuthenticateResponse`, so the
-// authenticate model is not compiled a second time inside a flattened derive.
 impl<'de> Deserialize<'de> for RecoveryCodesRecoverResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut object = Map::<String, Value>::deserialize(deserializer)?;
-        let remaining = match object.remove("recovery_codes_remaining") {
-            Some(v) => u32::deserialize(v).map_err(serde::de::Error::custom)?,
-            None => 0,
-        };
-        let authenticate = AuthenticateResponse::deserialize(Value::Object(object))
-            .map_err(serde::de::Error::custom)?;
+        let (authenticate, recovery_codes_remaining) = authenticate_with(deserializer, |o| {
+            let mut remaining = 0;
+            take(o, "recovery_codes_remaining", &mut remaining)?;
+            Ok(remaining)
+        })?;
         Ok(Self {
             authenticate,
-            recovery_codes_remaining: remaining,
+            recovery_codes_remaining,
         })
     }
 }
