@@ -27,6 +27,7 @@ pub mod provisioning;
 pub mod rbac;
 pub mod recovery_codes;
 pub mod redirects;
+pub mod scim;
 pub mod search;
 pub mod sessions;
 pub mod sign_in;

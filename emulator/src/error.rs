@@ -309,6 +309,16 @@ pub enum ErrorType {
     OauthTokenNotFound,
     /// `saml_connection_attribute_mapping_missing_groups_key` (400).
     SamlConnectionAttributeMappingMissingGroupsKey,
+    /// `active_scim_connection_exists` (400).
+    ActiveScimConnectionExists,
+    /// `no_active_scim_connection` (404).
+    NoActiveScimConnection,
+    /// `scim_connection_not_rotating_token` (400).
+    ScimConnectionNotRotatingToken,
+    /// `scim_connection_already_rotating_token` (400).
+    ScimConnectionAlreadyRotatingToken,
+    /// `scim_group_role_assignment_group_does_not_exist` (400).
+    ScimGroupRoleAssignmentGroupDoesNotExist,
     /// `sso_connection_not_found` (404).
     SsoConnectionNotFound,
     /// `sso_token_not_found` (404).
@@ -473,6 +483,11 @@ impl ErrorType {
         Self::OauthTenantJitProvisioningNotAllowed,
         Self::OauthTokenNotFound,
         Self::SamlConnectionAttributeMappingMissingGroupsKey,
+        Self::ActiveScimConnectionExists,
+        Self::NoActiveScimConnection,
+        Self::ScimConnectionNotRotatingToken,
+        Self::ScimConnectionAlreadyRotatingToken,
+        Self::ScimGroupRoleAssignmentGroupDoesNotExist,
         Self::SsoConnectionNotFound,
         Self::SsoTokenNotFound,
         Self::SsoVerificationKeyNotFound,
@@ -654,6 +669,13 @@ impl ErrorType {
             Self::SamlConnectionAttributeMappingMissingGroupsKey => {
                 "saml_connection_attribute_mapping_missing_groups_key"
             }
+            Self::ActiveScimConnectionExists => "active_scim_connection_exists",
+            Self::NoActiveScimConnection => "no_active_scim_connection",
+            Self::ScimConnectionNotRotatingToken => "scim_connection_not_rotating_token",
+            Self::ScimConnectionAlreadyRotatingToken => "scim_connection_already_rotating_token",
+            Self::ScimGroupRoleAssignmentGroupDoesNotExist => {
+                "scim_group_role_assignment_group_does_not_exist"
+            }
             Self::SsoConnectionNotFound => "sso_connection_not_found",
             Self::SsoTokenNotFound => "sso_token_not_found",
             Self::SsoVerificationKeyNotFound => "sso_verification_key_not_found",
@@ -772,6 +794,10 @@ impl ErrorType {
             | Self::InvalidCallbackId
             | Self::IdTokenInvalid
             | Self::IdTokenExpired
+            | Self::ActiveScimConnectionExists
+            | Self::ScimConnectionNotRotatingToken
+            | Self::ScimConnectionAlreadyRotatingToken
+            | Self::ScimGroupRoleAssignmentGroupDoesNotExist
             | Self::IdTokenIncorrectAudience => 400,
             Self::CannotUpdateTrustedMetadata
             | Self::JwtInvalidAudience
@@ -812,6 +838,7 @@ impl ErrorType {
             | Self::ExternalConnectionIdNotFound
             | Self::NoSsoConnectionExistsForOrganization
             | Self::OauthTokenNotFound
+            | Self::NoActiveScimConnection
             | Self::SsoConnectionNotFound
             | Self::SsoTokenNotFound
             | Self::SsoVerificationKeyNotFound => 404,

@@ -70,7 +70,8 @@ async fn a_database_from_before_versioning_is_migrated_and_its_pending_link_stil
         conn.execute_batch(&format!(
             "DROP TABLE one_time_tokens; DROP TABLE member_lockouts; DROP TABLE totps; \
              DROP TABLE recovery_codes; {OLD_TOKEN_TABLES}
-             DROP TABLE sso_connections; DROP TABLE idp_flows; DROP TABLE idp_identities;"
+             DROP TABLE sso_connections; DROP TABLE idp_flows; DROP TABLE idp_identities; \
+             DROP TABLE scim_connections; DROP TABLE scim_groups;"
         ))
         .expect("old tables");
         conn.execute(

@@ -660,6 +660,7 @@ pub fn delete_org(
     one_time_tokens::delete_organization(conn, id)?;
     crate::domain::totp::delete_organization(conn, id)?;
     sso::delete_organization(conn, id)?;
+    crate::domain::scim::delete_organization(conn, id)?;
     conn.execute(
         "DELETE FROM members WHERE organization_id = ?1",
         params![id],

@@ -132,6 +132,19 @@ CREATE TABLE idp_identities (
     PRIMARY KEY (source, email));
 ";
 
+/// SCIM connections (one per organization; tokens only as SHA-256 hashes) and the IdP groups
+/// pushed to them.
+const V6_SCIM: &str = "
+CREATE TABLE scim_connections (
+    connection_id TEXT PRIMARY KEY, organization_id TEXT NOT NULL UNIQUE, data TEXT NOT NULL,
+    token_hash TEXT NOT NULL, token_expires_at INTEGER NOT NULL, next_token_hash TEXT,
+    next_token_expires_at INTEGER, created_at INTEGER NOT NULL);
+CREATE TABLE scim_groups (
+    group_id TEXT PRIMARY KEY, connection_id TEXT NOT NULL, organization_id TEXT NOT NULL,
+    group_name TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX scim_groups_by_connection ON scim_groups (connection_id, group_id);
+";
+
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(V1_SCHEMA),
@@ -139,6 +152,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(V3_ONE_TIME_TOKENS),
         M::up(V4_MFA),
         M::up(V5_SSO_OAUTH),
+        M::up(V6_SCIM),
     ])
 });
 
@@ -154,7 +168,8 @@ pub const RESET: &str = "
 DELETE FROM organizations; DELETE FROM members; DELETE FROM sessions; DELETE FROM messages;
 DELETE FROM member_passwords; DELETE FROM intermediate_sessions; DELETE FROM member_lockouts;
 DELETE FROM one_time_tokens; DELETE FROM totps; DELETE FROM recovery_codes;
-DELETE FROM sso_connections; DELETE FROM idp_flows; DELETE FROM idp_identities;";
+DELETE FROM sso_connections; DELETE FROM idp_flows; DELETE FROM idp_identities;
+DELETE FROM scim_connections; DELETE FROM scim_groups;";
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,7 @@ pub mod organizations;
 pub mod otps;
 pub mod passwords;
 pub mod recovery_codes;
+pub mod scim;
 pub mod sessions;
 pub mod sso;
 pub mod totp;
@@ -107,6 +108,7 @@ pub fn routes(inner: Arc<Inner>) -> axum::Router<Arc<Inner>> {
         .merge(recovery_codes::routes())
         .merge(impersonation::routes())
         .merge(sso::routes())
+        .merge(scim::routes())
         .merge(oauth::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             inner,
