@@ -63,6 +63,11 @@ pub use crate::core::rbac::{Permissions, RbacPermission, RbacPolicy, RbacResourc
 pub use crate::core::recovery_codes::{
     RecoveryCodesRecoverRequest, RecoveryCodesRecoverResponse, RecoveryCodesResponse,
 };
+pub use crate::core::scim::{
+    CreateScimConnectionRequest, DeleteScimConnectionResponse, GetScimConnectionGroupsRequest,
+    GetScimConnectionGroupsResponse, GetScimConnectionResponse, ScimConnection,
+    ScimConnectionResponse, ScimGroup, ScimGroupRoleAssignment, UpdateScimConnectionRequest,
+};
 pub use crate::core::self_::{
     SelfStartEmailUpdateRequest, SelfUnlinkRetiredEmailRequest, UpdateSelfRequest,
 };

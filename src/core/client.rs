@@ -17,7 +17,7 @@ use super::options::{StytchB2BOptions, default_base_url};
 use super::platform::{CookieSpec, HttpRequest, LocalBoxFuture, Method, Runtime, Store, Transport};
 use super::{
     discovery, impersonation, magic_links, oauth, organization, otps, passwords, rbac,
-    recovery_codes, refresh, self_, session, sso, time_util, totp,
+    recovery_codes, refresh, scim, self_, session, sso, time_util, totp,
 };
 
 /// The IST cookie lives 10 minutes, as the IST itself does.
@@ -297,6 +297,12 @@ impl StytchB2BClient {
     /// Single sign-on: SAML, OIDC and external connections, their sign-ins and their management.
     pub fn sso(&self) -> sso::SsoClient {
         sso::SsoClient::new(self.clone())
+    }
+
+    /// The organization's SCIM connection: its endpoint and bearer token for an identity provider,
+    /// the token's rotation and the roles pushed groups grant (JS `stytch.scim`).
+    pub fn scim(&self) -> scim::ScimClient {
+        scim::ScimClient::new(self.clone())
     }
 
     /// OAuth: Google, Microsoft, GitHub, Slack and HubSpot sign-ins.

@@ -23,6 +23,7 @@ pub mod rbac;
 pub mod recovery_codes;
 pub(crate) mod redact;
 pub mod refresh;
+pub mod scim;
 pub mod self_;
 pub mod session;
 pub mod sso;
