@@ -21,6 +21,7 @@
 
 use crate::domain::organizations::org_id;
 use crate::domain::rbac::check_roles;
+use crate::domain::validation;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
@@ -225,26 +226,6 @@ fn set(c: &mut ScimConnection, k: &str, v: Value) {
 
 // ------------------------------------------------------------------ validation
 
-fn identity_provider(v: Option<&str>) -> ApiResult<String> {
-    let idp = v.filter(|s| !s.is_empty()).unwrap_or("generic");
-    if IDENTITY_PROVIDERS.contains(&idp) {
-        Ok(idp.to_string())
-    } else {
-        Err(invalid(format!(
-            "identity_provider must be one of {}.",
-            IDENTITY_PROVIDERS.join(", ")
-        )))
-    }
-}
-
-fn display_name(v: Option<&str>) -> ApiResult<String> {
-    let name = v.unwrap_or("").trim();
-    if name.chars().count() > 128 {
-        return Err(invalid("display_name must be at most 128 characters."));
-    }
-    Ok(name.to_string())
-}
-
 // ------------------------------------------------------------------ management
 
 #[derive(Debug, Default, Deserialize)]
@@ -269,7 +250,7 @@ pub fn create(
         ));
     }
     let id = new_id("scim-connection");
-    let idp = identity_provider(req.identity_provider.as_deref())?;
+    let idp = validation::identity_provider(req.identity_provider.as_deref(), IDENTITY_PROVIDERS)?;
     let token = mint_token()?;
     let expires = now + TOKEN_LIFETIME_SECS;
     let c = ScimConnection {
@@ -277,7 +258,7 @@ pub fn create(
             "organization_id": org_id(org),
             "connection_id": id,
             "status": "active",
-            "display_name": display_name(req.display_name.as_deref())?,
+            "display_name": validation::display_name(req.display_name.as_deref())?,
             "identity_provider": idp,
             "base_url": base_url(base, &id, &idp),
             "bearer_token_last_four": last_four(&token),
@@ -329,10 +310,14 @@ pub fn update(
 ) -> ApiResult<Value> {
     let mut c = get_in_org(conn, org, connection_id)?;
     if let Some(v) = &req.display_name {
-        set(&mut c, "display_name", json!(display_name(Some(v))?));
+        set(
+            &mut c,
+            "display_name",
+            json!(validation::display_name(Some(v))?),
+        );
     }
     if let Some(v) = &req.identity_provider {
-        let idp = identity_provider(Some(v))?;
+        let idp = validation::identity_provider(Some(v), IDENTITY_PROVIDERS)?;
         let url = base_url(base, connection_id, &idp);
         set(&mut c, "identity_provider", json!(idp));
         set(&mut c, "base_url", json!(url));

@@ -35,6 +35,7 @@
 
 use crate::domain::organizations::org_id;
 use crate::domain::rbac::check_roles;
+use crate::domain::validation;
 use crate::domain::validation::email_domain;
 use crate::error::ApiError;
 use crate::error::ApiResult;
@@ -271,26 +272,6 @@ fn sync_org(conn: &Connection, organization_id: &str) -> ApiResult<()> {
 
 // ------------------------------------------------------------------ validation
 
-fn identity_provider(v: Option<&str>) -> ApiResult<String> {
-    let idp = v.filter(|s| !s.is_empty()).unwrap_or("generic");
-    if IDENTITY_PROVIDERS.contains(&idp) {
-        Ok(idp.to_string())
-    } else {
-        Err(invalid(format!(
-            "identity_provider must be one of {}.",
-            IDENTITY_PROVIDERS.join(", ")
-        )))
-    }
-}
-
-fn display_name(v: Option<&str>) -> ApiResult<String> {
-    let name = v.unwrap_or("").trim();
-    if name.chars().count() > 128 {
-        return Err(invalid("display_name must be at most 128 characters."));
-    }
-    Ok(name.to_string())
-}
-
 fn attribute_mapping(m: &Map<String, Value>) -> ApiResult<Value> {
     if m.values().any(|v| !v.is_string()) {
         return Err(invalid(
@@ -382,7 +363,7 @@ pub fn create_saml(
             "connection_id": id,
             "status": "pending",
             "idp_entity_id": "",
-            "display_name": display_name(req.display_name.as_deref())?,
+            "display_name": validation::display_name(req.display_name.as_deref())?,
             "idp_sso_url": "",
             "acs_url": callback,
             "audience_uri": callback,
@@ -394,7 +375,7 @@ pub fn create_saml(
             "saml_group_implicit_role_assignments": [],
             "alternative_audience_uri": "",
             "alternative_acs_url": "",
-            "identity_provider": identity_provider(req.identity_provider.as_deref())?,
+            "identity_provider": validation::identity_provider(req.identity_provider.as_deref(), IDENTITY_PROVIDERS)?,
             "nameid_format": NAMEID_EMAIL,
             "idp_initiated_auth_disabled": false,
             "allow_gateway_callback": false,
@@ -422,7 +403,7 @@ pub fn create_oidc(
             "organization_id": org_id(org),
             "connection_id": id,
             "status": "pending",
-            "display_name": display_name(req.display_name.as_deref())?,
+            "display_name": validation::display_name(req.display_name.as_deref())?,
             "redirect_url": callback_url(base, &id),
             "client_id": "",
             "client_secret": "",
@@ -431,7 +412,7 @@ pub fn create_oidc(
             "token_url": "",
             "userinfo_url": "",
             "jwks_url": "",
-            "identity_provider": identity_provider(req.identity_provider.as_deref())?,
+            "identity_provider": validation::identity_provider(req.identity_provider.as_deref(), IDENTITY_PROVIDERS)?,
             "custom_scopes": "",
             "attribute_mapping": {
                 "email": "email",
@@ -505,7 +486,7 @@ pub fn create_external(
             "connection_id": new_id("external-connection"),
             "external_organization_id": org_id(&source_org),
             "external_connection_id": source.id(),
-            "display_name": display_name(req.display_name.as_deref())?,
+            "display_name": validation::display_name(req.display_name.as_deref())?,
             "status": "active",
             "identity_provider": source.data["identity_provider"],
             "external_connection_implicit_role_assignments": roles,
@@ -565,13 +546,17 @@ pub fn update_saml(
         return Err(connection_not_found());
     }
     if let Some(v) = &req.display_name {
-        set(&mut c, "display_name", json!(display_name(Some(v))?));
+        set(
+            &mut c,
+            "display_name",
+            json!(validation::display_name(Some(v))?),
+        );
     }
     if let Some(v) = &req.identity_provider {
         set(
             &mut c,
             "identity_provider",
-            json!(identity_provider(Some(v))?),
+            json!(validation::identity_provider(Some(v), IDENTITY_PROVIDERS)?),
         );
     }
     if let Some(v) = req.idp_entity_id {
@@ -800,13 +785,17 @@ pub fn update_oidc(
         return Err(connection_not_found());
     }
     if let Some(v) = &req.display_name {
-        set(&mut c, "display_name", json!(display_name(Some(v))?));
+        set(
+            &mut c,
+            "display_name",
+            json!(validation::display_name(Some(v))?),
+        );
     }
     if let Some(v) = &req.identity_provider {
         set(
             &mut c,
             "identity_provider",
-            json!(identity_provider(Some(v))?),
+            json!(validation::identity_provider(Some(v), IDENTITY_PROVIDERS)?),
         );
     }
     for (k, v) in [
@@ -859,7 +848,11 @@ pub fn update_external(
         return Err(connection_not_found());
     }
     if let Some(v) = &req.display_name {
-        set(&mut c, "display_name", json!(display_name(Some(v))?));
+        set(
+            &mut c,
+            "display_name",
+            json!(validation::display_name(Some(v))?),
+        );
     }
     if req.external_connection_implicit_role_assignments.is_some()
         || req.external_group_implicit_role_assignments.is_some()

@@ -95,6 +95,32 @@ pub const COMMON_DOMAINS: &[&str] = &[
     "libero.it",
 ];
 
+/// A connection's `identity_provider`: one of `allowed`, `generic` when absent or empty → else 400
+/// `invalid_argument` listing them.
+pub fn identity_provider(v: Option<&str>, allowed: &[&str]) -> ApiResult<String> {
+    let idp = v.filter(|s| !s.is_empty()).unwrap_or("generic");
+    if allowed.contains(&idp) {
+        Ok(idp.to_string())
+    } else {
+        Err(ApiError::new(
+            ErrorType::InvalidArgument,
+            format!("identity_provider must be one of {}.", allowed.join(", ")),
+        ))
+    }
+}
+
+/// A connection's `display_name`, trimmed: at most 128 characters → else 400 `invalid_argument`.
+pub fn display_name(v: Option<&str>) -> ApiResult<String> {
+    let name = v.unwrap_or("").trim();
+    if name.chars().count() > 128 {
+        return Err(ApiError::new(
+            ErrorType::InvalidArgument,
+            "display_name must be at most 128 characters.",
+        ));
+    }
+    Ok(name.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
