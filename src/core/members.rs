@@ -41,6 +41,7 @@ use super::client::StytchB2BClient;
 use super::error::StytchError;
 use super::models::{Member, MemberResponse, Organization};
 use super::platform::Method;
+use super::url::encode_uri_component;
 
 /// Get it with [`OrganizationClient::members`](super::organization::OrganizationClient::members).
 #[derive(Clone, Debug)]
@@ -270,20 +271,6 @@ pub struct StartEmailUpdateRequest {
     pub delivery_method: Option<String>,
 }
 
-/// Percent-encodes one path segment (ids are URL-safe already; this only guards against a caller
-/// passing `/`, `?` or `#`).
-pub(crate) fn segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 const MEMBERS: &str = "/b2b/organizations/members";
 
 impl MembersClient {
@@ -334,7 +321,7 @@ impl MembersClient {
         &self,
         request: UpdateMemberRequest,
     ) -> Result<MemberResponse, StytchError> {
-        let path = format!("{MEMBERS}/{}", segment(&request.member_id));
+        let path = format!("{MEMBERS}/{}", encode_uri_component(&request.member_id));
         self.member_call(Method::Put, &path, Some(&request)).await
     }
 
@@ -373,7 +360,7 @@ impl MembersClient {
     /// revokes its sessions. Needs `stytch.member` / `delete` (or `stytch.self` / `delete` for
     /// oneself, in which case the local session is destroyed).
     pub async fn delete(&self, member_id: &str) -> Result<DeleteMemberResponse, StytchError> {
-        let path = format!("{MEMBERS}/{}", segment(member_id));
+        let path = format!("{MEMBERS}/{}", encode_uri_component(member_id));
         let resp: DeleteMemberResponse = self
             .client
             .request(Method::Delete, &path, None::<&()>)
@@ -387,7 +374,7 @@ impl MembersClient {
     /// `PUT /sdk/v1/b2b/organizations/members/{member_id}/reactivate`: a `deleted` member with a
     /// verified email becomes `active`. Needs `stytch.member` / `create`.
     pub async fn reactivate(&self, member_id: &str) -> Result<MemberResponse, StytchError> {
-        let path = format!("{MEMBERS}/{}/reactivate", segment(member_id));
+        let path = format!("{MEMBERS}/{}/reactivate", encode_uri_component(member_id));
         self.member_call(Method::Put, &path, None::<&()>).await
     }
 
@@ -397,7 +384,10 @@ impl MembersClient {
         &self,
         member_password_id: &str,
     ) -> Result<MemberResponse, StytchError> {
-        let path = format!("{MEMBERS}/passwords/{}", segment(member_password_id));
+        let path = format!(
+            "{MEMBERS}/passwords/{}",
+            encode_uri_component(member_password_id)
+        );
         self.member_call(Method::Delete, &path, None::<&()>).await
     }
 
@@ -407,14 +397,17 @@ impl MembersClient {
         &self,
         member_id: &str,
     ) -> Result<MemberResponse, StytchError> {
-        let path = format!("{MEMBERS}/mfa_phone_numbers/{}", segment(member_id));
+        let path = format!(
+            "{MEMBERS}/mfa_phone_numbers/{}",
+            encode_uri_component(member_id)
+        );
         self.member_call(Method::Delete, &path, None::<&()>).await
     }
 
     /// `DELETE /sdk/v1/b2b/organizations/members/totp/{member_id}`. Needs `stytch.member` /
     /// `update.info.delete.mfa-totp`.
     pub async fn delete_mfa_totp(&self, member_id: &str) -> Result<MemberResponse, StytchError> {
-        let path = format!("{MEMBERS}/totp/{}", segment(member_id));
+        let path = format!("{MEMBERS}/totp/{}", encode_uri_component(member_id));
         self.member_call(Method::Delete, &path, None::<&()>).await
     }
 
@@ -426,7 +419,7 @@ impl MembersClient {
     ) -> Result<MemberResponse, StytchError> {
         let path = format!(
             "{MEMBERS}/{}/unlink_retired_email",
-            segment(&request.member_id)
+            encode_uri_component(&request.member_id)
         );
         self.member_call(Method::Post, &path, Some(&request)).await
     }
@@ -440,7 +433,7 @@ impl MembersClient {
     ) -> Result<MemberResponse, StytchError> {
         let path = format!(
             "{MEMBERS}/{}/start_email_update",
-            segment(&request.member_id)
+            encode_uri_component(&request.member_id)
         );
         self.member_call(Method::Post, &path, Some(&request)).await
     }
@@ -482,7 +475,7 @@ mod tests {
             email_address: None,
         };
         assert_eq!(serde_json::to_value(&r).unwrap(), json!({"email_id": "e"}));
-        assert_eq!(segment("a/b c"), "a%2Fb%20c");
-        assert_eq!(segment("member-test-1"), "member-test-1");
+        assert_eq!(encode_uri_component("a/b c"), "a%2Fb%20c");
+        assert_eq!(encode_uri_component("member-test-1"), "member-test-1");
     }
 }

@@ -31,7 +31,7 @@ use super::client::StytchB2BClient;
 use super::error::StytchError;
 use super::platform::Method;
 use super::redact::debug_redacted;
-use super::sso::encode_uri_component;
+use super::url::encode_uri_component;
 
 /// Get it with [`StytchB2BClient::scim`].
 #[derive(Clone, Debug)]

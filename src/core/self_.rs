@@ -26,9 +26,9 @@ use serde_json::{Map, Value};
 
 use super::client::{StytchB2BClient, Unsubscribe};
 use super::error::StytchError;
-use super::members::segment;
 use super::models::{Member, MemberEnvelope, MemberResponse};
 use super::platform::Method;
+use super::url::encode_uri_component;
 
 /// Body of [`SelfClient::update`]: each field needs its `stytch.self` action
 /// (`update.info.name`, `update.info.untrusted-metadata`, `update.settings.mfa-enrolled`,
@@ -145,7 +145,10 @@ impl SelfClient {
         &self,
         member_password_id: &str,
     ) -> Result<MemberResponse, StytchError> {
-        let path = format!("{MEMBERS}/passwords/{}", segment(member_password_id));
+        let path = format!(
+            "{MEMBERS}/passwords/{}",
+            encode_uri_component(member_password_id)
+        );
         self.member_call(Method::Delete, &path, None::<&()>).await
     }
 

@@ -28,10 +28,10 @@ use serde::Serialize;
 use super::client::{StytchB2BClient, Unsubscribe, lock};
 use super::discovery::ExchangeRequest;
 use super::error::StytchError;
-use super::members::segment;
 use super::models::{AuthenticateResponse, MemberSession, ResponseCommon, SessionTokens};
 use super::platform::Method;
 use super::redact::debug_redacted;
+use super::url::encode_uri_component;
 
 /// The session method family. Get it with [`StytchB2BClient::session`].
 #[derive(Clone, Debug)]
@@ -277,7 +277,7 @@ impl SessionClient {
     /// `POST /sdk/v1/b2b/sessions/revoke/{member_id}` (no body): ends every session of that member. Needs
     /// `stytch.member` / `revoke-sessions` (or `stytch.self` for oneself, which also clears the local session).
     pub async fn revoke_for_member(&self, member_id: &str) -> Result<ResponseCommon, StytchError> {
-        let path = format!("/b2b/sessions/revoke/{}", segment(member_id));
+        let path = format!("/b2b/sessions/revoke/{}", encode_uri_component(member_id));
         let resp: ResponseCommon = self
             .client
             .request(Method::Post, &path, None::<&()>)

@@ -48,19 +48,7 @@ use super::models::AuthenticateResponse;
 use super::pkce::{self, Namespace};
 use super::platform::Method;
 use super::redact::debug_redacted;
-
-/// `encodeURIComponent`: everything but `A-Z a-z 0-9 - _ . ! ~ * ' ( )` is percent-encoded.
-pub(crate) fn encode_uri_component(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
+use super::url::encode_uri_component;
 
 /// A query string as `URLSearchParams` writes it (`application/x-www-form-urlencoded`).
 pub(crate) fn query(pairs: &[(String, String)]) -> String {

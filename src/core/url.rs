@@ -168,9 +168,32 @@ impl StytchB2BClient {
     }
 }
 
+/// `encodeURIComponent`: everything but `A-Z a-z 0-9 - _ . ! ~ * ' ( )` is percent-encoded. Used for path
+/// segments (ids are URL-safe already; this guards against a `/`, `?` or `#`) and query values the JS SDK
+/// encodes this way.
+pub(crate) fn encode_uri_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encodes_like_encode_uri_component() {
+        assert_eq!(
+            encode_uri_component("a/b?c#d e@f.-_!~*'()é"),
+            "a%2Fb%3Fc%23d%20e%40f.-_!~*'()%C3%A9"
+        );
+    }
 
     #[test]
     fn parses_and_decodes() {
