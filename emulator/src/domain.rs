@@ -28,6 +28,7 @@ pub mod rbac;
 pub mod recovery_codes;
 pub mod redirects;
 pub mod scim;
+pub mod scim_provisioning;
 pub mod search;
 pub mod sessions;
 pub mod sign_in;

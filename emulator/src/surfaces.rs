@@ -10,6 +10,7 @@ pub mod extract;
 pub mod idp;
 pub mod idp_oidc;
 pub mod public;
+pub mod scim_v2;
 pub mod sdk;
 
 use crate::Inner;
