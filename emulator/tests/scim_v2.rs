@@ -833,3 +833,62 @@ async fn lists_filter_and_page() {
     assert_eq!(count("name.familyName eq \"test\"").await, 5);
     assert_eq!(count("not (active eq true)").await, 1);
 }
+
+#[tokio::test]
+async fn attributes_projection_and_search_requests() {
+    let i = idp().await;
+    let id = i.provision("p@example.com", "Pat", "Doe").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let only = i
+        .ok(
+            Method::GET,
+            &format!("/Users/{id}?attributes=userName,name.givenName"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        only,
+        json!({"id": id, "schemas": [USER], "userName": "p@example.com",
+               "name": {"givenName": "Pat"}})
+    );
+    let without = i
+        .ok(
+            Method::GET,
+            &format!("/Users/{id}?excludedAttributes=emails,name.familyName,id"),
+            None,
+        )
+        .await;
+    assert!(without.get("emails").is_none());
+    assert_eq!(without["name"], json!({"givenName": "Pat"}));
+    assert_eq!(without["id"], id, "id is always returned");
+
+    i.ok(
+        Method::POST,
+        "/Groups",
+        Some(json!({"displayName": "Pat's"})),
+    )
+    .await;
+    let search = json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "filter": "userName sw \"p@\"",
+        "attributes": ["userName"],
+        "startIndex": 1,
+        "count": 10,
+    });
+    let r = i.ok(Method::POST, "/Users/.search", Some(search)).await;
+    assert_eq!(r["totalResults"], 1);
+    assert_eq!(
+        r["Resources"][0],
+        json!({"id": id, "schemas": [USER], "userName": "p@example.com"})
+    );
+    let everything = i
+        .ok(Method::POST, "/.search", Some(json!({"count": 10})))
+        .await;
+    assert_eq!(everything["totalResults"], 2, "{everything}");
+    let bad = i
+        .call(Method::POST, "/Groups/.search", Some(json!({"filter": 7})))
+        .await;
+    scim_error(&bad, 400, Some("invalidFilter"));
+}

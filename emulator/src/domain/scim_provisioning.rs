@@ -213,7 +213,13 @@ pub fn resource_types(base: &str) -> Vec<Value> {
     ]
 }
 
-/// The RFC 7643 schema definitions of User, the enterprise extension and Group.
+/// A Member needs an email and a Group a name, so the served schemas mark `emails` and a Group's
+/// `displayName` required (RFC 7643's own definitions leave both optional), `emails.value` too. A User whose
+/// `userName` is an email may still omit `emails`.
+const REQUIRED_HERE: &[(&str, &str)] = &[(USER_SCHEMA, "emails"), (GROUP_SCHEMA, "displayName")];
+
+/// The RFC 7643 schema definitions of User, the enterprise extension and Group, with this
+/// server's requirements ([`REQUIRED_HERE`]).
 pub fn schemas(base: &str) -> ScimResult<Vec<Value>> {
     let defs = scim_v2::models::scim_schema::get_schemas(vec!["user", "enterprise_user", "group"])
         .map_err(|e| {
@@ -224,6 +230,28 @@ pub fn schemas(base: &str) -> ScimResult<Vec<Value>> {
         .map(|d| {
             let mut v = serde_json::to_value(d)?;
             let id = v["id"].as_str().unwrap_or_default().to_owned();
+            for attr in v["attributes"].as_array_mut().into_iter().flatten() {
+                if REQUIRED_HERE
+                    .iter()
+                    .any(|(schema, name)| *schema == id && attr["name"] == *name)
+                    && let Some(a) = attr.as_object_mut()
+                {
+                    a.insert("required".into(), json!(true));
+                    // `emails` is complex: its `value` is what is required.
+                    for sub in a
+                        .get_mut("subAttributes")
+                        .and_then(Value::as_array_mut)
+                        .into_iter()
+                        .flatten()
+                    {
+                        if sub["name"] == "value"
+                            && let Some(o) = sub.as_object_mut()
+                        {
+                            o.insert("required".into(), json!(true));
+                        }
+                    }
+                }
+            }
             if let Some(o) = v.as_object_mut() {
                 o.insert(
                     "schemas".into(),
@@ -537,6 +565,160 @@ pub fn matches(f: &Filter, r: &Value) -> bool {
     }
 }
 
+// ------------------------------------------------------------------ attributes, excludedAttributes
+
+/// Which attributes an answer carries (RFC 7644 §3.4.2.5): `attributes` keeps only those named
+/// (and `id` and `schemas`, always returned); `excludedAttributes` drops those named.
+#[derive(Debug, Clone, Default)]
+pub struct Projection {
+    pub attributes: Vec<String>,
+    pub excluded: Vec<String>,
+}
+
+/// `(extension URN, name, sub-attribute)` of an attribute reference.
+fn split_ref(a: &str) -> (Option<String>, String, Option<String>) {
+    let (uri, rest) = match a.rsplit_once(':') {
+        Some((u, r)) => (Some(u), r),
+        None => (None, a),
+    };
+    let uri = uri.filter(|u| !is_core_schema(u)).map(str::to_owned);
+    match rest.split_once('.') {
+        Some((n, sub)) => (uri, n.to_owned(), Some(sub.to_owned())),
+        None => (uri, rest.to_owned(), None),
+    }
+}
+
+fn key_ci(o: &Map<String, Value>, name: &str) -> Option<String> {
+    o.keys().find(|k| k.eq_ignore_ascii_case(name)).cloned()
+}
+
+/// Only `sub` of a complex value (or of each element of a multi-valued one).
+fn pick_sub(v: &Value, sub: &str) -> Option<Value> {
+    let one = |i: &Value| -> Option<Value> {
+        let o = i.as_object()?;
+        let k = key_ci(o, sub)?;
+        Some(json!({ k.clone(): o[&k].clone() }))
+    };
+    match v {
+        Value::Array(items) => Some(Value::Array(items.iter().filter_map(one).collect())),
+        v => one(v),
+    }
+}
+
+/// Puts `v` at `key`, merging sub-attributes picked one by one (`name.givenName`, `name.familyName`).
+fn merge_into(out: &mut Map<String, Value>, key: &str, v: Value) {
+    match (out.get_mut(key), v) {
+        (Some(Value::Object(old)), Value::Object(new)) => old.extend(new),
+        (_, v) => {
+            out.insert(key.to_owned(), v);
+        }
+    }
+}
+
+impl Projection {
+    pub fn parse(attributes: Option<&str>, excluded: Option<&str>) -> Projection {
+        let list = |s: Option<&str>| -> Vec<String> {
+            s.into_iter()
+                .flat_map(|s| s.split(','))
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        Projection {
+            attributes: list(attributes),
+            excluded: list(excluded),
+        }
+    }
+
+    pub fn apply(&self, resource: Value) -> Value {
+        let Value::Object(mut o) = resource else {
+            return resource;
+        };
+        if !self.attributes.is_empty() {
+            let mut out = Map::new();
+            for keep in ["id", "schemas"] {
+                if let Some(v) = o.get(keep) {
+                    out.insert(keep.into(), v.clone());
+                }
+            }
+            for a in &self.attributes {
+                let (uri, name, sub) = split_ref(a);
+                let ext_key = match &uri {
+                    Some(u) => match key_ci(&o, u) {
+                        Some(k) => Some(k),
+                        None => continue,
+                    },
+                    None => None,
+                };
+                let src = match &ext_key {
+                    Some(k) => match o[k].as_object() {
+                        Some(m) => m,
+                        None => continue,
+                    },
+                    None => &o,
+                };
+                let Some(key) = key_ci(src, &name) else {
+                    continue;
+                };
+                let value = match &sub {
+                    Some(s) => match pick_sub(&src[&key], s) {
+                        Some(v) => v,
+                        None => continue,
+                    },
+                    None => src[&key].clone(),
+                };
+                let dst = match &ext_key {
+                    Some(k) => match out
+                        .entry(k.clone())
+                        .or_insert_with(|| Value::Object(Map::new()))
+                        .as_object_mut()
+                    {
+                        Some(m) => m,
+                        None => continue,
+                    },
+                    None => &mut out,
+                };
+                merge_into(dst, &key, value);
+            }
+            o = out;
+        }
+        for a in &self.excluded {
+            let (uri, name, sub) = split_ref(a);
+            if uri.is_none() && (name == "id" || name == "schemas") {
+                continue;
+            }
+            let target = match &uri {
+                Some(u) => key_ci(&o, u).and_then(|k| o.get_mut(&k)?.as_object_mut()),
+                None => Some(&mut o),
+            };
+            let Some(t) = target else { continue };
+            let Some(key) = key_ci(t, &name) else {
+                continue;
+            };
+            match (sub, t.get_mut(&key)) {
+                (None, _) => {
+                    t.remove(&key);
+                }
+                (Some(s), Some(Value::Object(inner))) => {
+                    if let Some(k) = key_ci(inner, &s) {
+                        inner.remove(&k);
+                    }
+                }
+                (Some(s), Some(Value::Array(items))) => {
+                    for i in items.iter_mut().filter_map(Value::as_object_mut) {
+                        if let Some(k) = key_ci(i, &s) {
+                            i.remove(&k);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Value::Object(o)
+    }
+}
+
 // ------------------------------------------------------------------ PATCH
 
 /// Applies an RFC 7644 PatchOp body to `attrs`: `op` in any case; Okta's path-less
@@ -592,7 +774,12 @@ pub fn apply_patch(attrs: &mut Map<String, Value>, body: &Value, kind: Kind) -> 
                 };
                 for (k, v) in m {
                     if k.eq_ignore_ascii_case(ENTERPRISE_SCHEMA) && v.is_object() {
-                        for (ek, ev) in v.as_object().into_iter().flatten() {
+                        for (ek, ev) in v
+                            .as_object()
+                            .into_iter()
+                            .flatten()
+                            .filter(|(ek, _)| !server_owned(ek))
+                        {
                             apply_path(
                                 attrs,
                                 op,
@@ -601,10 +788,7 @@ pub fn apply_patch(attrs: &mut Map<String, Value>, body: &Value, kind: Kind) -> 
                                 kind,
                             )?;
                         }
-                    } else if ["id", "schemas", "meta"]
-                        .iter()
-                        .any(|d| d.eq_ignore_ascii_case(&k))
-                    {
+                    } else if server_owned(&k) {
                         // Okta repeats the id in replace values; it never changes.
                     } else {
                         apply_path(attrs, op, &k, Some(v), kind)?;
@@ -614,6 +798,14 @@ pub fn apply_patch(attrs: &mut Map<String, Value>, body: &Value, kind: Kind) -> 
         }
     }
     Ok(())
+}
+
+/// `id`, `schemas` and `meta`: set by the server, so ignored in a path-less PATCH value (Okta
+/// repeats the id there; scim2-tester the extension's `schemas`).
+fn server_owned(k: &str) -> bool {
+    ["id", "schemas", "meta"]
+        .iter()
+        .any(|d| d.eq_ignore_ascii_case(k))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -637,6 +829,28 @@ fn apply_path(
     value: Option<Value>,
     kind: Kind,
 ) -> ScimResult<()> {
+    if kind == Kind::User && raw.eq_ignore_ascii_case(ENTERPRISE_SCHEMA) {
+        // The extension as a whole: its attributes one by one, or all of them removed.
+        if op == Op::Remove {
+            attrs.remove(ENTERPRISE_SCHEMA);
+            return Ok(());
+        }
+        let Some(Value::Object(m)) = value else {
+            return Err(invalid_value(format!(
+                "{ENTERPRISE_SCHEMA} needs an object value."
+            )));
+        };
+        for (k, v) in m.into_iter().filter(|(k, _)| !server_owned(k)) {
+            apply_path(
+                attrs,
+                op,
+                &format!("{ENTERPRISE_SCHEMA}:{k}"),
+                Some(v),
+                kind,
+            )?;
+        }
+        return Ok(());
+    }
     let path: PatchPath = raw.parse().map_err(|e| {
         ScimError::bad("invalidPath", format!("The path {raw:?} is not valid: {e}"))
     })?;
@@ -1074,7 +1288,6 @@ fn render_user(ctx: &Ctx<'_>, u: &UserRow) -> ScimResult<Value> {
     }
     out.insert("schemas".into(), Value::Array(schemas));
     out.insert("id".into(), json!(u.member_id));
-    out.entry("active").or_insert(json!(true));
     let groups: Vec<Value> = groups_of_member(ctx.conn, &u.member_id)?
         .into_iter()
         .map(|(id, name)| {
@@ -1243,7 +1456,10 @@ fn set_registration(ctx: &Ctx<'_>, member: &mut MemberRow, u: &UserRow, resource
     let mut attrs = snake_value(&Value::Object(u.attrs.clone()));
     if let Some(o) = attrs.as_object_mut() {
         o.insert("id".into(), json!(u.member_id));
-        o.insert("active".into(), resource["active"].clone());
+        o.insert(
+            "active".into(),
+            json!(resource["active"].as_bool().unwrap_or(true)),
+        );
         let groups: Vec<Value> = resource["groups"]
             .as_array()
             .into_iter()
@@ -1345,12 +1561,13 @@ pub struct Page {
     pub count: usize,
 }
 
-fn list_response(all: Vec<Value>, page: Page) -> Value {
+pub fn list_response(all: Vec<Value>, page: Page, projection: &Projection) -> Value {
     let total = all.len();
     let resources: Vec<Value> = all
         .into_iter()
         .skip(page.start_index - 1)
         .take(page.count)
+        .map(|r| projection.apply(r))
         .collect();
     json!({
         "schemas": [LIST_SCHEMA],
@@ -1361,7 +1578,8 @@ fn list_response(all: Vec<Value>, page: Page) -> Value {
     })
 }
 
-pub fn list_users(ctx: &Ctx<'_>, filter: Option<&Filter>, page: Page) -> ScimResult<Value> {
+/// The Users `filter` matches, in creation order.
+pub fn find_users(ctx: &Ctx<'_>, filter: Option<&Filter>) -> ScimResult<Vec<Value>> {
     let mut all = Vec::new();
     for u in users_of(ctx)? {
         let r = render_user(ctx, &u)?;
@@ -1369,7 +1587,7 @@ pub fn list_users(ctx: &Ctx<'_>, filter: Option<&Filter>, page: Page) -> ScimRes
             all.push(r);
         }
     }
-    Ok(list_response(all, page))
+    Ok(all)
 }
 
 // ------------------------------------------------------------------ groups
@@ -1425,12 +1643,7 @@ fn render_group(ctx: &Ctx<'_>, g: &GroupRow) -> ScimResult<Value> {
     out.insert("displayName".into(), json!(g.name));
     let mut list = Vec::new();
     for m in group_members(ctx.conn, &g.group_id)? {
-        let display = match user_by_member(ctx.conn, &m)? {
-            Some((_, u)) => text(&u.attrs, "userName").unwrap_or("").to_owned(),
-            None => String::new(),
-        };
-        list.push(json!({"value": m, "display": display, "type": "User",
-                         "$ref": ctx.location("Users", &m)}));
+        list.push(json!({"value": m, "type": "User", "$ref": ctx.location("Users", &m)}));
     }
     out.insert("members".into(), Value::Array(list));
     out.insert(
@@ -1581,7 +1794,8 @@ pub fn delete_group(ctx: &Ctx<'_>, id: &str) -> ScimResult<()> {
     Ok(())
 }
 
-pub fn list_groups(ctx: &Ctx<'_>, filter: Option<&Filter>, page: Page) -> ScimResult<Value> {
+/// The Groups `filter` matches, in creation order.
+pub fn find_groups(ctx: &Ctx<'_>, filter: Option<&Filter>) -> ScimResult<Vec<Value>> {
     let mut st = ctx.conn.prepare_cached(
         "SELECT group_id FROM scim_groups WHERE connection_id = ?1 ORDER BY created_at, rowid",
     )?;
@@ -1595,7 +1809,7 @@ pub fn list_groups(ctx: &Ctx<'_>, filter: Option<&Filter>, page: Page) -> ScimRe
             all.push(r);
         }
     }
-    Ok(list_response(all, page))
+    Ok(all)
 }
 
 // ------------------------------------------------------------------ connection hooks

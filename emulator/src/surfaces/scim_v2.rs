@@ -7,8 +7,9 @@
 //! | `/ServiceProviderConfig` | GET |
 //! | `/ResourceTypes`, `/ResourceTypes/{name}` | GET |
 //! | `/Schemas`, `/Schemas/{id}` | GET |
-//! | `/Users`, `/Groups` | GET (`filter`, `startIndex`, `count`), POST |
-//! | `/Users/{id}`, `/Groups/{id}` | GET, PUT, PATCH, DELETE |
+//! | `/Users`, `/Groups` | GET (`filter`, `startIndex`, `count`, `attributes`, `excludedAttributes`), POST |
+//! | `/Users/.search`, `/Groups/.search`, `/.search` | POST (a `SearchRequest`) |
+//! | `/Users/{id}`, `/Groups/{id}` | GET (`attributes`, `excludedAttributes`), PUT, PATCH, DELETE |
 //!
 //! Every call needs `Authorization: Bearer {token}` with the connection's current token or, during
 //! a rotation, the next one. Answers are `application/scim+json`; bodies may be sent as
@@ -23,6 +24,7 @@ use crate::domain::scim;
 use crate::domain::scim_provisioning as sp;
 use crate::domain::scim_provisioning::Ctx;
 use crate::domain::scim_provisioning::Page;
+use crate::domain::scim_provisioning::Projection;
 use crate::domain::scim_provisioning::ScimError;
 use crate::domain::scim_provisioning::ScimResult;
 use crate::error::ErrorType;
@@ -44,6 +46,7 @@ use axum::response::Response;
 use axum::routing::MethodRouter;
 use axum::routing::any;
 use axum::routing::get;
+use axum::routing::post;
 use serde_json::Value;
 use serde_json::json;
 use std::sync::Arc;
@@ -63,7 +66,9 @@ pub fn routes() -> Router<Arc<Inner>> {
         .route(&at("/ResourceTypes/{name}"), r(get(resource_type)))
         .route(&at("/Schemas"), r(get(schemas)))
         .route(&at("/Schemas/{id}"), r(get(schema)))
+        .route(&at("/.search"), r(post(search_all)))
         .route(&at("/Users"), r(get(list_users).post(create_user)))
+        .route(&at("/Users/.search"), r(post(search_users)))
         .route(
             &at("/Users/{id}"),
             r(get(get_user)
@@ -72,6 +77,7 @@ pub fn routes() -> Router<Arc<Inner>> {
                 .delete(delete_user)),
         )
         .route(&at("/Groups"), r(get(list_groups).post(create_group)))
+        .route(&at("/Groups/.search"), r(post(search_groups)))
         .route(
             &at("/Groups/{id}"),
             r(get(get_group)
@@ -226,13 +232,27 @@ fn param<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// `filter`, `startIndex` (below 1 counts as 1) and `count` (negative counts as 0, at most
-/// `maxResults`).
-fn list_params(q: Params) -> ScimResult<(Option<scim_v2::filter::Filter>, Page)> {
-    let Query(q) =
-        q.map_err(|_| ScimError::bad("invalidSyntax", "The query string is not valid."))?;
+/// What a list (or `.search`) asks for.
+struct ListQuery {
+    filter: Option<scim_v2::filter::Filter>,
+    page: Page,
+    projection: Projection,
+}
+
+fn query_of(q: Params) -> ScimResult<Vec<(String, String)>> {
+    q.map(|Query(q)| q)
+        .map_err(|_| ScimError::bad("invalidSyntax", "The query string is not valid."))
+}
+
+/// `attributes` and `excludedAttributes` of a query string.
+fn projection(q: &[(String, String)]) -> Projection {
+    Projection::parse(param(q, "attributes"), param(q, "excludedAttributes"))
+}
+
+/// `filter`, `startIndex`, `count` and the projection, from a query string.
+fn list_query(q: &[(String, String)]) -> ScimResult<ListQuery> {
     let int = |name: &str| -> ScimResult<Option<i64>> {
-        param(&q, name)
+        param(q, name)
             .map(|v| {
                 v.trim().parse::<i64>().map_err(|_| {
                     ScimError::bad("invalidValue", format!("{name} must be an integer."))
@@ -240,22 +260,88 @@ fn list_params(q: Params) -> ScimResult<(Option<scim_v2::filter::Filter>, Page)>
             })
             .transpose()
     };
-    let start_index = int("startIndex")?.unwrap_or(1).max(1);
-    let count = int("count")?
+    build_query(
+        param(q, "filter"),
+        int("startIndex")?,
+        int("count")?,
+        projection(q),
+    )
+}
+
+/// `startIndex` below 1 counts as 1; `count` below 0 as 0, above `maxResults` as `maxResults`.
+fn build_query(
+    filter: Option<&str>,
+    start_index: Option<i64>,
+    count: Option<i64>,
+    projection: Projection,
+) -> ScimResult<ListQuery> {
+    let start_index = start_index.unwrap_or(1).max(1);
+    let count = count
         .unwrap_or(sp::MAX_RESULTS as i64)
         .clamp(0, sp::MAX_RESULTS as i64);
-    let filter = param(&q, "filter")
+    let filter = filter
         .map(str::trim)
         .filter(|f| !f.is_empty())
         .map(sp::parse_filter)
         .transpose()?;
-    Ok((
+    Ok(ListQuery {
         filter,
-        Page {
+        page: Page {
             start_index: usize::try_from(start_index).unwrap_or(usize::MAX),
             count: usize::try_from(count).unwrap_or(0),
         },
-    ))
+        projection,
+    })
+}
+
+/// A `SearchRequest` body (RFC 7644 §3.4.3): the list query sent by POST.
+fn search_query(body: &Value) -> ScimResult<ListQuery> {
+    let names = |k: &str| -> ScimResult<Option<String>> {
+        match &body[k] {
+            Value::Null => Ok(None),
+            Value::Array(a) => Ok(Some(
+                a.iter()
+                    .map(|v| {
+                        v.as_str().map(str::to_owned).ok_or_else(|| {
+                            ScimError::bad("invalidValue", format!("{k} must list strings."))
+                        })
+                    })
+                    .collect::<ScimResult<Vec<_>>>()?
+                    .join(","),
+            )),
+            Value::String(s) => Ok(Some(s.clone())),
+            _ => Err(ScimError::bad(
+                "invalidValue",
+                format!("{k} must list strings."),
+            )),
+        }
+    };
+    let int = |k: &str| -> ScimResult<Option<i64>> {
+        match &body[k] {
+            Value::Null => Ok(None),
+            v => v
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| ScimError::bad("invalidValue", format!("{k} must be an integer."))),
+        }
+    };
+    let filter = match &body["filter"] {
+        Value::Null => None,
+        Value::String(f) => Some(f.as_str()),
+        _ => return Err(ScimError::bad("invalidFilter", "filter must be a string.")),
+    };
+    let attributes = names("attributes")?;
+    let excluded = names("excludedAttributes")?;
+    build_query(
+        filter,
+        int("startIndex")?,
+        int("count")?,
+        Projection::parse(attributes.as_deref(), excluded.as_deref()),
+    )
+}
+
+fn listed(all: Vec<Value>, q: &ListQuery) -> Response {
+    ok(&sp::list_response(all, q.page, &q.projection))
 }
 
 fn path_of<T>(p: Result<Path<T>, PathRejection>) -> ScimResult<T> {
@@ -355,16 +441,51 @@ async fn schema(
 
 // ------------------------------------------------------------------ resources
 
-type One = Result<Path<String>, PathRejection>;
-type Two = Result<Path<(String, String)>, PathRejection>;
-
 async fn list_users(State(inner): St, headers: HeaderMap, p: One, q: Params) -> Response {
     let cid = path_of(p).unwrap_or_default();
     run(&inner, &headers, &cid, |ctx| {
-        let (filter, page) = list_params(q)?;
-        Ok(ok(&sp::list_users(ctx, filter.as_ref(), page)?))
+        let q = list_query(&query_of(q)?)?;
+        Ok(listed(sp::find_users(ctx, q.filter.as_ref())?, &q))
     })
 }
+
+async fn search_users(State(inner): St, headers: HeaderMap, p: One, body: Body) -> Response {
+    let cid = path_of(p).unwrap_or_default();
+    run(&inner, &headers, &cid, |ctx| {
+        let q = search_query(&body_json(&headers, &body)?)?;
+        Ok(listed(sp::find_users(ctx, q.filter.as_ref())?, &q))
+    })
+}
+
+/// `POST /.search`: Users and Groups alike.
+async fn search_all(State(inner): St, headers: HeaderMap, p: One, body: Body) -> Response {
+    let cid = path_of(p).unwrap_or_default();
+    run(&inner, &headers, &cid, |ctx| {
+        let q = search_query(&body_json(&headers, &body)?)?;
+        let mut all = sp::find_users(ctx, q.filter.as_ref())?;
+        all.extend(sp::find_groups(ctx, q.filter.as_ref())?);
+        Ok(listed(all, &q))
+    })
+}
+
+async fn list_groups(State(inner): St, headers: HeaderMap, p: One, q: Params) -> Response {
+    let cid = path_of(p).unwrap_or_default();
+    run(&inner, &headers, &cid, |ctx| {
+        let q = list_query(&query_of(q)?)?;
+        Ok(listed(sp::find_groups(ctx, q.filter.as_ref())?, &q))
+    })
+}
+
+async fn search_groups(State(inner): St, headers: HeaderMap, p: One, body: Body) -> Response {
+    let cid = path_of(p).unwrap_or_default();
+    run(&inner, &headers, &cid, |ctx| {
+        let q = search_query(&body_json(&headers, &body)?)?;
+        Ok(listed(sp::find_groups(ctx, q.filter.as_ref())?, &q))
+    })
+}
+
+type One = Result<Path<String>, PathRejection>;
+type Two = Result<Path<(String, String)>, PathRejection>;
 
 async fn create_user(State(inner): St, headers: HeaderMap, p: One, body: Body) -> Response {
     let cid = path_of(p).unwrap_or_default();
@@ -373,10 +494,11 @@ async fn create_user(State(inner): St, headers: HeaderMap, p: One, body: Body) -
     })
 }
 
-async fn get_user(State(inner): St, headers: HeaderMap, p: Two) -> Response {
+async fn get_user(State(inner): St, headers: HeaderMap, p: Two, q: Params) -> Response {
     let (cid, id) = path_of(p).unwrap_or_default();
     run(&inner, &headers, &cid, |ctx| {
-        Ok(ok(&sp::get_user(ctx, &id)?))
+        let projection = projection(&query_of(q)?);
+        Ok(ok(&projection.apply(sp::get_user(ctx, &id)?)))
     })
 }
 
@@ -406,14 +528,6 @@ async fn delete_user(State(inner): St, headers: HeaderMap, p: Two) -> Response {
     })
 }
 
-async fn list_groups(State(inner): St, headers: HeaderMap, p: One, q: Params) -> Response {
-    let cid = path_of(p).unwrap_or_default();
-    run(&inner, &headers, &cid, |ctx| {
-        let (filter, page) = list_params(q)?;
-        Ok(ok(&sp::list_groups(ctx, filter.as_ref(), page)?))
-    })
-}
-
 async fn create_group(State(inner): St, headers: HeaderMap, p: One, body: Body) -> Response {
     let cid = path_of(p).unwrap_or_default();
     run(&inner, &headers, &cid, |ctx| {
@@ -424,10 +538,11 @@ async fn create_group(State(inner): St, headers: HeaderMap, p: One, body: Body) 
     })
 }
 
-async fn get_group(State(inner): St, headers: HeaderMap, p: Two) -> Response {
+async fn get_group(State(inner): St, headers: HeaderMap, p: Two, q: Params) -> Response {
     let (cid, id) = path_of(p).unwrap_or_default();
     run(&inner, &headers, &cid, |ctx| {
-        Ok(ok(&sp::get_group(ctx, &id)?))
+        let projection = projection(&query_of(q)?);
+        Ok(ok(&projection.apply(sp::get_group(ctx, &id)?)))
     })
 }
 
