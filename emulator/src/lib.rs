@@ -226,6 +226,7 @@ impl Emulator {
             .merge(surfaces::public::routes())
             .merge(surfaces::idp::routes())
             .merge(surfaces::idp_oidc::routes())
+            .merge(surfaces::oauth2::routes())
             .fallback(surfaces::fallback_404)
             .method_not_allowed_fallback(surfaces::fallback_405)
             .layer(axum::middleware::from_fn_with_state(

@@ -138,6 +138,17 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/sdk/v1/b2b/scim/rotate/start"),
     ("POST", "/sdk/v1/b2b/scim/rotate/complete"),
     ("POST", "/sdk/v1/b2b/scim/rotate/cancel"),
+    ("POST", "/sdk/v1/idp/b2b/oauth/authorize/start"),
+    ("POST", "/sdk/v1/idp/b2b/oauth/authorize/submit"),
+    ("POST", "/sdk/v1/b2b/oauth/logout/start"),
+    ("POST", "/v1/b2b/idp/oauth/authorize/start"),
+    ("POST", "/v1/b2b/idp/oauth/authorize"),
+    ("GET", "/.well-known/openid-configuration"),
+    ("GET", "/.well-known/oauth-authorization-server"),
+    ("GET", "/v1/oauth2/authorize"),
+    ("POST", "/v1/oauth2/token"),
+    ("POST", "/v1/public/{project_id}/oauth2/token"),
+    ("GET", "/v1/oauth2/userinfo"),
     ("GET", "/v1/public/sso/start"),
     ("GET", "/v1/b2b/sso/callback/{connection_id}"),
     ("GET", "/emulator/idp/authorize"),
@@ -203,6 +214,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/emulator/v1/sso/tokens"),
     ("POST", "/emulator/v1/oauth/tokens"),
     ("POST", "/emulator/v1/google/id_token"),
+    ("POST", "/emulator/v1/connected_apps"),
 ];
 
 /// Field names the handlers read, so random bodies reach past "missing field".
@@ -313,6 +325,18 @@ const FIELDS: &[&str] = &[
     "nonce",
     "code_challenge_method",
     "grant_type",
+    "scopes",
+    "prompt",
+    "code_challenge",
+    "consent_granted",
+    "resources",
+    "post_logout_redirect_uri",
+    "id_token_hint",
+    "refresh_token",
+    "client_type",
+    "client_name",
+    "redirect_urls",
+    "access_token_expiry_minutes",
 ];
 
 /// What a case may use from the live emulator.

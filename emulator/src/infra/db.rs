@@ -145,6 +145,16 @@ CREATE TABLE scim_groups (
 CREATE INDEX scim_groups_by_connection ON scim_groups (connection_id, group_id);
 ";
 
+/// Connected apps (the project's OAuth clients; secrets only as SHA-256 hashes) and the consent
+/// each member gave each of them.
+const V7_CONNECTED_APPS: &str = "
+CREATE TABLE connected_apps (
+    client_id TEXT PRIMARY KEY, data TEXT NOT NULL, secret_hash TEXT, created_at INTEGER NOT NULL);
+CREATE TABLE connected_app_grants (
+    member_id TEXT NOT NULL, client_id TEXT NOT NULL, scopes TEXT NOT NULL,
+    granted_at INTEGER NOT NULL, PRIMARY KEY (member_id, client_id));
+";
+
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(V1_SCHEMA),
@@ -153,6 +163,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(V4_MFA),
         M::up(V5_SSO_OAUTH),
         M::up(V6_SCIM),
+        M::up(V7_CONNECTED_APPS),
     ])
 });
 
@@ -169,7 +180,8 @@ DELETE FROM organizations; DELETE FROM members; DELETE FROM sessions; DELETE FRO
 DELETE FROM member_passwords; DELETE FROM intermediate_sessions; DELETE FROM member_lockouts;
 DELETE FROM one_time_tokens; DELETE FROM totps; DELETE FROM recovery_codes;
 DELETE FROM sso_connections; DELETE FROM idp_flows; DELETE FROM idp_identities;
-DELETE FROM scim_connections; DELETE FROM scim_groups;";
+DELETE FROM scim_connections; DELETE FROM scim_groups; DELETE FROM connected_apps;
+DELETE FROM connected_app_grants;";
 
 #[cfg(test)]
 mod tests {
