@@ -178,6 +178,16 @@ mod tests {
     }
 
     #[test]
+    fn a_connected_apps_code_is_hidden_also_inside_its_redirect_uri() {
+        let body = r#"{"authorization_code":"code-1","redirect_uri":"https://app.example/cb?code=code-1&state=s"}"#;
+        let shown = format!("{:?}", RedactedBody(body));
+        assert!(!shown.contains("code-1"), "{shown}");
+        let request = r#"{"redirect_uri":"https://app.example/cb","client_id":"c"}"#;
+        let shown = format!("{:?}", RedactedBody(request));
+        assert!(shown.contains("https://app.example/cb"), "{shown}");
+    }
+
+    #[test]
     fn a_body_that_is_not_json_shows_only_its_length() {
         assert_eq!(
             format!("{:?}", RedactedBody("token=abc")),
