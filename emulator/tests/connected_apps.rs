@@ -945,12 +945,33 @@ async fn the_token_endpoint_refuses_in_oauth_form() {
     .await;
     assert_eq!(r.body["error"], "invalid_grant");
     assert_error(&r, 400, "pkce_mismatch");
-    // Another client cannot redeem it.
-    let own = Some(basic(FIRST, "whatever"));
+    // Another client, authenticated with its own secret, cannot redeem it.
+    let other = h
+        .send(
+            Method::POST,
+            "/emulator/v1/connected_apps",
+            &[("content-type", "application/json")],
+            json!({"client_id": "connected-app-test-other", "client_secret": "secret-test-other",
+                   "client_type": "third_party", "client_name": "Other",
+                   "redirect_urls": [REDIRECT]})
+            .to_string()
+            .into_bytes(),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::OK, "{}", other.text);
     let r = form_token(
         &h,
         "/v1/oauth2/token",
-        own,
+        Some(basic("connected-app-test-other", "secret-test-other")),
+        &exchange(&code, REDIRECT, VERIFIER),
+    )
+    .await;
+    assert_eq!(r.body["error"], "invalid_grant");
+    assert_error(&r, 404, "idp_auth_code_not_found");
+    let r = form_token(
+        &h,
+        "/v1/oauth2/token",
+        Some(basic(FIRST, "not-its-secret")),
         &exchange(&code, REDIRECT, VERIFIER),
     )
     .await;
