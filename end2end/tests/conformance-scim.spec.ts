@@ -18,6 +18,10 @@ async function officialAdmin(browser: Browser, email = ADMIN) {
   const log = recordSdkRequests(page, EMULATOR);
   const errors = await serveOfficialSdk(page, EMULATOR);
   await openOfficialSdk(page);
+  // The SDK names the member in every request's X-SDK-Client once it has restored the session from its cookie.
+  await expect
+    .poll(() => sdk(page, (s) => Boolean(s.session.getSync()?.member_session_id && s.self.getSync()?.member_id)))
+    .toBe(true);
   return {
     page,
     async finish(): Promise<Call[]> {
