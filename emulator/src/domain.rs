@@ -5,6 +5,7 @@
 //! HTTP headers, envelopes or which surface called them.
 
 pub mod authentication;
+pub mod connected_apps;
 pub mod discovery;
 pub mod email_updates;
 pub mod idp;

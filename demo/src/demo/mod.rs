@@ -8,6 +8,7 @@ mod inbox;
 mod landing;
 mod login;
 mod mfa;
+mod scim;
 mod sso;
 
 use leptos::prelude::*;
