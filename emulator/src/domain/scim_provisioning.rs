@@ -19,6 +19,7 @@
 //!   `stytch_member`; `active: true` reactivates it with the implicit roles (email domain, SCIM
 //!   groups) re-applied, explicit roles not. `DELETE /Users/{id}` deprovisions too and ends the
 //!   registration (the User is then 404 and a new `POST` may register the Member again);
+//! * a User's `active` is shown as the identity provider sent it; absent, it counts as `true`;
 //! * Groups get a UUID `group_id` (their `id`), `displayName` unique per connection (409 otherwise);
 //!   a Group's members must be Users of the connection (400 `invalidValue` otherwise). Joining or
 //!   leaving a Group grants or drops the connection's `scim_group_implicit_role_assignments` roles
