@@ -1088,7 +1088,7 @@ async fn the_authorization_endpoint_needs_the_projects_authorization_url() {
         .await;
     assert_eq!(
         location(&r),
-        "http://localhost:8080/oauth/authorize?client_id=connected-app-test-demo&state=a%20b"
+        "http://127.0.0.1:8080/oauth/authorize?client_id=connected-app-test-demo&state=a%20b"
     );
     // The demo's connected app is a confidential third-party client of its two origins.
     let session = signed_in(&h, "admin@example.com").await;

@@ -9,6 +9,7 @@ use leptos_stytch::{
 };
 
 use super::admin::{MembersAdmin, OrganizationSettings};
+use super::connected_apps::ConnectedAppsCard;
 use super::describe;
 use super::mfa::SecondFactors;
 use super::scim::ScimAdmin;
@@ -80,7 +81,7 @@ pub fn Account() -> impl IntoView {
                 </Authorized>
             </nav>
             {move || match tab.get() {
-                Tab::Account => view! { <SessionFacts /> <SecondFactors /> }.into_any(),
+                Tab::Account => view! { <SessionFacts /> <SecondFactors /> <ConnectedAppsCard /> }.into_any(),
                 Tab::Organization => view! { <OrganizationSettings /> }.into_any(),
                 Tab::Members => view! { <MembersAdmin /> }.into_any(),
                 Tab::Sso => view! { <SsoConnections /> }.into_any(),
