@@ -94,6 +94,9 @@ pub use crate::core::url::{AuthenticateByUrlResult, parse_authenticate_url};
 pub mod components;
 pub mod hooks;
 
+#[cfg(feature = "ui")]
+pub mod ui;
+
 pub use crate::components::{Authenticated, Authorized, GetSessionTokens, StytchB2BProvider};
 pub use crate::hooks::{
     UseStytchValue, try_use_stytch_b2b_client, use_stytch_b2b_client, use_stytch_is_authorized,

@@ -1,0 +1,208 @@
+//! `config` and `callbacks` of `<StytchB2B>`, named after Stytch's (`authFlowType` is `auth_flow_type`).
+
+use leptos::prelude::*;
+
+use crate::core::error::StytchError;
+
+/// A way to sign in the component offers, in the order the app lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum B2BProduct {
+    /// A login link by email (`magic_link`).
+    EmailMagicLinks,
+    /// A 6-digit code by email (`email_otp`).
+    EmailOtp,
+    /// Email and password (`password`).
+    Passwords,
+}
+
+impl B2BProduct {
+    /// The name of the method in an organization's `allowed_auth_methods`.
+    pub fn auth_method(self) -> &'static str {
+        match self {
+            Self::EmailMagicLinks => "magic_link",
+            Self::EmailOtp => "email_otp",
+            Self::Passwords => "password",
+        }
+    }
+
+    /// The product of an `allowed_auth_methods` name this component offers.
+    pub fn from_auth_method(name: &str) -> Option<Self> {
+        match name {
+            "magic_link" => Some(Self::EmailMagicLinks),
+            "email_otp" => Some(Self::EmailOtp),
+            "password" => Some(Self::Passwords),
+            _ => None,
+        }
+    }
+}
+
+/// Where the flow starts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AuthFlowType {
+    /// Sign in to the one organization named by [`B2BLoginConfig::organization_slug`].
+    #[default]
+    Organization,
+    /// Sign in first, then pick an organization. Not offered by this version: it shows an error screen.
+    Discovery,
+}
+
+/// `sessionOptions`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionOptions {
+    /// `session_duration_minutes` of every authenticate call.
+    pub session_duration_minutes: u32,
+}
+
+impl Default for SessionOptions {
+    /// An hour, Stytch's default session lifetime.
+    fn default() -> Self {
+        Self {
+            session_duration_minutes: 60,
+        }
+    }
+}
+
+/// `emailMagicLinksOptions`: the email login links (and, with [`B2BProduct::EmailOtp`], the codes).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EmailMagicLinksOptions {
+    /// Where a link for an existing member leads (the page showing `<StytchB2B>`); `None`: the
+    /// project's default redirect URL.
+    pub login_redirect_url: Option<String>,
+    /// Where a link that creates the member leads.
+    pub signup_redirect_url: Option<String>,
+    /// A custom email template for login links.
+    pub login_template_id: Option<String>,
+    /// A custom email template for sign-up links.
+    pub signup_template_id: Option<String>,
+    /// The language of the email (`en`, `es`, `pt-br`, `fr`, …).
+    pub locale: Option<String>,
+}
+
+/// `passwordOptions`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PasswordOptions {
+    /// Where the reset email's login link leads.
+    pub login_redirect_url: Option<String>,
+    /// Where the reset link leads (the page showing `<StytchB2B>`, which then asks for the new password).
+    pub reset_password_redirect_url: Option<String>,
+    /// How long the reset link stays valid.
+    pub reset_password_expiration_minutes: Option<u32>,
+    /// A custom email template for the reset email.
+    pub reset_password_template_id: Option<String>,
+    /// The language of the email.
+    pub locale: Option<String>,
+}
+
+/// `config` of `<StytchB2B>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct B2BLoginConfig {
+    /// The ways to sign in, in display order.
+    pub products: Vec<B2BProduct>,
+    /// Where the flow starts.
+    pub auth_flow_type: AuthFlowType,
+    /// Session lifetime.
+    pub session_options: SessionOptions,
+    /// Email links and codes.
+    pub email_magic_links_options: EmailMagicLinksOptions,
+    /// Passwords.
+    pub password_options: PasswordOptions,
+    /// The organization to sign in to (Organization flow).
+    pub organization_slug: Option<String>,
+}
+
+impl Default for B2BLoginConfig {
+    /// Magic links into the organization named by `organization_slug` (which the app must still set).
+    fn default() -> Self {
+        Self {
+            products: vec![B2BProduct::EmailMagicLinks],
+            auth_flow_type: AuthFlowType::default(),
+            session_options: SessionOptions::default(),
+            email_magic_links_options: EmailMagicLinksOptions::default(),
+            password_options: PasswordOptions::default(),
+            organization_slug: None,
+        }
+    }
+}
+
+/// What the component just did, with Stytch's event names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum StytchEventType {
+    OrganizationsGetBySlug,
+    MagicLinkEmailLoginOrSignup,
+    MagicLinkAuthenticate,
+    OtpsEmailLoginOrSignup,
+    OtpsEmailAuthenticate,
+    PasswordAuthenticate,
+    PasswordResetByEmailStart,
+    PasswordResetByEmail,
+    SmsOtpSend,
+    SmsOtpAuthenticate,
+    TotpCreate,
+    TotpAuthenticate,
+    RecoveryCodesRecover,
+    SsoAuthenticate,
+    OauthAuthenticate,
+    ImpersonationAuthenticate,
+    /// The "Success!" screen appeared: the app may navigate on.
+    AuthenticateFlowComplete,
+}
+
+impl StytchEventType {
+    /// Stytch's name, e.g. `B2B_MAGIC_LINK_AUTHENTICATE`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OrganizationsGetBySlug => "B2B_ORGANIZATIONS_GET_BY_SLUG",
+            Self::MagicLinkEmailLoginOrSignup => "B2B_MAGIC_LINK_EMAIL_LOGIN_OR_SIGNUP",
+            Self::MagicLinkAuthenticate => "B2B_MAGIC_LINK_AUTHENTICATE",
+            Self::OtpsEmailLoginOrSignup => "B2B_OTPS_EMAIL_LOGIN_OR_SIGNUP",
+            Self::OtpsEmailAuthenticate => "B2B_OTPS_EMAIL_AUTHENTICATE",
+            Self::PasswordAuthenticate => "B2B_PASSWORD_AUTHENTICATE",
+            Self::PasswordResetByEmailStart => "B2B_PASSWORD_RESET_BY_EMAIL_START",
+            Self::PasswordResetByEmail => "B2B_PASSWORD_RESET_BY_EMAIL",
+            Self::SmsOtpSend => "B2B_SMS_OTP_SEND",
+            Self::SmsOtpAuthenticate => "B2B_SMS_OTP_AUTHENTICATE",
+            Self::TotpCreate => "B2B_TOTP_CREATE",
+            Self::TotpAuthenticate => "B2B_TOTP_AUTHENTICATE",
+            Self::RecoveryCodesRecover => "B2B_RECOVERY_CODES_RECOVER",
+            Self::SsoAuthenticate => "B2B_SSO_AUTHENTICATE",
+            Self::OauthAuthenticate => "B2B_OAUTH_AUTHENTICATE",
+            Self::ImpersonationAuthenticate => "B2B_IMPERSONATION_AUTHENTICATE",
+            Self::AuthenticateFlowComplete => "AUTHENTICATE_FLOW_COMPLETE",
+        }
+    }
+}
+
+/// One `on_event` call: the event and the call's raw response as JSON (`{}` for
+/// [`StytchEventType::AuthenticateFlowComplete`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StytchEvent {
+    /// What happened.
+    pub event_type: StytchEventType,
+    /// The headless method's response.
+    pub data: serde_json::Value,
+}
+
+/// `callbacks` of `<StytchB2B>`.
+#[derive(Clone, Copy, Default)]
+pub struct B2BCallbacks {
+    /// After each successful call the component makes.
+    pub on_event: Option<Callback<StytchEvent>>,
+    /// With the error of each failed call.
+    pub on_error: Option<Callback<StytchError>>,
+}
+
+impl B2BCallbacks {
+    pub(crate) fn event(&self, event_type: StytchEventType, data: &impl serde::Serialize) {
+        if let Some(cb) = self.on_event {
+            let data = serde_json::to_value(data).unwrap_or(serde_json::Value::Null);
+            cb.run(StytchEvent { event_type, data });
+        }
+    }
+
+    pub(crate) fn error(&self, error: &StytchError) {
+        if let Some(cb) = self.on_error {
+            cb.run(error.clone());
+        }
+    }
+}

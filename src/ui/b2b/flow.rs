@@ -1,0 +1,511 @@
+//! The login state machine without any view: the screens and their history, which sign-in methods the
+//! Main screen offers, where an authenticate response leads, and what a redirect token asks for.
+
+use crate::core::error::StytchError;
+use crate::core::mfa::{MfaMethod, MfaStep};
+use crate::core::models::{AuthenticateResponse, Organization};
+use crate::ui::strings::Strings;
+
+use super::config::B2BProduct;
+
+/// Why the Error screen shows, each with its own text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ErrorKind {
+    Default,
+    /// A login link that failed.
+    EmailMagicLink,
+    /// No organization with the configured slug.
+    Organization,
+    /// The organization's policy leaves no primary method.
+    CannotJoinOrgDueToAuthPolicy,
+    /// `AuthFlowType::Discovery`, which this version does not offer.
+    DiscoveryUnsupported,
+}
+
+impl ErrorKind {
+    pub(crate) fn string_id(self) -> &'static str {
+        match self {
+            Self::Default => "error.default",
+            Self::EmailMagicLink => "error.eml",
+            Self::Organization => "error.organization",
+            Self::CannotJoinOrgDueToAuthPolicy => "error.authPolicyNoOrg",
+            Self::DiscoveryUnsupported => "error.discoveryUnsupported",
+        }
+    }
+}
+
+/// One screen of the login flow, with what it needs to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Screen {
+    /// The organization is being looked up.
+    Loading,
+    /// A redirect token is being authenticated.
+    LoggingIn,
+    Main,
+    EmailMethodSelection {
+        email: String,
+    },
+    EmailConfirmation {
+        email: String,
+    },
+    EmailOtpEntry {
+        email: String,
+    },
+    PasswordAuthenticate {
+        email: String,
+    },
+    PasswordForgot {
+        email: String,
+    },
+    PasswordResetSent {
+        email: String,
+    },
+    /// The reset link's token, waiting for the new password.
+    PasswordReset {
+        token: ResetToken,
+    },
+    MfaEnrollSelection {
+        methods: Vec<MfaMethod>,
+    },
+    TotpEnroll,
+    SmsEnroll,
+    SmsEntry {
+        phone_number: String,
+        /// False: the screen sends the code itself when it opens.
+        sent: bool,
+    },
+    TotpEntry,
+    RecoveryCodeEntry,
+    /// Shown once, right after TOTP enrolment.
+    RecoveryCodeSave {
+        codes: Vec<String>,
+    },
+    Error {
+        kind: ErrorKind,
+        can_go_back: bool,
+    },
+    Success,
+}
+
+/// A password-reset token; `Debug` does not show it.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct ResetToken(pub String);
+
+impl std::fmt::Debug for ResetToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ResetToken(..)")
+    }
+}
+
+/// The current screen and the ones "Go back" returns to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Nav {
+    pub screen: Screen,
+    pub history: Vec<Screen>,
+}
+
+impl Nav {
+    pub(crate) fn new(screen: Screen) -> Self {
+        Self {
+            screen,
+            history: Vec::new(),
+        }
+    }
+
+    /// Opens `screen` on top of the current one (back returns here); the same screen again is a no-op.
+    pub(crate) fn push(&mut self, screen: Screen) {
+        if self.screen != screen {
+            let previous = std::mem::replace(&mut self.screen, screen);
+            self.history.push(previous);
+        }
+    }
+
+    /// Opens `screen` with an empty history: the flow cannot go back past it.
+    pub(crate) fn reset(&mut self, screen: Screen) {
+        self.screen = screen;
+        self.history.clear();
+    }
+
+    /// Returns to the previous screen, or to Main when there is none.
+    pub(crate) fn back(&mut self) {
+        self.screen = self.history.pop().unwrap_or(Screen::Main);
+    }
+
+    pub(crate) fn can_go_back(&self) -> bool {
+        !self.history.is_empty()
+    }
+}
+
+/// The configured products the organization lets this member use, in the configured order.
+///
+/// The restriction is the `primary_required.allowed_auth_methods` of an earlier response when there is
+/// one, else the organization's `allowed_auth_methods` when its `auth_methods` is `RESTRICTED`. When a
+/// `primary_required` restriction leaves nothing, a restricted organization offers every method it allows
+/// and any other offers magic links, as Stytch's UI does, so the member is never stuck on an empty form.
+pub(crate) fn effective_products(
+    configured: &[B2BProduct],
+    organization: Option<&Organization>,
+    primary_required: Option<&[String]>,
+) -> Vec<B2BProduct> {
+    let org_restriction = organization
+        .filter(|o| o.auth_methods == "RESTRICTED")
+        .map(|o| o.allowed_auth_methods.as_slice());
+    let Some(allowed) = primary_required.or(org_restriction) else {
+        return dedup(configured.to_vec());
+    };
+    let kept: Vec<B2BProduct> = configured
+        .iter()
+        .copied()
+        .filter(|p| allowed.iter().any(|m| m == p.auth_method()))
+        .collect();
+    if !kept.is_empty() || primary_required.is_none() {
+        return dedup(kept);
+    }
+    match org_restriction {
+        Some(org_allowed) => dedup(
+            org_allowed
+                .iter()
+                .filter_map(|m| B2BProduct::from_auth_method(m))
+                .collect(),
+        ),
+        None => vec![B2BProduct::EmailMagicLinks],
+    }
+}
+
+fn dedup(products: Vec<B2BProduct>) -> Vec<B2BProduct> {
+    let mut seen = Vec::with_capacity(products.len());
+    for p in products {
+        if !seen.contains(&p) {
+            seen.push(p);
+        }
+    }
+    seen
+}
+
+/// What the Main screen shows: one email form for links and codes (with "Use a password instead" when
+/// passwords are offered too), or, with passwords alone, the email-and-password form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MainLayout {
+    /// Links and codes, in the configured order: with both, the email form asks which one to send.
+    pub email_methods: Vec<B2BProduct>,
+    pub passwords: bool,
+}
+
+impl MainLayout {
+    pub(crate) fn new(products: &[B2BProduct]) -> Self {
+        Self {
+            email_methods: products
+                .iter()
+                .copied()
+                .filter(|p| *p != B2BProduct::Passwords)
+                .collect(),
+            passwords: products.contains(&B2BProduct::Passwords),
+        }
+    }
+}
+
+/// Where an authenticate response leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum AfterPrimary {
+    /// A session was issued.
+    Success,
+    /// The organization wants another primary factor first: Main, limited to these methods.
+    PrimaryRequired(Vec<String>),
+    /// A second factor is due: the client now holds the pending MFA step.
+    Mfa,
+    /// A primary factor is required but none is allowed.
+    NoMethodAllowed,
+}
+
+pub(crate) fn after_primary(resp: &AuthenticateResponse) -> AfterPrimary {
+    if resp.member_authenticated || resp.member_session.is_some() {
+        return AfterPrimary::Success;
+    }
+    match &resp.primary_required {
+        Some(p) if p.allowed_auth_methods.is_empty() => AfterPrimary::NoMethodAllowed,
+        Some(p) => AfterPrimary::PrimaryRequired(p.allowed_auth_methods.clone()),
+        None => AfterPrimary::Mfa,
+    }
+}
+
+/// The first MFA screen for the pending step, and the history under it.
+pub(crate) fn mfa_screen(step: MfaStep) -> Screen {
+    match step {
+        MfaStep::EnterTotpCode => Screen::TotpEntry,
+        MfaStep::EnterSmsCode { phone_number } => Screen::SmsEntry {
+            phone_number,
+            sent: true,
+        },
+        MfaStep::SendSmsCode { phone_number } => Screen::SmsEntry {
+            phone_number,
+            sent: false,
+        },
+        MfaStep::Enroll { methods } => match methods.as_slice() {
+            [MfaMethod::Totp] => Screen::TotpEnroll,
+            [MfaMethod::SmsOtp] => Screen::SmsEnroll,
+            [] => Screen::Error {
+                kind: ErrorKind::Default,
+                can_go_back: false,
+            },
+            _ => Screen::MfaEnrollSelection { methods },
+        },
+    }
+}
+
+/// What a redirect back (`?stytch_token_type=…&token=…`) asks the component to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RedirectKind {
+    MagicLink,
+    PasswordReset,
+    Sso,
+    Oauth,
+    Impersonation,
+    /// `discovery`, `discovery_oauth`: the Discovery flow, not offered yet.
+    Discovery,
+    Unknown,
+}
+
+pub(crate) fn redirect_kind(token_type: &str) -> RedirectKind {
+    match token_type {
+        "multi_tenant_magic_links" => RedirectKind::MagicLink,
+        "multi_tenant_passwords" => RedirectKind::PasswordReset,
+        "sso" => RedirectKind::Sso,
+        "oauth" => RedirectKind::Oauth,
+        "multi_tenant_impersonation" => RedirectKind::Impersonation,
+        "discovery" | "discovery_oauth" => RedirectKind::Discovery,
+        _ => RedirectKind::Unknown,
+    }
+}
+
+/// The text to show for a failed call: the catalogue's for the error types it knows, else Stytch's own
+/// `error_message`.
+pub(crate) fn error_text(strings: &Strings, error: &StytchError) -> String {
+    let StytchError::Api {
+        error_type,
+        error_message,
+        ..
+    } = error
+    else {
+        return strings.get("error.default");
+    };
+    let id = match error_type.as_str() {
+        "invalid_email" | "invalid_email_address" => "error.invalidEmail",
+        "otp_code_not_found" => "error.otpCodeNotFound",
+        "unauthorized_credentials" => "error.unauthorizedCredentials",
+        "breached_password" => "error.breachedPassword",
+        "user_lock_limit_reached" => "error.userLockLimitReached",
+        "member_password_not_found" | "no_user_password" => "error.memberPasswordNotFound",
+        "invalid_phone_number" => "error.invalidPhoneNumber",
+        "duplicate_member_phone_number" => "error.duplicatePhoneNumber",
+        "unable_to_auth_magic_link" => "error.unableToAuthMagicLink",
+        "unauthorized_action" => "error.unauthorizedAction",
+        _ => return error_message.clone(),
+    };
+    strings.get(id)
+}
+
+/// A TOTP secret in groups of four, as it is easiest to type.
+pub(crate) fn chunk_secret(secret: &str) -> String {
+    secret
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::models::{MemberSession, PrimaryRequired};
+    use B2BProduct::*;
+
+    fn org(auth_methods: &str, allowed: &[&str]) -> Organization {
+        Organization {
+            auth_methods: auth_methods.into(),
+            allowed_auth_methods: allowed.iter().map(|m| (*m).to_owned()).collect(),
+            ..Default::default()
+        }
+    }
+
+    fn strings(methods: &[&str]) -> Vec<String> {
+        methods.iter().map(|m| (*m).to_owned()).collect()
+    }
+
+    #[test]
+    fn products_keep_the_configured_order_without_restriction() {
+        let all = org("ALL_ALLOWED", &["password"]);
+        assert_eq!(
+            effective_products(&[Passwords, EmailOtp, EmailMagicLinks], Some(&all), None),
+            vec![Passwords, EmailOtp, EmailMagicLinks]
+        );
+        assert_eq!(
+            effective_products(&[EmailOtp, EmailOtp, Passwords], None, None),
+            vec![EmailOtp, Passwords]
+        );
+    }
+
+    #[test]
+    fn a_restricted_organization_filters_the_configured_products() {
+        let restricted = org("RESTRICTED", &["password", "sso", "magic_link"]);
+        assert_eq!(
+            effective_products(
+                &[EmailOtp, Passwords, EmailMagicLinks],
+                Some(&restricted),
+                None
+            ),
+            vec![Passwords, EmailMagicLinks]
+        );
+        // Nothing configured is allowed and no primary factor was asked for: nothing to offer.
+        let sso_only = org("RESTRICTED", &["sso"]);
+        assert!(effective_products(&[EmailOtp], Some(&sso_only), None).is_empty());
+    }
+
+    #[test]
+    fn primary_required_beats_the_organization_and_never_leaves_nothing() {
+        let restricted = org("RESTRICTED", &["email_otp", "password"]);
+        let required = strings(&["password"]);
+        assert_eq!(
+            effective_products(&[EmailOtp, Passwords], Some(&restricted), Some(&required)),
+            vec![Passwords]
+        );
+        // Nothing configured remains: a restricted org offers all it allows, in its own order.
+        let sso = strings(&["sso"]);
+        assert_eq!(
+            effective_products(&[EmailMagicLinks], Some(&restricted), Some(&sso)),
+            vec![EmailOtp, Passwords]
+        );
+        // Any other org falls back to magic links.
+        let open = org("ALL_ALLOWED", &[]);
+        assert_eq!(
+            effective_products(&[Passwords], Some(&open), Some(&sso)),
+            vec![EmailMagicLinks]
+        );
+    }
+
+    #[test]
+    fn main_combines_links_codes_and_passwords_into_one_email_form() {
+        let layout = MainLayout::new(&[Passwords, EmailOtp, EmailMagicLinks]);
+        assert_eq!(layout.email_methods, vec![EmailOtp, EmailMagicLinks]);
+        assert!(layout.passwords);
+        let only_passwords = MainLayout::new(&[Passwords]);
+        assert!(only_passwords.email_methods.is_empty());
+        assert!(only_passwords.passwords);
+    }
+
+    #[test]
+    fn history_pushes_pops_and_resets() {
+        let mut nav = Nav::new(Screen::Main);
+        let email = || "a@example.com".to_owned();
+        nav.push(Screen::EmailMethodSelection { email: email() });
+        nav.push(Screen::EmailOtpEntry { email: email() });
+        nav.push(Screen::EmailOtpEntry { email: email() });
+        assert_eq!(nav.history.len(), 2);
+        nav.back();
+        assert_eq!(nav.screen, Screen::EmailMethodSelection { email: email() });
+        nav.reset(Screen::TotpEntry);
+        assert!(!nav.can_go_back());
+        nav.back();
+        assert_eq!(nav.screen, Screen::Main);
+    }
+
+    #[test]
+    fn an_authenticate_response_leads_to_success_primary_or_mfa() {
+        let session = AuthenticateResponse {
+            member_authenticated: true,
+            member_session: Some(MemberSession::default()),
+            ..Default::default()
+        };
+        assert_eq!(after_primary(&session), AfterPrimary::Success);
+        let primary = AuthenticateResponse {
+            primary_required: Some(PrimaryRequired {
+                allowed_auth_methods: strings(&["password"]),
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            after_primary(&primary),
+            AfterPrimary::PrimaryRequired(strings(&["password"]))
+        );
+        let none_allowed = AuthenticateResponse {
+            primary_required: Some(PrimaryRequired::default()),
+            ..Default::default()
+        };
+        assert_eq!(after_primary(&none_allowed), AfterPrimary::NoMethodAllowed);
+        assert_eq!(
+            after_primary(&AuthenticateResponse::default()),
+            AfterPrimary::Mfa
+        );
+    }
+
+    #[test]
+    fn the_mfa_step_picks_the_screen() {
+        assert_eq!(mfa_screen(MfaStep::EnterTotpCode), Screen::TotpEntry);
+        assert_eq!(
+            mfa_screen(MfaStep::SendSmsCode {
+                phone_number: "+15550001111".into()
+            }),
+            Screen::SmsEntry {
+                phone_number: "+15550001111".into(),
+                sent: false
+            }
+        );
+        assert_eq!(
+            mfa_screen(MfaStep::Enroll {
+                methods: vec![MfaMethod::SmsOtp]
+            }),
+            Screen::SmsEnroll
+        );
+        assert_eq!(
+            mfa_screen(MfaStep::Enroll {
+                methods: vec![MfaMethod::Totp, MfaMethod::SmsOtp]
+            }),
+            Screen::MfaEnrollSelection {
+                methods: vec![MfaMethod::Totp, MfaMethod::SmsOtp]
+            }
+        );
+    }
+
+    #[test]
+    fn redirect_token_types_map_to_their_flows() {
+        let cases = [
+            ("multi_tenant_magic_links", RedirectKind::MagicLink),
+            ("multi_tenant_passwords", RedirectKind::PasswordReset),
+            ("sso", RedirectKind::Sso),
+            ("oauth", RedirectKind::Oauth),
+            ("multi_tenant_impersonation", RedirectKind::Impersonation),
+            ("discovery", RedirectKind::Discovery),
+            ("discovery_oauth", RedirectKind::Discovery),
+            ("magic_links", RedirectKind::Unknown),
+        ];
+        for (token_type, kind) in cases {
+            assert_eq!(redirect_kind(token_type), kind, "{token_type}");
+        }
+    }
+
+    #[test]
+    fn known_api_errors_use_the_catalogue_others_stytchs_message() {
+        let strings = Strings::default();
+        let api = |error_type: &str, message: &str| StytchError::Api {
+            status_code: 400,
+            error_type: crate::core::error::ErrorType::parse(error_type),
+            error_message: message.into(),
+            error_url: String::new(),
+            request_id: None,
+            error_details: None,
+        };
+        assert_eq!(
+            error_text(&strings, &api("otp_code_not_found", "raw")),
+            "Invalid passcode, please try again."
+        );
+        assert_eq!(
+            error_text(&strings, &api("organization_not_found", "No such org.")),
+            "No such org."
+        );
+    }
+
+    #[test]
+    fn secrets_are_shown_in_groups_of_four() {
+        assert_eq!(chunk_secret("ABCDEFGHIJ"), "ABCD EFGH IJ");
+    }
+}
