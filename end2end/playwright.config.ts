@@ -25,8 +25,9 @@ export default defineConfig({
   },
   webServer: [
     {
-      // A fresh in-memory emulator with the demo's seed for every run.
-      command: `../target/debug/stytch-emulator --memory --host ${EMULATOR_HOST} --port ${EMULATOR_PORT} --seed ../${process.env.EMULATOR_SEED ?? 'emulator/seeds/demo.json'}`,
+      // A fresh in-memory emulator with the demo's seed for every run. EMULATOR_ARGS adds flags, e.g. the
+      // origin and redirect URLs of a site on another port (`--allow-origin …`, `--redirect-url …`).
+      command: `../target/debug/stytch-emulator --memory --host ${EMULATOR_HOST} --port ${EMULATOR_PORT} --seed ../${process.env.EMULATOR_SEED ?? 'emulator/seeds/demo.json'} ${process.env.EMULATOR_ARGS ?? ''}`,
       url: `${EMULATOR}/emulator/v1/health`,
       reuseExistingServer: false,
       timeout: 60_000,

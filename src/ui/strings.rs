@@ -150,6 +150,14 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "Invalid passcode, please try again.",
     ),
     (
+        "error.passcodeInvalid",
+        "Invalid passcode, please try again.",
+    ),
+    (
+        "recoveryCodes.entry.error.invalidCode",
+        "Invalid backup code, please try again.",
+    ),
+    (
         "error.unauthorizedCredentials",
         "The email or password is incorrect.",
     ),

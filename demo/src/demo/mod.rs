@@ -9,6 +9,7 @@ mod inbox;
 mod landing;
 mod login;
 mod mfa;
+mod prebuilt;
 mod scim;
 mod sso;
 
@@ -47,6 +48,7 @@ pub fn App() -> impl IntoView {
                 <span class="tagline">"Stytch B2B for Leptos, against the local emulator at " {API_URL}</span>
             </header>
             {match connected_apps::Page::from_path(&current_path()) {
+                None if current_path() == "/prebuilt" => view! { <prebuilt::PrebuiltPage /> }.into_any(),
                 Some(connected_apps::Page::Authorize) => view! { <connected_apps::AuthorizePage /> }.into_any(),
                 Some(connected_apps::Page::ClientCallback) => view! { <connected_apps::ClientCallback /> }.into_any(),
                 None => view! {

@@ -290,7 +290,15 @@ pub(crate) fn error_text(strings: &Strings, error: &StytchError) -> String {
     };
     let id = match error_type.as_str() {
         "invalid_email" | "invalid_email_address" => "error.invalidEmail",
-        "otp_code_not_found" => "error.otpCodeNotFound",
+        "otp_code_not_found" | "unable_to_auth_otp_code" => "error.otpCodeNotFound",
+        // A wrong, spent or mistyped authenticator-app code reads the same to the member.
+        "unable_to_authenticate_totp"
+        | "invalid_totp_code"
+        | "totp_code_already_authenticated"
+        | "recovery_code_used_as_totp_code" => "error.passcodeInvalid",
+        "invalid_recovery_code"
+        | "unable_to_authenticate_recovery_code"
+        | "totp_code_used_as_recovery_code" => "recoveryCodes.entry.error.invalidCode",
         "unauthorized_credentials" => "error.unauthorizedCredentials",
         "breached_password" => "error.breachedPassword",
         "user_lock_limit_reached" => "error.userLockLimitReached",
@@ -497,6 +505,18 @@ mod tests {
         assert_eq!(
             error_text(&strings, &api("otp_code_not_found", "raw")),
             "Invalid passcode, please try again."
+        );
+        assert_eq!(
+            error_text(&strings, &api("unable_to_auth_otp_code", "raw")),
+            "Invalid passcode, please try again."
+        );
+        assert_eq!(
+            error_text(&strings, &api("totp_code_already_authenticated", "raw")),
+            "Invalid passcode, please try again."
+        );
+        assert_eq!(
+            error_text(&strings, &api("invalid_recovery_code", "raw")),
+            "Invalid backup code, please try again."
         );
         assert_eq!(
             error_text(&strings, &api("organization_not_found", "No such org.")),

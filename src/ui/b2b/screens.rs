@@ -75,6 +75,21 @@ fn Text(text: String) -> impl IntoView {
     view! { <p class="st-text">{text}</p> }
 }
 
+/// The catalogue's `id` with its one `{name}` placeholder filled with `value` in bold (the address a
+/// message went to), as the screens of Stytch's UI show it.
+#[component]
+fn TextWith(id: &'static str, name: &'static str, value: String) -> impl IntoView {
+    let text = use_ctx().t(id);
+    let placeholder = format!("{{{name}}}");
+    match text.split_once(&placeholder) {
+        Some((before, after)) => view! {
+            <p class="st-text">{before.to_owned()}<strong>{value}</strong>{after.to_owned()}</p>
+        }
+        .into_any(),
+        None => view! { <p class="st-text">{text}</p> }.into_any(),
+    }
+}
+
 /// The screen's error, announced when it appears.
 #[component]
 fn Alert(alert: RwSignal<Option<String>>) -> impl IntoView {
@@ -410,9 +425,8 @@ fn EmailConfirmation(email: String) -> impl IntoView {
     let ctx = use_ctx();
     let busy = RwSignal::new(false);
     let alert = RwSignal::new(None);
-    let sent = ctx
-        .strings
-        .format("emailConfirmation.emailSent", &[("email", &email)]);
+    let sent =
+        view! { <TextWith id="emailConfirmation.emailSent" name="email" value=email.clone() /> };
     let resend_ctx = ctx.clone();
     let resend = Callback::new(move |()| {
         send_email(
@@ -426,7 +440,7 @@ fn EmailConfirmation(email: String) -> impl IntoView {
     });
     view! {
         <Title text=ctx.t("emailConfirmation.title") />
-        <Text text=sent />
+        {sent}
         <Text text=ctx.t("emailConfirmation.content") />
         <Alert alert=alert />
         <div class="st-stack">
@@ -442,9 +456,8 @@ fn EmailOtpEntry(email: String) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let alert = RwSignal::new(None);
-    let sent = ctx
-        .strings
-        .format("passcode.sentConfirmation", &[("email", &email)]);
+    let sent =
+        view! { <TextWith id="passcode.sentConfirmation" name="email" value=email.clone() /> };
     let submit_ctx = ctx.clone();
     let submit_email = email.clone();
     let on_submit = move |ev: SubmitEvent| {
@@ -482,7 +495,7 @@ fn EmailOtpEntry(email: String) -> impl IntoView {
     });
     view! {
         <Title text=ctx.t("passcode.title") />
-        <Text text=sent />
+        {sent}
         <form class="st-form" on:submit=on_submit>
             <CodeField code=code label_id="formField.otp.ariaLabel" />
             <Alert alert=alert />
@@ -635,15 +648,13 @@ fn PasswordResetSent(email: String) -> impl IntoView {
     let ctx = use_ctx();
     let busy = RwSignal::new(false);
     let alert = RwSignal::new(None);
-    let text = ctx
-        .strings
-        .format("password.reset.emailSent.content", &[("email", &email)]);
+    let text = view! { <TextWith id="password.reset.emailSent.content" name="email" value=email.clone() /> };
     let resend_ctx = ctx.clone();
     let resend =
         Callback::new(move |()| send_reset(&resend_ctx, email.clone(), busy, alert, false));
     view! {
         <Title text=ctx.t("password.reset.emailSent.title") />
-        <Text text=text />
+        {text}
         <Alert alert=alert />
         <div class="st-stack">
             <ResendButton label=ctx.t("button.resendEmail") on_resend=resend />
@@ -939,12 +950,10 @@ fn SmsEntry(phone_number: String, sent: bool) -> impl IntoView {
     };
     let resend_ctx = ctx.clone();
     let resend = Callback::new(move |()| send_sms(&resend_ctx, None, sending, alert, None));
-    let sent_to = ctx
-        .strings
-        .format("mfa.smsEntry.sentTo", &[("phoneNumber", &phone_number)]);
+    let sent_to = view! { <TextWith id="mfa.smsEntry.sentTo" name="phoneNumber" value=phone_number.clone() /> };
     view! {
         <Title text=ctx.t("passcode.title") />
-        <Text text=sent_to />
+        {sent_to}
         <form class="st-form" on:submit=on_submit>
             <CodeField code=code label_id="formField.otp.ariaLabel" />
             <Alert alert=alert />
@@ -1125,6 +1134,6 @@ fn Success() -> impl IntoView {
     view! {
         <div class="st-success" aria-hidden="true">"✓"</div>
         <Title text=ctx.t("success.title") />
-        <Text text=ctx.t("login.success.content") />
+        <p class="st-text st-center">{ctx.t("login.success.content")}</p>
     }
 }
