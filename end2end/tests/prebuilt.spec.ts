@@ -150,6 +150,8 @@ test('password: a wrong password is refused, the right one signs in', async ({ d
   await page.click('#st-use-password');
   await expect(page.locator('#st-title')).toHaveText('Log in with your password');
   await expect(page.locator('#st-email')).toHaveValue(MEMBER);
+  // The email is known: the focus goes to the field still empty.
+  await expect(page.locator('#st-password')).toBeFocused();
   await expect(page.locator('#st-password')).toHaveAttribute('type', 'password');
   await expectAccessible(page, 'password');
   await shoot(page, 'password');
@@ -264,4 +266,37 @@ test('MFA: enrol an authenticator app after the magic link, keep the recovery co
   await expect(page.locator('#st-title')).toHaveText('Success!');
   await expect(page.locator('#prebuilt-member')).toHaveText('admin@example.com');
   expect(demo.errors).toEqual([]);
+});
+
+test('MFA by text message: enrol a phone, get the code by SMS, sign in', async ({ demo, emulator, page }) => {
+  await requireMfa(demo, page);
+  await signInWithLink(page, emulator, 'admin@example.com');
+  await expect(page.locator('#st-title')).toHaveText('Set up Multi-Factor Authentication');
+  await page.click('#st-enroll-sms');
+
+  await expect(page.locator('#st-title')).toHaveText('Enter your phone number');
+  await expect(page.locator('#st-phone')).toBeFocused();
+  await expectAccessible(page, 'SMS enrolment');
+  await shoot(page, 'mfa-sms-enroll');
+  // Typed the way people write numbers; sent as E.164.
+  await page.keyboard.type('+1 555 555-0142');
+  await page.keyboard.press('Enter');
+
+  await expect(page.locator('#st-title')).toHaveText('Enter passcode');
+  await expect(page.locator('.st-card')).toContainText('+15555550142');
+  await expect(page.locator('#st-code')).toBeFocused();
+  const sms = await emulator.lastMessage('+15555550142');
+  expect(sms.kind).toBe('sms');
+  await expectAccessible(page, 'SMS entry');
+  await shoot(page, 'mfa-sms-entry');
+  await page.keyboard.type(sms.code);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#st-title')).toHaveText('Success!');
+  await expect(page.locator('#prebuilt-member')).toHaveText('admin@example.com');
+  expect(await events(page)).toEqual([
+    'B2B_MAGIC_LINK_AUTHENTICATE',
+    'B2B_SMS_OTP_SEND',
+    'B2B_SMS_OTP_AUTHENTICATE',
+    'AUTHENTICATE_FLOW_COMPLETE',
+  ]);
 });

@@ -371,15 +371,18 @@ fn take_redirect_token() -> Option<(String, String)> {
     None
 }
 
-/// Focuses the screen's first field, or its heading when it has none, so keyboard and screen-reader
-/// users start where the new screen does.
+/// Focuses the screen's first field still to fill in (every field is `required`, so an empty one is
+/// `:invalid`), else its first field, else its heading, so keyboard and screen-reader users start where
+/// the new screen does.
 fn focus_first_field(root: &leptos::web_sys::HtmlDivElement) {
     use leptos::wasm_bindgen::JsCast;
-    let target = root
-        .query_selector("input:not([type=hidden]):not([disabled]), select, textarea")
-        .ok()
-        .flatten()
-        .or_else(|| root.query_selector("h1").ok().flatten());
+    let target = [
+        "input:invalid:not([disabled])",
+        "input:not([type=hidden]):not([disabled]), select, textarea",
+        "h1",
+    ]
+    .into_iter()
+    .find_map(|selector| root.query_selector(selector).ok().flatten());
     if let Some(el) = target.and_then(|el| el.dyn_into::<leptos::web_sys::HtmlElement>().ok()) {
         let _ = el.focus();
     }
