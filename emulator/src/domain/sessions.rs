@@ -203,10 +203,17 @@ pub fn touch(
     extend_min: Option<i64>,
     now: i64,
 ) -> ApiResult<()> {
-    row.last_accessed_at = now;
-    if let Some(m) = extend_min.filter(|_| !row.is_impersonated()) {
-        row.expires_at = now + m * 60;
+    let expires_at = match extend_min.filter(|_| !row.is_impersonated()) {
+        Some(m) => now + m * 60,
+        None => row.expires_at,
+    };
+    // Times have whole seconds: a session touched again within the same second would be written
+    // with the values it already has, so the write is skipped.
+    if row.last_accessed_at == now && row.expires_at == expires_at {
+        return Ok(());
     }
+    row.last_accessed_at = now;
+    row.expires_at = expires_at;
     conn.prepare_cached(
         "UPDATE sessions SET last_accessed_at = ?2, expires_at = ?3 WHERE member_session_id = ?1",
     )?
