@@ -94,6 +94,9 @@ pub(crate) struct Inner {
     pub(crate) key: Arc<SigningKey>,
     /// Recently parsed session owners (see [`domain::sessions::ParsedOwners`]).
     pub(crate) owners: domain::sessions::ParsedOwners,
+    /// Recent session reads of `sessions/authenticate` (see
+    /// [`domain::sessions::authenticate_live`]).
+    pub(crate) sessions_read: domain::sessions::Snapshots,
     /// Claims of recently verified session JWTs, by JWT.
     pub(crate) verified_jwts: infra::memo::Memo<Arc<serde_json::Value>>,
     /// Test clock offset in seconds (see [`Emulator::advance_clock`]).
@@ -191,6 +194,7 @@ impl Emulator {
                 project,
                 key,
                 owners: Default::default(),
+                sessions_read: Default::default(),
                 verified_jwts: Default::default(),
                 clock_offset: AtomicI64::new(0),
                 http_only: AtomicBool::new(http_only),
