@@ -445,6 +445,24 @@ pub struct LiveSession {
     pub owner: Arc<Owner>,
     /// [`db_version`] right after the read.
     version: (u64, i64),
+    /// The JWT minted for it (see [`LiveSession::jwt`]).
+    jwt: std::sync::OnceLock<String>,
+}
+
+impl LiveSession {
+    /// [`mint_jwt`] for this session at `now`. A snapshot is only used within the second of its
+    /// `last_accessed_at`, and a JWT is a pure function of the session, its owner and that second,
+    /// so the first one minted is kept for the repeats.
+    pub fn jwt(&self, inner: &Inner, now: i64) -> ApiResult<String> {
+        if now != self.row.last_accessed_at {
+            return mint_jwt(inner, &self.row, &self.owner, now);
+        }
+        if let Some(jwt) = self.jwt.get() {
+            return Ok(jwt.clone());
+        }
+        let jwt = mint_jwt(inner, &self.row, &self.owner, now)?;
+        Ok(self.jwt.get_or_init(|| jwt).clone())
+    }
 }
 
 /// The last [`LiveSession`] read for each session (see [`authenticate_live`]), by token hash or
@@ -499,6 +517,7 @@ pub fn authenticate_live(
             row,
             owner,
             version,
+            jwt: Default::default(),
         }))
     })
 }

@@ -141,8 +141,8 @@ async fn sessions_authenticate(
             (live, String::new())
         }
     };
+    let jwt = live.jwt(&inner, now)?;
     let (row, owner) = (&live.row, &live.owner);
-    let jwt = sessions::mint_jwt(&inner, row, owner, now)?;
     let answer = sessions::auth_answer(row, &token, &jwt, owner);
     Ok(crate::surfaces::json_response(&answer, answer.size_hint()))
 }

@@ -155,8 +155,8 @@ async fn sessions_authenticate(
         extend,
         now,
     )?;
+    let jwt = live.jwt(&inner, now)?;
     let (row, owner) = (&live.row, &live.owner);
-    let jwt = sessions::mint_jwt(&inner, row, owner, now)?;
     let answer = sessions::auth_answer(row, token, &jwt, owner);
     Ok(ok_data(&answer, answer.size_hint()))
 }
