@@ -445,23 +445,28 @@ pub struct LiveSession {
     pub owner: Arc<Owner>,
     /// [`db_version`] right after the read.
     version: (u64, i64),
-    /// The JWT minted for it (see [`LiveSession::jwt`]).
-    jwt: std::sync::OnceLock<String>,
+    /// The JWT minted for it (see [`LiveSession::answer`]).
+    jwt: std::sync::OnceLock<Box<RawValue>>,
 }
 
 impl LiveSession {
-    /// [`mint_jwt`] for this session at `now`. A snapshot is only used within the second of its
-    /// `last_accessed_at`, and a JWT is a pure function of the session, its owner and that second,
-    /// so the first one minted is kept for the repeats.
-    pub fn jwt(&self, inner: &Inner, now: i64) -> ApiResult<String> {
-        if now != self.row.last_accessed_at {
-            return mint_jwt(inner, &self.row, &self.owner, now);
-        }
-        if let Some(jwt) = self.jwt.get() {
-            return Ok(jwt.clone());
-        }
-        let jwt = mint_jwt(inner, &self.row, &self.owner, now)?;
-        Ok(self.jwt.get_or_init(|| jwt).clone())
+    /// The [`AuthAnswer`] for this session with a JWT from [`mint_jwt`] at its `last_accessed_at`,
+    /// which is the `now` of the authentication that returned it (a snapshot is only used within
+    /// that second). A JWT is a pure function of the session, its owner and that second, so the
+    /// first one minted is kept for the repeats, already written as a JSON string: a JWT is the
+    /// longest string of the answer, and serde_json's escaping would scan it byte by byte again.
+    pub fn answer<'a>(&'a self, inner: &Inner, token: &'a str) -> ApiResult<AuthAnswer<'a>> {
+        let jwt = match self.jwt.get() {
+            Some(jwt) => jwt,
+            None => {
+                let jwt = mint_jwt(inner, &self.row, &self.owner, self.row.last_accessed_at)?;
+                let json = RawValue::from_string(serde_json::to_string(&jwt)?)?;
+                self.jwt.get_or_init(|| json)
+            }
+        };
+        let mut answer = auth_answer(&self.row, token, "", &self.owner);
+        answer.session_jwt = JwtText::Json(jwt);
+        Ok(answer)
     }
 }
 
@@ -541,9 +546,33 @@ pub struct AuthAnswer<'a> {
     member_session: MemberSession<'a>,
     organization: &'a RawValue,
     request_id: String,
-    session_jwt: &'a str,
+    session_jwt: JwtText<'a>,
     session_token: &'a str,
     status_code: u16,
+}
+
+/// The `session_jwt` of an [`AuthAnswer`]: its text, or the same already written as a JSON string.
+enum JwtText<'a> {
+    Text(&'a str),
+    Json(&'a RawValue),
+}
+
+impl JwtText<'_> {
+    fn len(&self) -> usize {
+        match self {
+            JwtText::Text(text) => text.len(),
+            JwtText::Json(json) => json.get().len(),
+        }
+    }
+}
+
+impl Serialize for JwtText<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            JwtText::Text(text) => text.serialize(serializer),
+            JwtText::Json(json) => json.serialize(serializer),
+        }
+    }
 }
 
 impl AuthAnswer<'_> {
@@ -570,7 +599,7 @@ pub fn auth_answer<'a>(
         member_session: session_json(row, owner),
         organization: &owner.organization,
         request_id: request_id(),
-        session_jwt: jwt,
+        session_jwt: JwtText::Text(jwt),
         session_token: token,
         status_code: 200,
     }

@@ -141,9 +141,7 @@ async fn sessions_authenticate(
             (live, String::new())
         }
     };
-    let jwt = live.jwt(&inner, now)?;
-    let (row, owner) = (&live.row, &live.owner);
-    let answer = sessions::auth_answer(row, &token, &jwt, owner);
+    let answer = live.answer(&inner, &token)?;
     Ok(crate::surfaces::json_response(&answer, answer.size_hint()))
 }
 

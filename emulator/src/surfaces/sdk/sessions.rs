@@ -155,9 +155,7 @@ async fn sessions_authenticate(
         extend,
         now,
     )?;
-    let jwt = live.jwt(&inner, now)?;
-    let (row, owner) = (&live.row, &live.owner);
-    let answer = sessions::auth_answer(row, token, &jwt, owner);
+    let answer = live.answer(&inner, token)?;
     Ok(ok_data(&answer, answer.size_hint()))
 }
 
