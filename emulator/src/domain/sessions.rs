@@ -445,28 +445,47 @@ pub struct LiveSession {
     pub owner: Arc<Owner>,
     /// [`db_version`] right after the read.
     version: (u64, i64),
-    /// The JWT minted for it (see [`LiveSession::answer`]).
-    jwt: std::sync::OnceLock<Box<RawValue>>,
+    /// Its JWT and its MemberSession, written as JSON (see [`LiveSession::answer`]).
+    written: std::sync::OnceLock<Written>,
+}
+
+struct Written {
+    jwt: Box<RawValue>,
+    member_session: Box<RawValue>,
 }
 
 impl LiveSession {
     /// The [`AuthAnswer`] for this session with a JWT from [`mint_jwt`] at its `last_accessed_at`,
     /// which is the `now` of the authentication that returned it (a snapshot is only used within
-    /// that second). A JWT is a pure function of the session, its owner and that second, so the
-    /// first one minted is kept for the repeats, already written as a JSON string: a JWT is the
-    /// longest string of the answer, and serde_json's escaping would scan it byte by byte again.
+    /// that second). The JWT and the MemberSession are pure functions of the session, its owner
+    /// and that second, so the first ones are kept for the repeats, already written as JSON: the
+    /// JWT is the longest string of the answer, which serde_json's escaping scans byte by byte,
+    /// and the MemberSession formats three timestamps.
     pub fn answer<'a>(&'a self, inner: &Inner, token: &'a str) -> ApiResult<AuthAnswer<'a>> {
-        let jwt = match self.jwt.get() {
-            Some(jwt) => jwt,
+        let written = match self.written.get() {
+            Some(written) => written,
             None => {
                 let jwt = mint_jwt(inner, &self.row, &self.owner, self.row.last_accessed_at)?;
-                let json = RawValue::from_string(serde_json::to_string(&jwt)?)?;
-                self.jwt.get_or_init(|| json)
+                let written = Written {
+                    jwt: RawValue::from_string(serde_json::to_string(&jwt)?)?,
+                    member_session: serde_json::value::to_raw_value(&session_json(
+                        &self.row,
+                        &self.owner,
+                    ))?,
+                };
+                self.written.get_or_init(|| written)
             }
         };
-        let mut answer = auth_answer(&self.row, token, "", &self.owner);
-        answer.session_jwt = JwtText::Json(jwt);
-        Ok(answer)
+        Ok(AuthAnswer {
+            member: &self.owner.member,
+            member_id: &self.row.member_id,
+            member_session: Prewritten::Json(&written.member_session),
+            organization: &self.owner.organization,
+            request_id: request_id(),
+            session_jwt: Prewritten::Json(&written.jwt),
+            session_token: token,
+            status_code: 200,
+        })
     }
 }
 
@@ -522,7 +541,7 @@ pub fn authenticate_live(
             row,
             owner,
             version,
-            jwt: Default::default(),
+            written: Default::default(),
         }))
     })
 }
@@ -543,34 +562,25 @@ pub fn load_owner(conn: &Connection, row: &SessionRow) -> ApiResult<(MemberRow, 
 pub struct AuthAnswer<'a> {
     member: &'a RawValue,
     member_id: &'a str,
-    member_session: MemberSession<'a>,
+    member_session: Prewritten<'a, MemberSession<'a>>,
     organization: &'a RawValue,
     request_id: String,
-    session_jwt: JwtText<'a>,
+    session_jwt: Prewritten<'a, &'a str>,
     session_token: &'a str,
     status_code: u16,
 }
 
-/// The `session_jwt` of an [`AuthAnswer`]: its text, or the same already written as a JSON string.
-enum JwtText<'a> {
-    Text(&'a str),
+/// A field of an [`AuthAnswer`]: the value, or the same already written as JSON.
+enum Prewritten<'a, T> {
+    Value(T),
     Json(&'a RawValue),
 }
 
-impl JwtText<'_> {
-    fn len(&self) -> usize {
-        match self {
-            JwtText::Text(text) => text.len(),
-            JwtText::Json(json) => json.get().len(),
-        }
-    }
-}
-
-impl Serialize for JwtText<'_> {
+impl<T: Serialize> Serialize for Prewritten<'_, T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            JwtText::Text(text) => text.serialize(serializer),
-            JwtText::Json(json) => json.serialize(serializer),
+            Prewritten::Value(value) => value.serialize(serializer),
+            Prewritten::Json(json) => json.serialize(serializer),
         }
     }
 }
@@ -580,8 +590,14 @@ impl AuthAnswer<'_> {
     pub fn size_hint(&self) -> usize {
         self.member.get().len()
             + self.organization.get().len()
-            + self.member_session.authentication_factors.get().len()
-            + self.session_jwt.len()
+            + match &self.member_session {
+                Prewritten::Value(session) => session.authentication_factors.get().len(),
+                Prewritten::Json(json) => json.get().len(),
+            }
+            + match self.session_jwt {
+                Prewritten::Value(jwt) => jwt.len(),
+                Prewritten::Json(json) => json.get().len(),
+            }
             + 1024
     }
 }
@@ -596,10 +612,10 @@ pub fn auth_answer<'a>(
     AuthAnswer {
         member: &owner.member,
         member_id: &row.member_id,
-        member_session: session_json(row, owner),
+        member_session: Prewritten::Value(session_json(row, owner)),
         organization: &owner.organization,
         request_id: request_id(),
-        session_jwt: JwtText::Text(jwt),
+        session_jwt: Prewritten::Value(jwt),
         session_token: token,
         status_code: 200,
     }
