@@ -34,7 +34,8 @@ export default defineConfig({
       stderr: 'ignore',
     },
     {
-      command: `python3 -m http.server ${process.env.SITE_PORT ?? '8080'} --bind ${process.env.SITE_HOST ?? '127.0.0.1'} --directory ../dist`,
+      // Like `trunk serve`: unknown paths get index.html (the demo's consent page lives at /oauth/authorize).
+      command: `python3 spa-server.py ${process.env.SITE_PORT ?? '8080'} ${process.env.SITE_HOST ?? '127.0.0.1'} ../dist`,
       url: `${SITE}/index.html`,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -2,7 +2,8 @@
 # Sets everything up (idempotent) and runs every test: formatting and lints, native tests (client core
 # against the in-process emulator, emulator handlers, doctests), browser tests (wasm-bindgen-test in
 # headless Chromium, against an emulator over HTTP) and the end-to-end tests (Playwright driving the
-# Trunk-built demo, and the server-rendered example, each against a running emulator).
+# Trunk-built demo, and the server-rendered example, each against a running emulator), and the emulator's
+# SCIM 2.0 endpoint against scim2-tester.
 source "$(dirname "$0")/lib.sh"
 
 ensure_browser
@@ -40,6 +41,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc -q -p leptos-stytch --no-deps
 RUSTDOCFLAGS="-D warnings" cargo doc -q -p leptos-stytch --no-deps --features ssr
 
 build_emulator
+
+# The SCIM 2.0 service provider, checked by an independent SCIM compliance checker (scim2-tester).
+"$ROOT/scripts/scim-compliance.sh"
 
 # Browser tests: an emulator of their own that allows the test runner's origin.
 WASM_TEST_ADDR="127.0.0.1:8097"

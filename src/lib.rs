@@ -20,6 +20,11 @@ pub use crate::core::discovery::{
     DiscoveryOrganizationsCreateRequest, ExchangeRequest, Membership,
 };
 pub use crate::core::error::{ErrorType, StytchError};
+pub use crate::core::idp::{
+    ConnectedAppClientInfo, IdpClient, OauthAuthorizeParams, OauthAuthorizeStartRequest,
+    OauthAuthorizeStartResponse, OauthAuthorizeSubmitRequest, OauthAuthorizeSubmitResponse,
+    OauthLogoutStartRequest, OauthLogoutStartResponse, ScopeResult,
+};
 pub use crate::core::impersonation::ImpersonationAuthenticateRequest;
 pub use crate::core::magic_links::{
     EmailDiscoverySendRequest, MagicLinksDiscoveryAuthenticateRequest,

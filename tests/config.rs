@@ -42,6 +42,19 @@ fn the_demo_seed_matches_leptos_toml() {
         strings("redirect_urls").contains(&format!("{origin}/")),
         "seed must allow the redirect {origin}/"
     );
+    // The connected app's consent page is the demo's own `/oauth/authorize`, on the site's origin (its
+    // session cookies are the site's).
+    assert_eq!(
+        seed["connected_apps_authorization_url"].as_str().unwrap(),
+        format!("{origin}/oauth/authorize")
+    );
+    assert!(
+        seed["connected_apps"][0]["redirect_urls"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::String(format!("{origin}/oauth-client/callback"))),
+        "the demo's connected app must come back to {origin}/oauth-client/callback"
+    );
     assert_eq!(
         seed["project"]["public_token"].as_str().unwrap(),
         get(&config, "demo", "public_token").as_str().unwrap()

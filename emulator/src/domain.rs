@@ -5,6 +5,7 @@
 //! HTTP headers, envelopes or which surface called them.
 
 pub mod authentication;
+pub mod connected_apps;
 pub mod discovery;
 pub mod email_updates;
 pub mod idp;
@@ -28,6 +29,7 @@ pub mod rbac;
 pub mod recovery_codes;
 pub mod redirects;
 pub mod scim;
+pub mod scim_provisioning;
 pub mod search;
 pub mod sessions;
 pub mod sign_in;

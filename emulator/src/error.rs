@@ -319,6 +319,22 @@ pub enum ErrorType {
     ScimConnectionAlreadyRotatingToken,
     /// `scim_group_role_assignment_group_does_not_exist` (400).
     ScimGroupRoleAssignmentGroupDoesNotExist,
+    /// `connected_app_not_found` (404).
+    ConnectedAppNotFound,
+    /// `connected_app_not_allowed_by_organization` (403).
+    ConnectedAppNotAllowedByOrganization,
+    /// `connected_app_supplied_redirect_url_not_found_in_client` (400).
+    ConnectedAppSuppliedRedirectUrlNotFoundInClient,
+    /// `pkce_required_for_idp_authorization_flow` (400).
+    PkceRequiredForIdpAuthorizationFlow,
+    /// `idp_auth_code_not_found` (404).
+    IdpAuthCodeNotFound,
+    /// `idp_auth_code_expired` (400).
+    IdpAuthCodeExpired,
+    /// `idp_refresh_token_not_found` (404).
+    IdpRefreshTokenNotFound,
+    /// `invalid_scope` (400).
+    InvalidScope,
     /// `sso_connection_not_found` (404).
     SsoConnectionNotFound,
     /// `sso_token_not_found` (404).
@@ -488,6 +504,14 @@ impl ErrorType {
         Self::ScimConnectionNotRotatingToken,
         Self::ScimConnectionAlreadyRotatingToken,
         Self::ScimGroupRoleAssignmentGroupDoesNotExist,
+        Self::ConnectedAppNotFound,
+        Self::ConnectedAppNotAllowedByOrganization,
+        Self::ConnectedAppSuppliedRedirectUrlNotFoundInClient,
+        Self::PkceRequiredForIdpAuthorizationFlow,
+        Self::IdpAuthCodeNotFound,
+        Self::IdpAuthCodeExpired,
+        Self::IdpRefreshTokenNotFound,
+        Self::InvalidScope,
         Self::SsoConnectionNotFound,
         Self::SsoTokenNotFound,
         Self::SsoVerificationKeyNotFound,
@@ -676,6 +700,18 @@ impl ErrorType {
             Self::ScimGroupRoleAssignmentGroupDoesNotExist => {
                 "scim_group_role_assignment_group_does_not_exist"
             }
+            Self::ConnectedAppNotFound => "connected_app_not_found",
+            Self::ConnectedAppNotAllowedByOrganization => {
+                "connected_app_not_allowed_by_organization"
+            }
+            Self::ConnectedAppSuppliedRedirectUrlNotFoundInClient => {
+                "connected_app_supplied_redirect_url_not_found_in_client"
+            }
+            Self::PkceRequiredForIdpAuthorizationFlow => "pkce_required_for_idp_authorization_flow",
+            Self::IdpAuthCodeNotFound => "idp_auth_code_not_found",
+            Self::IdpAuthCodeExpired => "idp_auth_code_expired",
+            Self::IdpRefreshTokenNotFound => "idp_refresh_token_not_found",
+            Self::InvalidScope => "invalid_scope",
             Self::SsoConnectionNotFound => "sso_connection_not_found",
             Self::SsoTokenNotFound => "sso_token_not_found",
             Self::SsoVerificationKeyNotFound => "sso_verification_key_not_found",
@@ -797,6 +833,10 @@ impl ErrorType {
             | Self::ActiveScimConnectionExists
             | Self::ScimConnectionNotRotatingToken
             | Self::ScimConnectionAlreadyRotatingToken
+            | Self::ConnectedAppSuppliedRedirectUrlNotFoundInClient
+            | Self::PkceRequiredForIdpAuthorizationFlow
+            | Self::IdpAuthCodeExpired
+            | Self::InvalidScope
             | Self::ScimGroupRoleAssignmentGroupDoesNotExist
             | Self::IdTokenIncorrectAudience => 400,
             Self::CannotUpdateTrustedMetadata
@@ -820,6 +860,7 @@ impl ErrorType {
             | Self::SessionAuthorizationError
             | Self::SessionAuthorizationTenancyError
             | Self::InvalidOauthTenantForJitProvisioning
+            | Self::ConnectedAppNotAllowedByOrganization
             | Self::OauthTenantJitProvisioningNotAllowed => 403,
             Self::EmailNotFound
             | Self::IdpAccessTokenNotFound
@@ -839,6 +880,9 @@ impl ErrorType {
             | Self::NoSsoConnectionExistsForOrganization
             | Self::OauthTokenNotFound
             | Self::NoActiveScimConnection
+            | Self::ConnectedAppNotFound
+            | Self::IdpAuthCodeNotFound
+            | Self::IdpRefreshTokenNotFound
             | Self::SsoConnectionNotFound
             | Self::SsoTokenNotFound
             | Self::SsoVerificationKeyNotFound => 404,

@@ -8,7 +8,9 @@
 //! 3. the **control API** `/emulator/v1/...` for tests and demos (sent messages, reset,
 //!    project credentials, health). No auth;
 //! 4. the **identity provider** `/emulator/idp/...`: the sign-in page every SSO and OAuth start
-//!    leads to, standing in for SAML/OIDC IdPs and OAuth providers.
+//!    leads to, standing in for SAML/OIDC IdPs and OAuth providers;
+//! 5. the project as an **OAuth/OIDC provider** for its connected apps (`/.well-known/…`,
+//!    `/v1/oauth2/…`): a standard client library signs members in with the project.
 //!
 //! State lives in SQLite (a file, or in memory). Tokens (magic links, sessions) come from the OS
 //! CSPRNG and only their SHA-256 is stored; the raw magic-link token is visible only through
@@ -230,6 +232,8 @@ impl Emulator {
             .merge(surfaces::public::routes())
             .merge(surfaces::idp::routes())
             .merge(surfaces::idp_oidc::routes())
+            .merge(surfaces::oauth2::routes())
+            .merge(surfaces::scim_v2::routes())
             .fallback(surfaces::fallback_404)
             .method_not_allowed_fallback(surfaces::fallback_405)
             .layer(axum::middleware::from_fn_with_state(

@@ -42,6 +42,40 @@ pub struct Seed {
     pub rbac_policy: RbacPolicy,
     /// Organizations, each with its members.
     pub organizations: Vec<SeedOrganization>,
+    /// Connected apps: the project's OAuth clients, for which the project is the identity provider.
+    pub connected_apps: Vec<SeedConnectedApp>,
+    /// The page of the app that asks a member for consent (where the authorization endpoint
+    /// `GET /v1/oauth2/authorize` sends the browser, its query kept): Stytch's "Authorization URL"
+    /// project setting.
+    pub connected_apps_authorization_url: Option<String>,
+}
+
+/// A connected app (an OAuth client of the project), as seeded or created through
+/// `POST /emulator/v1/connected_apps`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct SeedConnectedApp {
+    /// `connected-app-test-<uuid>` when missing (derived from the name, so stable across resets).
+    pub client_id: Option<String>,
+    /// The confidential clients' secret; generated when missing. Stored only as its SHA-256.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    /// `first_party`, `first_party_public`, `third_party` or `third_party_public`.
+    pub client_type: String,
+    /// Shown on the consent page.
+    pub client_name: String,
+    /// Shown on the consent page.
+    pub client_description: String,
+    /// Shown on the consent page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_logo_url: Option<String>,
+    /// Where authorization answers may go (exact match).
+    pub redirect_urls: Vec<String>,
+    /// Where a logout may send the browser back to (exact match).
+    pub post_logout_redirect_urls: Vec<String>,
+    /// Lifetime of its access tokens (default 60).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token_expiry_minutes: Option<i64>,
 }
 
 /// Project credentials and name.
@@ -235,6 +269,8 @@ impl Default for Seed {
             password_config: None,
             http_only_cookies: false,
             rbac_policy: RbacPolicy::default(),
+            connected_apps: Vec::new(),
+            connected_apps_authorization_url: None,
             organizations: vec![SeedOrganization {
                 organization_id: None,
                 settings: OrgSettings {
@@ -281,6 +317,17 @@ impl Seed {
         }
         if p.name.as_deref().is_none_or(str::is_empty) {
             p.name = Some("Local project".into());
+        }
+        // A confidential client's generated secret must survive a reset, so it is resolved into
+        // the stored seed as the project secret is.
+        for app in &mut self.connected_apps {
+            if !app.client_type.ends_with("_public")
+                && app.client_secret.as_deref().is_none_or(str::is_empty)
+            {
+                let t = crate::infra::crypto::random_token()
+                    .map_err(|_| EmulatorError::Key("CSPRNG unavailable".into()))?;
+                app.client_secret = Some(format!("secret-test-{t}"));
+            }
         }
         Ok(self)
     }

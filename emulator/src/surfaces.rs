@@ -9,7 +9,9 @@ pub mod control;
 pub mod extract;
 pub mod idp;
 pub mod idp_oidc;
+pub mod oauth2;
 pub mod public;
+pub mod scim_v2;
 pub mod sdk;
 
 use crate::Inner;

@@ -138,6 +138,17 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/sdk/v1/b2b/scim/rotate/start"),
     ("POST", "/sdk/v1/b2b/scim/rotate/complete"),
     ("POST", "/sdk/v1/b2b/scim/rotate/cancel"),
+    ("POST", "/sdk/v1/idp/b2b/oauth/authorize/start"),
+    ("POST", "/sdk/v1/idp/b2b/oauth/authorize/submit"),
+    ("POST", "/sdk/v1/b2b/oauth/logout/start"),
+    ("POST", "/v1/b2b/idp/oauth/authorize/start"),
+    ("POST", "/v1/b2b/idp/oauth/authorize"),
+    ("GET", "/.well-known/openid-configuration"),
+    ("GET", "/.well-known/oauth-authorization-server"),
+    ("GET", "/v1/oauth2/authorize"),
+    ("POST", "/v1/oauth2/token"),
+    ("POST", "/v1/public/{project_id}/oauth2/token"),
+    ("GET", "/v1/oauth2/userinfo"),
     ("GET", "/v1/public/sso/start"),
     ("GET", "/v1/b2b/sso/callback/{connection_id}"),
     ("GET", "/emulator/idp/authorize"),
@@ -189,6 +200,45 @@ const ROUTES: &[(&str, &str)] = &[
         "/v1/b2b/recovery_codes/{organization_id}/{member_id}",
     ),
     ("POST", "/v1/b2b/impersonation/authenticate"),
+    // SCIM 2.0 at a connection's base_url (errors are SCIM error bodies, see `check_scim_error`)
+    (
+        "GET",
+        "/v1/b2b/scim/{scim_connection_id}/ServiceProviderConfig",
+    ),
+    ("GET", "/v1/b2b/scim/{scim_connection_id}/ResourceTypes"),
+    (
+        "GET",
+        "/v1/b2b/scim/{scim_connection_id}/ResourceTypes/{type_name}",
+    ),
+    ("GET", "/v1/b2b/scim/{scim_connection_id}/Schemas"),
+    (
+        "GET",
+        "/v1/b2b/scim/{scim_connection_id}/Schemas/{schema_id}",
+    ),
+    ("GET", "/v1/b2b/scim/{scim_connection_id}/Users"),
+    ("POST", "/v1/b2b/scim/{scim_connection_id}/Users"),
+    ("POST", "/v1/b2b/scim/{scim_connection_id}/Users/.search"),
+    ("POST", "/v1/b2b/scim/{scim_connection_id}/.search"),
+    ("GET", "/v1/b2b/scim/{scim_connection_id}/Users/{user_id}"),
+    ("PUT", "/v1/b2b/scim/{scim_connection_id}/Users/{user_id}"),
+    ("PATCH", "/v1/b2b/scim/{scim_connection_id}/Users/{user_id}"),
+    (
+        "DELETE",
+        "/v1/b2b/scim/{scim_connection_id}/Users/{user_id}",
+    ),
+    ("GET", "/v1/b2b/scim/{scim_connection_id}/Groups"),
+    ("POST", "/v1/b2b/scim/{scim_connection_id}/Groups"),
+    ("POST", "/v1/b2b/scim/{scim_connection_id}/Groups/.search"),
+    ("GET", "/v1/b2b/scim/{scim_connection_id}/Groups/{group_id}"),
+    ("PUT", "/v1/b2b/scim/{scim_connection_id}/Groups/{group_id}"),
+    (
+        "PATCH",
+        "/v1/b2b/scim/{scim_connection_id}/Groups/{group_id}",
+    ),
+    (
+        "DELETE",
+        "/v1/b2b/scim/{scim_connection_id}/Groups/{group_id}",
+    ),
     // Control
     ("GET", "/emulator/v1/messages"),
     ("DELETE", "/emulator/v1/messages"),
@@ -203,6 +253,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/emulator/v1/sso/tokens"),
     ("POST", "/emulator/v1/oauth/tokens"),
     ("POST", "/emulator/v1/google/id_token"),
+    ("POST", "/emulator/v1/connected_apps"),
 ];
 
 /// Field names the handlers read, so random bodies reach past "missing field".
@@ -313,6 +364,33 @@ const FIELDS: &[&str] = &[
     "nonce",
     "code_challenge_method",
     "grant_type",
+    "scopes",
+    "prompt",
+    "code_challenge",
+    "consent_granted",
+    "resources",
+    "post_logout_redirect_uri",
+    "id_token_hint",
+    "refresh_token",
+    "client_type",
+    "client_name",
+    "redirect_urls",
+    "access_token_expiry_minutes",
+    "schemas",
+    "userName",
+    "active",
+    "emails",
+    "displayName",
+    "members",
+    "Operations",
+    "filter",
+    "attributes",
+    "excludedAttributes",
+    "startIndex",
+    "count",
+    "op",
+    "path",
+    "value",
 ];
 
 /// What a case may use from the live emulator.
@@ -326,6 +404,10 @@ struct Ctx {
     password_id: String,
     session: String,
     connection_id: String,
+    scim_connection_id: String,
+    scim_token: String,
+    scim_user_id: String,
+    scim_group_id: String,
 }
 
 #[derive(Debug, Clone)]
@@ -342,6 +424,7 @@ enum Auth {
     SdkSession,
     Backend,
     BackendWrongSecret,
+    ScimBearer,
     Basic(String, String),
     Header(Vec<u8>),
 }
@@ -454,6 +537,7 @@ fn case(ctx: &Ctx) -> impl Strategy<Value = Case> + use<> {
         3 => Just(Auth::SdkSession),
         3 => Just(Auth::Backend),
         1 => Just(Auth::BackendWrongSecret),
+        3 => Just(Auth::ScimBearer),
         1 => ("\\PC{0,20}", "\\PC{0,20}").prop_map(|(u, p)| Auth::Basic(u, p)),
         1 => proptest::collection::vec(any::<u8>(), 0..40).prop_map(Auth::Header),
     ];
@@ -548,6 +632,11 @@ fn path_for(template: &str, ctx: &Ctx, params: &[Param]) -> String {
             "connection_id" => &ctx.connection_id,
             "certificate_id" | "private_key_id" | "callback_id" => &ctx.connection_id,
             "provider" => "google",
+            "scim_connection_id" => &ctx.scim_connection_id,
+            "type_name" => "User",
+            "schema_id" => "urn:ietf:params:scim:schemas:core:2.0:User",
+            "user_id" => &ctx.scim_user_id,
+            "group_id" => &ctx.scim_group_id,
             other => panic!("unknown placeholder {other}"),
         };
         match params.get(i).unwrap_or(&Param::Valid) {
@@ -605,6 +694,7 @@ async fn run_case(h: &Harness, ctx: &Ctx, c: &Case) -> Option<(String, Resp)> {
         Auth::SdkSession => Some(basic(&ctx.public_token, &ctx.session).into_bytes()),
         Auth::Backend => Some(basic(&ctx.project_id, &ctx.secret).into_bytes()),
         Auth::BackendWrongSecret => Some(basic(&ctx.project_id, "secret-test-wrong").into_bytes()),
+        Auth::ScimBearer => Some(format!("Bearer {}", ctx.scim_token).into_bytes()),
         Auth::Basic(u, p) => Some(basic(u, p).into_bytes()),
         Auth::Header(raw) => Some(raw.clone()),
     };
@@ -626,6 +716,25 @@ async fn run_case(h: &Harness, ctx: &Ctx, c: &Case) -> Option<(String, Resp)> {
     let req = b.body(axum::body::Body::from(body_bytes(&c.body))).ok()?;
     let label = format!("{method} {template}");
     Some((label, h.request(req).await))
+}
+
+/// Whether `r` is an RFC 7644 error body for its own status, as `application/scim+json`.
+fn check_scim_error(r: &Resp) -> Result<(), String> {
+    let ct = r
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if ct != "application/scim+json" {
+        return Err(format!("SCIM error with content-type {ct:?}"));
+    }
+    if r.body["schemas"] != json!(["urn:ietf:params:scim:api:messages:2.0:Error"])
+        || r.body["status"] != r.status.as_str()
+        || r.body["detail"].as_str().is_none()
+    {
+        return Err(format!("not a SCIM error body: {}", r.text));
+    }
+    Ok(())
 }
 
 #[test]
@@ -650,7 +759,10 @@ fn every_listed_route_exists() {
                     Vec::new(),
                 )
                 .await;
-            if ["route_not_found", "method_not_allowed"].contains(&r.error_type()) {
+            // The SCIM surface answers its own 404/405 bodies, and 401 before any route logic.
+            let scim_missing =
+                template.contains("{scim_connection_id}") && matches!(r.status.as_u16(), 404 | 405);
+            if scim_missing || ["route_not_found", "method_not_allowed"].contains(&r.error_type()) {
                 missing.push(format!("{method} {template} → {}", r.error_type()));
             }
         }
@@ -681,6 +793,41 @@ fn fuzz_every_route() {
             .as_str()
             .expect("connection id")
             .to_string();
+        let r = h
+            .sdk(
+                Method::POST,
+                "/sdk/v1/b2b/scim",
+                Some(&session),
+                Some(json!({"display_name": "Fuzz SCIM"})),
+            )
+            .await;
+        let scim = &r.data()["connection"];
+        let scim_connection_id = scim["connection_id"].as_str().expect("scim id").to_owned();
+        let scim_token = scim["bearer_token"].as_str().expect("token").to_owned();
+        let scim_post = |what: &'static str, body: Value| {
+            let (h, cid, token) = (&h, scim_connection_id.clone(), scim_token.clone());
+            async move {
+                let r = h
+                    .send(
+                        Method::POST,
+                        &format!("/v1/b2b/scim/{cid}/{what}"),
+                        &[
+                            ("authorization", &format!("Bearer {token}")),
+                            ("content-type", "application/scim+json"),
+                        ],
+                        body.to_string().into_bytes(),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+                r.body["id"].as_str().expect("id").to_owned()
+            }
+        };
+        let scim_user_id = scim_post("Users", json!({"userName": "scim@example.com"})).await;
+        let scim_group_id = scim_post(
+            "Groups",
+            json!({"displayName": "Fuzzers", "members": [{"value": scim_user_id}]}),
+        )
+        .await;
         Ctx {
             public_token: h.project.public_token.clone(),
             project_id: h.project.project_id.clone(),
@@ -690,6 +837,10 @@ fn fuzz_every_route() {
             password_id: "member-password-test-00000000-0000-4000-8000-000000000000".into(),
             session,
             connection_id,
+            scim_connection_id,
+            scim_token,
+            scim_user_id,
+            scim_group_id,
         }
     });
     let config = Config {
@@ -723,7 +874,11 @@ fn fuzz_every_route() {
                     five_xx += 1;
                     Some(format!("{}", r.status))
                 } else if r.status.is_client_error() && c.method != Some("HEAD") {
-                    check_error_json(&r).err()
+                    if label.contains("/v1/b2b/scim/{scim_connection_id}") {
+                        check_scim_error(&r).err()
+                    } else {
+                        check_error_json(&r).err()
+                    }
                 } else {
                     None
                 };

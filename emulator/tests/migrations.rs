@@ -71,7 +71,9 @@ async fn a_database_from_before_versioning_is_migrated_and_its_pending_link_stil
             "DROP TABLE one_time_tokens; DROP TABLE member_lockouts; DROP TABLE totps; \
              DROP TABLE recovery_codes; {OLD_TOKEN_TABLES}
              DROP TABLE sso_connections; DROP TABLE idp_flows; DROP TABLE idp_identities; \
-             DROP TABLE scim_connections; DROP TABLE scim_groups;"
+             DROP TABLE scim_connections; DROP TABLE scim_groups; \
+             DROP TABLE connected_apps; DROP TABLE connected_app_grants; \
+             DROP TABLE scim_users; DROP TABLE scim_group_members;"
         ))
         .expect("old tables");
         conn.execute(

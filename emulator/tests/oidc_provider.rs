@@ -5,45 +5,16 @@
 
 mod common;
 
-use axum::body::Body;
 use common::Harness;
-use common::idp::{enc, flow_of, location};
-use http_body_util::BodyExt;
+use common::idp::{enc, flow_of, http_client, location};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
     AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
     OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
-use tower::ServiceExt;
 
 const ISSUER: &str = "http://localhost/emulator/idp";
 const REDIRECT: &str = "http://127.0.0.1:8080/oidc/callback";
-
-/// `openidconnect`'s HTTP client: the emulator's router, in-process.
-fn http_client(
-    h: &Harness,
-) -> impl Fn(
-    openidconnect::HttpRequest,
-) -> std::pin::Pin<
-    Box<dyn std::future::Future<Output = Result<openidconnect::HttpResponse, std::io::Error>>>,
-> + '_ {
-    move |req: openidconnect::HttpRequest| {
-        let app = h.app.clone();
-        Box::pin(async move {
-            let (parts, body) = req.into_parts();
-            let req = axum::http::Request::from_parts(parts, Body::from(body));
-            let resp = app.oneshot(req).await.map_err(std::io::Error::other)?;
-            let (parts, body) = resp.into_parts();
-            let bytes = body
-                .collect()
-                .await
-                .map_err(std::io::Error::other)?
-                .to_bytes()
-                .to_vec();
-            Ok(openidconnect::HttpResponse::from_parts(parts, bytes))
-        })
-    }
-}
 
 struct Authorized {
     code: String,

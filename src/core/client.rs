@@ -16,7 +16,7 @@ use super::models::{AuthenticateResponse, Member, Organization, SessionState};
 use super::options::{StytchB2BOptions, default_base_url};
 use super::platform::{CookieSpec, HttpRequest, LocalBoxFuture, Method, Runtime, Store, Transport};
 use super::{
-    discovery, impersonation, magic_links, oauth, organization, otps, passwords, rbac,
+    discovery, idp, impersonation, magic_links, oauth, organization, otps, passwords, rbac,
     recovery_codes, refresh, scim, self_, session, sso, time_util, totp,
 };
 
@@ -303,6 +303,12 @@ impl StytchB2BClient {
     /// the token's rotation and the roles pushed groups grant (JS `stytch.scim`).
     pub fn scim(&self) -> scim::ScimClient {
         scim::ScimClient::new(self.clone())
+    }
+
+    /// The project as an OAuth/OIDC identity provider for its connected apps: the calls of the
+    /// app's consent page (JS `stytch.idp`).
+    pub fn idp(&self) -> idp::IdpClient {
+        idp::IdpClient::new(self.clone())
     }
 
     /// OAuth: Google, Microsoft, GitHub, Slack and HubSpot sign-ins.

@@ -6,6 +6,7 @@ pub mod client;
 pub mod discovery;
 pub mod error;
 mod host;
+pub mod idp;
 pub mod impersonation;
 mod json;
 pub mod magic_links;

@@ -68,8 +68,8 @@ pub(crate) use debug_redacted;
 
 /// True for a JSON key whose string value is a secret in Stytch's API: every `*token*` (session, IST,
 /// magic link, reset), `*jwt*`, `*password*` (the password itself; `member_password_id` is caught too,
-/// harmlessly), `*verifier*`, `*secret*`, `*recovery_code*`, an OTP's `code` and a TOTP `qr_code` (it
-/// encodes the secret).
+/// harmlessly), `*verifier*`, `*secret*`, `*recovery_code*`, a connected app's `authorization_code`, an
+/// OTP's `code` and a TOTP `qr_code` (it encodes the secret).
 fn is_secret_key(key: &str) -> bool {
     key == "code"
         || key == "qr_code"
@@ -80,6 +80,7 @@ fn is_secret_key(key: &str) -> bool {
             "verifier",
             "secret",
             "recovery_code",
+            "authorization_code",
         ]
         .iter()
         .any(|word| key.contains(word))
@@ -91,6 +92,10 @@ fn redact_json(value: &mut Value) {
             for (key, field) in fields.iter_mut() {
                 match field {
                     Value::String(s) if is_secret_key(key) && !s.is_empty() => {
+                        *s = REDACTED.to_owned();
+                    }
+                    // A connected app's `redirect_uri` with the authorization code in its query.
+                    Value::String(s) if key == "redirect_uri" && s.contains("code=") => {
                         *s = REDACTED.to_owned();
                     }
                     // `recovery_codes: ["xxxx-xxxx-xxxx", …]`
@@ -170,6 +175,16 @@ mod tests {
         for kept in ["Ada", "status_code", "200", "session_jwt\\\":\\\"\\\""] {
             assert!(shown.contains(kept), "{kept} missing from {shown}");
         }
+    }
+
+    #[test]
+    fn a_connected_apps_code_is_hidden_also_inside_its_redirect_uri() {
+        let body = r#"{"authorization_code":"code-1","redirect_uri":"https://app.example/cb?code=code-1&state=s"}"#;
+        let shown = format!("{:?}", RedactedBody(body));
+        assert!(!shown.contains("code-1"), "{shown}");
+        let request = r#"{"redirect_uri":"https://app.example/cb","client_id":"c"}"#;
+        let shown = format!("{:?}", RedactedBody(request));
+        assert!(shown.contains("https://app.example/cb"), "{shown}");
     }
 
     #[test]

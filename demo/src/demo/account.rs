@@ -1,5 +1,5 @@
 //! The signed-in view: member, organization, session, tokens, logout, and the admin pages (organization
-//! settings, members) behind a small tab bar.
+//! settings, members, SSO, directory sync) behind a small tab bar.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -9,8 +9,10 @@ use leptos_stytch::{
 };
 
 use super::admin::{MembersAdmin, OrganizationSettings};
+use super::connected_apps::ConnectedAppsCard;
 use super::describe;
 use super::mfa::SecondFactors;
+use super::scim::ScimAdmin;
 use super::sso::SsoConnections;
 
 /// The pages of the signed-in view.
@@ -20,6 +22,7 @@ enum Tab {
     Organization,
     Members,
     Sso,
+    Scim,
 }
 
 #[component]
@@ -73,12 +76,16 @@ pub fn Account() -> impl IntoView {
                 <Authorized resource="stytch.sso" action="get">
                     <TabButton tab=tab this=Tab::Sso id="tab-sso" label="SSO" />
                 </Authorized>
+                <Authorized resource="stytch.scim" action="get">
+                    <TabButton tab=tab this=Tab::Scim id="tab-scim" label="Directory sync" />
+                </Authorized>
             </nav>
             {move || match tab.get() {
-                Tab::Account => view! { <SessionFacts /> <SecondFactors /> }.into_any(),
+                Tab::Account => view! { <SessionFacts /> <SecondFactors /> <ConnectedAppsCard /> }.into_any(),
                 Tab::Organization => view! { <OrganizationSettings /> }.into_any(),
                 Tab::Members => view! { <MembersAdmin /> }.into_any(),
                 Tab::Sso => view! { <SsoConnections /> }.into_any(),
+                Tab::Scim => view! { <ScimAdmin /> }.into_any(),
             }}
         </div>
     }

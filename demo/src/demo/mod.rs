@@ -3,11 +3,13 @@
 
 mod account;
 mod admin;
+mod connected_apps;
 mod discovery;
 mod inbox;
 mod landing;
 mod login;
 mod mfa;
+mod scim;
 mod sso;
 
 use leptos::prelude::*;
@@ -44,18 +46,31 @@ pub fn App() -> impl IntoView {
                 <span class="brand">"leptos-stytch"</span>
                 <span class="tagline">"Stytch B2B for Leptos, against the local emulator at " {API_URL}</span>
             </header>
-            <main class="layout">
-                <section class="primary">
-                    <landing::MagicLinkLanding />
-                    <AuthGate />
-                    <account::TokensCard />
-                </section>
-                <aside class="secondary">
-                    <inbox::Inbox />
-                </aside>
-            </main>
+            {match connected_apps::Page::from_path(&current_path()) {
+                Some(connected_apps::Page::Authorize) => view! { <connected_apps::AuthorizePage /> }.into_any(),
+                Some(connected_apps::Page::ClientCallback) => view! { <connected_apps::ClientCallback /> }.into_any(),
+                None => view! {
+                    <main class="layout">
+                        <section class="primary">
+                            <landing::MagicLinkLanding />
+                            <AuthGate />
+                            <account::TokensCard />
+                        </section>
+                        <aside class="secondary">
+                            <inbox::Inbox />
+                        </aside>
+                    </main>
+                }.into_any(),
+            }}
         </StytchB2BProvider>
     }
+}
+
+/// The path of the page the browser opened (the demo's pages are chosen by it, once, at start).
+fn current_path() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
 }
 
 /// Login form when signed out, account when signed in, a placeholder while the session is restored; new

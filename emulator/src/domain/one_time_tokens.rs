@@ -52,6 +52,10 @@ pub enum Kind {
     IdpCode,
     /// An access token of the emulator's OpenID provider (for its userinfo endpoint).
     IdpAccessToken,
+    /// An authorization code a connected app exchanges for tokens; the payload is the grant.
+    ConnectedAppCode,
+    /// A connected app's refresh token (rotated on use); the payload is the grant.
+    ConnectedAppRefreshToken,
 }
 
 impl Kind {
@@ -69,6 +73,8 @@ impl Kind {
             Kind::DiscoveryOauth => "discovery_oauth",
             Kind::IdpCode => "idp_code",
             Kind::IdpAccessToken => "idp_access_token",
+            Kind::ConnectedAppCode => "connected_app_code",
+            Kind::ConnectedAppRefreshToken => "connected_app_refresh_token",
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The local project: applying the seed (its organizations, members and passwords).
+//! The local project: applying the seed (its organizations, members and passwords, its connected
+//! apps).
 
 use crate::domain::members;
 use crate::domain::members::MemberRow;
@@ -85,5 +86,5 @@ pub fn apply_seed(conn: &Connection, seed: &Seed, now: i64) -> ApiResult<()> {
             }
         }
     }
-    Ok(())
+    crate::domain::connected_apps::apply_seed(conn, seed, now)
 }

@@ -21,6 +21,7 @@
 
 use crate::domain::organizations::org_id;
 use crate::domain::rbac::check_roles;
+use crate::domain::scim_provisioning;
 use crate::domain::validation;
 use crate::error::ApiError;
 use crate::error::ApiResult;
@@ -345,12 +346,42 @@ pub fn update(
         );
     }
     save(conn, &c, now)?;
+    if req.scim_group_implicit_role_assignments.is_some() {
+        scim_provisioning::resync_connection(conn, org, &c, now)?;
+    }
     Ok(c.data)
 }
 
-/// Deletes the connection and its groups.
+/// Drops the role assignments of a group the identity provider deleted.
+pub fn drop_group_assignments(
+    conn: &Connection,
+    connection_id: &str,
+    group_id: &str,
+    now: i64,
+) -> ApiResult<()> {
+    let Some(mut c) = get(conn, connection_id)? else {
+        return Ok(());
+    };
+    let kept: Vec<Value> = c.data["scim_group_implicit_role_assignments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| a["group_id"] != group_id)
+        .cloned()
+        .collect();
+    set(
+        &mut c,
+        "scim_group_implicit_role_assignments",
+        Value::Array(kept),
+    );
+    save(conn, &c, now)
+}
+
+/// Deletes the connection and its groups; the registrations it made end (see
+/// `scim_provisioning`).
 pub fn delete(conn: &Connection, org: &Value, connection_id: &str) -> ApiResult<()> {
     let c = get_in_org(conn, org, connection_id)?;
+    scim_provisioning::forget_connection(conn, c.id())?;
     conn.execute(
         "DELETE FROM scim_connections WHERE connection_id = ?1",
         params![c.id()],
@@ -364,6 +395,7 @@ pub fn delete(conn: &Connection, org: &Value, connection_id: &str) -> ApiResult<
 
 /// Removes the connection and groups of an organization (it was deleted).
 pub fn delete_organization(conn: &Connection, organization_id: &str) -> ApiResult<()> {
+    scim_provisioning::delete_organization(conn, organization_id)?;
     conn.execute(
         "DELETE FROM scim_connections WHERE organization_id = ?1",
         params![organization_id],
@@ -468,13 +500,6 @@ pub fn rotate_cancel(
 
 /// The connection a SCIM request with `Authorization: Bearer {token}` is for: the current token or,
 /// during a rotation, the next one, unexpired. Both hashes are always compared, in constant time.
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "the SCIM 2.0 service provider at `base_url` authenticates with it"
-    )
-)]
 pub fn authenticate_bearer(
     conn: &Connection,
     connection_id: &str,

@@ -145,6 +145,32 @@ CREATE TABLE scim_groups (
 CREATE INDEX scim_groups_by_connection ON scim_groups (connection_id, group_id);
 ";
 
+/// Connected apps (the project's OAuth clients; secrets only as SHA-256 hashes) and the consent
+/// each member gave each of them.
+const V7_CONNECTED_APPS: &str = "
+CREATE TABLE connected_apps (
+    client_id TEXT PRIMARY KEY, data TEXT NOT NULL, secret_hash TEXT, created_at INTEGER NOT NULL);
+CREATE TABLE connected_app_grants (
+    member_id TEXT NOT NULL, client_id TEXT NOT NULL, scopes TEXT NOT NULL,
+    granted_at INTEGER NOT NULL, PRIMARY KEY (member_id, client_id));
+";
+
+/// The SCIM 2.0 side of a connection: the Users an identity provider pushed (one registration per
+/// Member, the attributes it sent), the Groups' own attributes, and Group memberships.
+const V8_SCIM_PROVISIONING: &str = "
+CREATE TABLE scim_users (
+    registration_id TEXT PRIMARY KEY, connection_id TEXT NOT NULL, organization_id TEXT NOT NULL,
+    member_id TEXT NOT NULL UNIQUE, user_name TEXT NOT NULL, data TEXT NOT NULL,
+    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE INDEX scim_users_by_connection ON scim_users (connection_id, user_name);
+ALTER TABLE scim_groups ADD COLUMN data TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE scim_groups ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE scim_group_members (
+    group_id TEXT NOT NULL, member_id TEXT NOT NULL, connection_id TEXT NOT NULL,
+    organization_id TEXT NOT NULL, PRIMARY KEY (group_id, member_id));
+CREATE INDEX scim_group_members_by_member ON scim_group_members (member_id);
+";
+
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(V1_SCHEMA),
@@ -153,6 +179,8 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(V4_MFA),
         M::up(V5_SSO_OAUTH),
         M::up(V6_SCIM),
+        M::up(V7_CONNECTED_APPS),
+        M::up(V8_SCIM_PROVISIONING),
     ])
 });
 
@@ -169,7 +197,8 @@ DELETE FROM organizations; DELETE FROM members; DELETE FROM sessions; DELETE FRO
 DELETE FROM member_passwords; DELETE FROM intermediate_sessions; DELETE FROM member_lockouts;
 DELETE FROM one_time_tokens; DELETE FROM totps; DELETE FROM recovery_codes;
 DELETE FROM sso_connections; DELETE FROM idp_flows; DELETE FROM idp_identities;
-DELETE FROM scim_connections; DELETE FROM scim_groups;";
+DELETE FROM scim_connections; DELETE FROM scim_groups; DELETE FROM connected_apps;
+DELETE FROM connected_app_grants; DELETE FROM scim_users; DELETE FROM scim_group_members;";
 
 #[cfg(test)]
 mod tests {

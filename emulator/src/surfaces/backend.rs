@@ -1,6 +1,7 @@
 //! Surface 2: the backend API `/v1/b2b/...` as Stytch's server SDKs call it: Basic
 //! `project_id:secret`, responses not wrapped (`{request_id, status_code, ...}`).
 
+pub mod idp;
 pub mod members;
 pub mod mfa;
 pub mod organizations;
@@ -63,6 +64,7 @@ pub fn routes(inner: Arc<Inner>) -> axum::Router<Arc<Inner>> {
         .merge(members::routes())
         .merge(sessions::routes())
         .merge(mfa::routes())
+        .merge(idp::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             inner,
             extract::authenticate_backend,

@@ -7,9 +7,11 @@
 //! /emulator/v1/impersonation_tokens` mints an impersonation token and its link, as Stytch's
 //! Dashboard does. `POST /emulator/v1/sso/tokens` (and `…/oauth/tokens`) finish an SSO (OAuth)
 //! sign-in as if the identity provider page had been answered, and return the token the app would
-//! have been redirected with.
+//! have been redirected with. `POST /emulator/v1/connected_apps` creates a connected app (an OAuth
+//! client of the project), as Stytch's Dashboard does.
 
 use crate::Inner;
+use crate::domain::connected_apps;
 use crate::domain::impersonation;
 use crate::domain::messages;
 use crate::domain::organizations;
@@ -51,6 +53,28 @@ pub fn routes() -> Router<Arc<Inner>> {
         .route("/emulator/v1/sso/tokens", post(sso_token))
         .route("/emulator/v1/oauth/tokens", post(oauth_token))
         .route("/emulator/v1/google/id_token", post(google_id_token))
+        .route("/emulator/v1/connected_apps", post(create_connected_app))
+}
+
+/// `POST /emulator/v1/connected_apps`: a new OAuth client of the project (the body is a seed's
+/// `connected_apps` entry), answered with its secret, the only time it is shown.
+async fn create_connected_app(
+    State(inner): St,
+    body: extract::JsonBody<crate::seed::SeedConnectedApp>,
+) -> ApiResult<Json<Value>> {
+    let req = body.0;
+    let client_id = req
+        .client_id
+        .clone()
+        .filter(|id| !id.is_empty())
+        .unwrap_or_else(|| crate::infra::ids::new_id("connected-app"));
+    let conn = inner.conn();
+    let (app, secret) = connected_apps::create(&conn, &client_id, &req, inner.now())?;
+    let mut out = serde_json::to_value(&app)?;
+    if let Some(secret) = secret {
+        out["client_secret"] = json!(secret);
+    }
+    Ok(Json(json!({ "connected_app": out })))
 }
 
 /// `POST /emulator/v1/impersonation_tokens`: what Stytch's Dashboard "Impersonate Member" button

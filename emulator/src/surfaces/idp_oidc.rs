@@ -88,7 +88,7 @@ pub fn query_value(s: &str) -> String {
 
 /// `application/x-www-form-urlencoded` decoding of one value (`client_secret_basic` encodes the
 /// client id and secret that way before base64).
-fn form_decode(s: &str) -> String {
+pub fn form_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -116,7 +116,7 @@ fn form_decode(s: &str) -> String {
 }
 
 /// Stytch error JSON plus OAuth's `error` and `error_description`.
-fn oauth_error(error_type: ErrorType, error: &str, description: &str) -> Response {
+pub fn oauth_error(error_type: ErrorType, error: &str, description: &str) -> Response {
     let e = ApiError::new(error_type, description);
     let mut body = e.body();
     if let Some(o) = body.as_object_mut() {
@@ -142,22 +142,74 @@ fn invalid_client(description: &str) -> Response {
     )
 }
 
-async fn discovery(OwnBase(base): OwnBase) -> Json<Value> {
-    let iss = issuer(&base);
-    Json(json!({
-        "issuer": iss,
-        "authorization_endpoint": format!("{iss}/oidc/authorize"),
-        "token_endpoint": format!("{iss}/oidc/token"),
-        "userinfo_endpoint": format!("{iss}/oidc/userinfo"),
-        "jwks_uri": format!("{iss}/oidc/jwks"),
+/// What an OpenID provider's discovery document says about it.
+pub struct Provider<'a> {
+    pub issuer: &'a str,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub userinfo_endpoint: String,
+    pub jwks_uri: String,
+    pub grant_types: &'a [&'a str],
+    pub scopes: &'a [&'a str],
+    pub auth_methods: &'a [&'a str],
+    pub claims: &'a [&'a str],
+}
+
+/// The discovery document (OpenID Connect Discovery 1.0, RFC 8414) of an authorization-code
+/// provider signing RS256 ID tokens with S256 PKCE.
+pub fn provider_metadata(p: &Provider<'_>) -> Value {
+    json!({
+        "issuer": p.issuer,
+        "authorization_endpoint": p.authorization_endpoint,
+        "token_endpoint": p.token_endpoint,
+        "userinfo_endpoint": p.userinfo_endpoint,
+        "jwks_uri": p.jwks_uri,
         "response_types_supported": ["code"],
-        "grant_types_supported": ["authorization_code"],
+        "grant_types_supported": p.grant_types,
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
-        "scopes_supported": ["openid", "email", "profile", "groups"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "scopes_supported": p.scopes,
+        "token_endpoint_auth_methods_supported": p.auth_methods,
         "code_challenge_methods_supported": ["S256"],
-        "claims_supported": ["iss", "sub", "aud", "exp", "iat", "nonce", "email", "email_verified", "name", "groups"],
+        "claims_supported": p.claims,
+    })
+}
+
+/// A token endpoint's success answer: never cached (RFC 6749 section 5.1).
+pub fn token_answer(body: Value) -> Response {
+    (
+        [
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (header::PRAGMA, HeaderValue::from_static("no-cache")),
+        ],
+        Json(body),
+    )
+        .into_response()
+}
+
+async fn discovery(OwnBase(base): OwnBase) -> Json<Value> {
+    let iss = issuer(&base);
+    Json(provider_metadata(&Provider {
+        issuer: &iss,
+        authorization_endpoint: format!("{iss}/oidc/authorize"),
+        token_endpoint: format!("{iss}/oidc/token"),
+        userinfo_endpoint: format!("{iss}/oidc/userinfo"),
+        jwks_uri: format!("{iss}/oidc/jwks"),
+        grant_types: &["authorization_code"],
+        scopes: &["openid", "email", "profile", "groups"],
+        auth_methods: &["client_secret_basic", "client_secret_post"],
+        claims: &[
+            "iss",
+            "sub",
+            "aud",
+            "exp",
+            "iat",
+            "nonce",
+            "email",
+            "email_verified",
+            "name",
+            "groups",
+        ],
     }))
 }
 
@@ -219,7 +271,7 @@ async fn authorize(
 }
 
 /// The client's credentials: `client_secret_basic`, else `client_secret_post`.
-fn client_credentials(headers: &HeaderMap, form: &HashMap<String, String>) -> (String, String) {
+pub fn client_credentials(headers: &HeaderMap, form: &HashMap<String, String>) -> (String, String) {
     match basic_auth(headers) {
         Some((id, secret)) => (form_decode(&id), form_decode(&secret)),
         None => (
@@ -334,24 +386,18 @@ async fn token(
         .sign_json(&claims.to_string())
         .ok_or_else(ApiError::internal)?;
     tx.commit()?;
-    Ok((
-        [
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-            (header::PRAGMA, HeaderValue::from_static("no-cache")),
-        ],
-        Json(json!({
-            "access_token": access_token,
-            "token_type": "Bearer",
-            "expires_in": ACCESS_TOKEN_SECS,
-            "id_token": id_token,
-            "scope": flow.scopes.join(" "),
-        })),
-    )
-        .into_response())
+    Ok(token_answer(json!({
+        "access_token": access_token,
+        "token_type": "Bearer",
+        "expires_in": ACCESS_TOKEN_SECS,
+        "id_token": id_token,
+        "scope": flow.scopes.join(" "),
+    })))
 }
 
-async fn userinfo(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
-    let bearer = headers
+/// The `Authorization: Bearer` token (RFC 6750), empty when there is none.
+pub fn bearer_token(headers: &HeaderMap) -> String {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
@@ -359,7 +405,11 @@ async fn userinfo(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
                 .filter(|(s, _)| s.eq_ignore_ascii_case("bearer"))
         })
         .map(|(_, t)| t.trim().to_owned())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+async fn userinfo(State(inner): St, headers: HeaderMap) -> ApiResult<Response> {
+    let bearer = bearer_token(&headers);
     let conn = inner.conn();
     let token = one_time_tokens::find(&conn, Kind::IdpAccessToken, &bearer)?
         .filter(|t| t.is_live(inner.now()));

@@ -4,6 +4,7 @@
 
 pub mod bootstrap;
 pub mod discovery;
+pub mod idp;
 pub mod impersonation;
 pub mod magic_links;
 pub mod members;
@@ -110,6 +111,7 @@ pub fn routes(inner: Arc<Inner>) -> axum::Router<Arc<Inner>> {
         .merge(sso::routes())
         .merge(scim::routes())
         .merge(oauth::routes())
+        .merge(idp::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             inner,
             extract::authenticate_sdk,

@@ -2,7 +2,10 @@
 //! the page's form, follow the callback's redirect to the app.
 
 use super::{Harness, Resp};
+use axum::body::Body;
 use axum::http::{Method, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
 
 /// Form/query encoding of one value.
 pub fn enc(s: &str) -> String {
@@ -46,6 +49,32 @@ pub fn token_of(url: &str) -> (String, String) {
 /// The flow id of an identity provider page URL.
 pub fn flow_of(page: &str) -> String {
     page.split_once("flow=").expect("flow").1.to_owned()
+}
+
+/// `openidconnect`'s HTTP client: the emulator's router, in-process.
+pub fn http_client(
+    h: &Harness,
+) -> impl Fn(
+    openidconnect::HttpRequest,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<openidconnect::HttpResponse, std::io::Error>>>,
+> + '_ {
+    move |req: openidconnect::HttpRequest| {
+        let app = h.app.clone();
+        Box::pin(async move {
+            let (parts, body) = req.into_parts();
+            let req = axum::http::Request::from_parts(parts, Body::from(body));
+            let resp = app.oneshot(req).await.map_err(std::io::Error::other)?;
+            let (parts, body) = resp.into_parts();
+            let bytes = body
+                .collect()
+                .await
+                .map_err(std::io::Error::other)?
+                .to_bytes()
+                .to_vec();
+            Ok(openidconnect::HttpResponse::from_parts(parts, bytes))
+        })
+    }
 }
 
 impl Harness {

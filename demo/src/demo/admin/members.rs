@@ -51,7 +51,7 @@ impl Filter {
 
 /// The roles an admin can hand out: the project policy's and the organization's custom roles,
 /// without the implicit `stytch_member`.
-async fn assignable_roles(
+pub(crate) async fn assignable_roles(
     client: &StytchB2BClient,
     custom_roles: &[serde_json::Value],
 ) -> Vec<String> {

@@ -7,4 +7,5 @@ mod members;
 mod organization;
 
 pub use members::MembersAdmin;
+pub(crate) use members::assignable_roles;
 pub use organization::OrganizationSettings;

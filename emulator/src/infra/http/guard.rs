@@ -16,6 +16,8 @@
 //! * **Oversized bodies.** A declared `Content-Length` over [`REQUEST_BODY_LIMIT`] gets 413
 //!   `request_too_large` before the body is read; a chunked body is stopped at the same limit by
 //!   the body extractor.
+//!
+//! Under a SCIM connection's `base_url` the refusal is an RFC 7644 error body, as everything there.
 
 use std::sync::Arc;
 
@@ -33,6 +35,9 @@ pub const REQUEST_BODY_LIMIT: usize = 1 << 20;
 pub async fn guard(State(inner): State<Arc<Inner>>, req: Request, next: Next) -> Response {
     match check(&inner, &req) {
         Ok(()) => next.run(req).await,
+        Err(e) if crate::surfaces::scim_v2::is_scim_path(req.uri().path()) => {
+            crate::surfaces::scim_v2::refused(e)
+        }
         Err(e) => e.into_response(),
     }
 }

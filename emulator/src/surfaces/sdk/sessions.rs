@@ -11,9 +11,9 @@
 //!   `stytch.member` / `revoke-sessions`, or `stytch.self` / `revoke-sessions` for oneself (else
 //!   403 `session_authorization_error`); a Member of another organization → 404
 //!   `member_not_found`.
-//! * `sessions/exchange_access_token` takes an access token of a connected app; the emulator
-//!   issues none (connected apps are not emulated), so every token is unknown → 404
-//!   `idp_access_token_not_found`.
+//! * `sessions/exchange_access_token` takes an access token of a connected app granted the
+//!   `full_access` scope; the emulator's connected apps are never granted it, so every token is
+//!   unknown → 404 `idp_access_token_not_found`.
 //! * `sessions/attest` exchanges a token of a trusted auth token profile; the emulator has no
 //!   profiles, so it answers 400 `unavailable_endpoint` (after the usual body checks).
 
