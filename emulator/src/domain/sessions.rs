@@ -506,11 +506,12 @@ fn db_version(conn: &Connection) -> ApiResult<(u64, i64)> {
 /// The live session that `find` looks up (`key` names it: the same key, the same session),
 /// touched with `extend` as [`touch`] does, with its current member and organization.
 ///
-/// Why a snapshot (measured with `bench/run.sh`, wrk on `sessions/authenticate`): the three
-/// statements of a session read (session, touch, member and organization) were the largest part
-/// of the request. A repeat within the same second finds nothing to write, and when the database
-/// has not changed since the last read of this session, the same statements would read the same
-/// rows: the snapshot answers instead, after the same liveness check against `now`.
+/// Why a snapshot: the three statements of a session read (session, touch, member and
+/// organization) were the largest part of a `sessions/authenticate` (callgrind: 15% of its
+/// instructions; more with the JWT and MemberSession the snapshot then keeps). A repeat within
+/// the same second finds nothing to write, and while the database has not changed since the last
+/// read of this session, the same statements would read the same rows: the snapshot answers
+/// instead, after the same liveness check against `now`.
 pub fn authenticate_live(
     inner: &Inner,
     key: &str,
