@@ -1,38 +1,16 @@
 // Conformance for connected apps: the official `@stytch/vanilla-js` (pinned) asks for consent, submits it and starts
 // a logout against the emulator as an Acme member, the authorization code it gets is exchanged at the token endpoint,
 // and the demo's authorization page sends the same SDK requests for the same authorize request.
-import type { Browser } from '@playwright/test';
 import { test, expect, EMULATOR } from './fixtures';
-import { openOfficialSdk, sdk, sdkError, serveOfficialSdk, SITE_ORIGIN } from './conformance/official-sdk';
+import { sdk, sdkError, SITE_ORIGIN } from './conformance/official-sdk';
 import { recordSdkRequests, type Call } from './conformance/request-log';
 import { expectSameRequests } from './conformance/compare';
-import { signIn } from '../support/stytch-emulator';
+import { officialSignedIn } from './conformance/session';
 
 const CLIENT_ID = 'connected-app-test-demo';
 const CLIENT_SECRET = 'secret-test-acme-analytics-local-demo-only';
 const REDIRECT_URI = `${SITE_ORIGIN}/oauth-client/callback`;
 const SCOPES = ['openid', 'email', 'profile'];
-
-async function officialMember(browser: Browser, email: string) {
-  const context = await browser.newContext();
-  await signIn(context, { emulator: EMULATOR, organization: 'acme', email, url: SITE_ORIGIN });
-  const page = await context.newPage();
-  const log = recordSdkRequests(page, EMULATOR);
-  const errors = await serveOfficialSdk(page, EMULATOR);
-  await openOfficialSdk(page);
-  await expect
-    .poll(() => sdk(page, (s) => Boolean(s.session.getSync()?.member_session_id && s.self.getSync()?.member_id)))
-    .toBe(true);
-  return {
-    page,
-    async finish(): Promise<Call[]> {
-      expect(errors, 'no errors in the official SDK page').toEqual([]);
-      const calls = await log.calls();
-      await context.close();
-      return calls;
-    },
-  };
-}
 
 const idpCalls = (calls: Call[]) => calls.filter((c) => c.path.startsWith('/idp/') || c.path === '/b2b/oauth/logout/start');
 
@@ -41,7 +19,7 @@ test.beforeEach(async ({ request }) => {
 });
 
 test('official SDK: authorize start and submit, the code exchanged, logout start', async ({ browser, request }) => {
-  const off = await officialMember(browser, 'admin@example.com');
+  const off = await officialSignedIn(browser, 'admin@example.com');
   const page = off.page;
   const start = await sdk(page, (s, a) => s.idp.oauthAuthorizeStart(a), {
     client_id: CLIENT_ID,
@@ -113,7 +91,7 @@ test('authorization page: start and submit — same requests as the official SDK
     state: 'state-2',
     nonce: 'nonce-2',
   });
-  const off = await officialMember(browser, 'member@example.com');
+  const off = await officialSignedIn(browser, 'member@example.com');
   const start = {
     client_id: CLIENT_ID,
     redirect_uri: REDIRECT_URI,

@@ -1,37 +1,13 @@
 // Conformance for SCIM connection management: the official `@stytch/vanilla-js` (pinned) creates, reads, rotates,
 // updates and deletes Acme's SCIM connection against the emulator as its admin, and our demo's directory-sync page
 // sends the same SDK requests for the same steps.
-import type { Browser } from '@playwright/test';
 import { test, expect, EMULATOR, expectAccessible } from './fixtures';
-import { openOfficialSdk, sdk, sdkError, serveOfficialSdk, SITE_ORIGIN } from './conformance/official-sdk';
+import { sdk, sdkError, SITE_ORIGIN } from './conformance/official-sdk';
 import { recordSdkRequests, type Call } from './conformance/request-log';
 import { expectSameRequests } from './conformance/compare';
-import { signIn } from '../support/stytch-emulator';
+import { officialSignedIn } from './conformance/session';
 
 const ADMIN = 'admin@example.com';
-
-/** The official SDK page, opened with Acme's admin already signed in (session cookies set by the test kit). */
-async function officialAdmin(browser: Browser, email = ADMIN) {
-  const context = await browser.newContext();
-  await signIn(context, { emulator: EMULATOR, organization: 'acme', email, url: SITE_ORIGIN });
-  const page = await context.newPage();
-  const log = recordSdkRequests(page, EMULATOR);
-  const errors = await serveOfficialSdk(page, EMULATOR);
-  await openOfficialSdk(page);
-  // The SDK names the member in every request's X-SDK-Client once it has restored the session from its cookie.
-  await expect
-    .poll(() => sdk(page, (s) => Boolean(s.session.getSync()?.member_session_id && s.self.getSync()?.member_id)))
-    .toBe(true);
-  return {
-    page,
-    async finish(): Promise<Call[]> {
-      expect(errors, 'no errors in the official SDK page').toEqual([]);
-      const calls = await log.calls();
-      await context.close();
-      return calls;
-    },
-  };
-}
 
 /** Only the SCIM calls, with the connection id in paths replaced by a placeholder (each run mints its own). */
 const scimCalls = (calls: Call[]) =>
@@ -44,7 +20,7 @@ test.beforeEach(async ({ request }) => {
 });
 
 test('official SDK: create, get, rotate, groups, update and delete the SCIM connection', async ({ browser }) => {
-  const off = await officialAdmin(browser);
+  const off = await officialSignedIn(browser, ADMIN);
   const page = off.page;
   expect((await sdk(page, (s) => s.scim.getConnection())).connection).toBeNull();
 
@@ -99,7 +75,7 @@ test('official SDK: create, get, rotate, groups, update and delete the SCIM conn
   await off.finish();
 
   // A member without the stytch.scim permission is refused.
-  const member = await officialAdmin(browser, 'member@example.com');
+  const member = await officialSignedIn(browser, 'member@example.com');
   const refused = await sdkError(member.page, (s) => s.scim.getConnection());
   expect(refused.error_type).toBe('session_authorization_error');
   expect(refused.status_code).toBe(403);
@@ -109,7 +85,7 @@ test('official SDK: create, get, rotate, groups, update and delete the SCIM conn
 test('directory-sync page: create, show the token once, rotate, delete — same requests as the official SDK', async ({ browser, page, demo }) => {
   // The official SDK makes the calls the page makes, in the page's order: each change reloads the connection
   // and, while there is one, its groups.
-  const off = await officialAdmin(browser);
+  const off = await officialSignedIn(browser, ADMIN);
   const o = off.page;
   const reload = async () => {
     const c = (await sdk(o, (s) => s.scim.getConnection())).connection;

@@ -2,7 +2,8 @@
 // /sdk/v1 requests recorded, and the emulator's credentials and seed lookups they need.
 import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { EMULATOR } from '../../playwright.config';
-import { openOfficialSdk, sdk, serveOfficialSdk } from './official-sdk';
+import { openOfficialSdk, sdk, serveOfficialSdk, SITE_ORIGIN } from './official-sdk';
+import { signIn } from '../../support/stytch-emulator';
 import { recordSdkRequests, type Call } from './request-log';
 
 /** A fresh browser context with the official SDK page open and its /sdk/v1 requests recorded. */
@@ -18,6 +19,31 @@ export async function officialSession(browser: Browser) {
     page,
     /** Resolves when the first telemetry batch (sent 800 ms after the client is built) is answered. */
     telemetry,
+    async finish(): Promise<Call[]> {
+      expect(errors, 'no errors in the official SDK page').toEqual([]);
+      const calls = await log.calls();
+      await context.close();
+      return calls;
+    },
+  };
+}
+
+/**
+ * Like `officialSession`, with `email` signed in to Acme first (session cookies from the test kit) and the SDK
+ * done restoring that session, so that every request it sends names the member in X-SDK-Client.
+ */
+export async function officialSignedIn(browser: Browser, email: string) {
+  const context = await browser.newContext();
+  await signIn(context, { emulator: EMULATOR, organization: 'acme', email, url: SITE_ORIGIN });
+  const page = await context.newPage();
+  const log = recordSdkRequests(page, EMULATOR);
+  const errors = await serveOfficialSdk(page, EMULATOR);
+  await openOfficialSdk(page);
+  await expect
+    .poll(() => sdk(page, (s) => Boolean(s.session.getSync()?.member_session_id && s.self.getSync()?.member_id)))
+    .toBe(true);
+  return {
+    page,
     async finish(): Promise<Call[]> {
       expect(errors, 'no errors in the official SDK page').toEqual([]);
       const calls = await log.calls();
