@@ -1,6 +1,7 @@
 //! `client.scim()` against the in-process emulator: the connection's lifecycle with the bodies the
 //! JS SDK sends, the token shown once and redacted from `Debug`, rotation, the groups page, and the
-//! API errors (a second connection, no rotation pending, unknown roles, no permission).
+//! API errors (a second connection, no rotation pending, unknown roles, no permission), and the groups an
+//! identity provider pushes to the SCIM 2.0 endpoint, listed and mapped to roles.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -283,6 +284,143 @@ fn api_errors_arrive_as_stytch_errors() {
         assert_eq!(
             api_error_of(&e),
             (403, "session_authorization_error".into())
+        );
+    });
+}
+
+/// What an identity provider pushes reaches the client: a group pushed to the connection's SCIM 2.0
+/// `base_url` appears in `get_connection_groups` (paged by `limit`/`cursor`), and mapping it to a
+/// role through `update_connection` gives the role to the group's member.
+#[test]
+fn groups_pushed_by_the_identity_provider_are_listed_and_mapped_to_roles() {
+    run(async {
+        let h = Harness::new().await;
+        h.login("admin@example.com").await;
+        let scim = h.client.scim();
+        let created = scim
+            .create_connection(CreateScimConnectionRequest {
+                identity_provider: Some("okta".into()),
+                ..Default::default()
+            })
+            .await
+            .expect("create")
+            .connection;
+        let token = created.bearer_token.clone().expect("token shown once");
+        // The path of base_url (its origin is the emulator's own address, not the in-process one).
+        let at = created
+            .base_url
+            .find("/v1/b2b/scim/")
+            .expect("base_url on the emulator");
+        let base = created.base_url[at..].to_owned();
+        let idp = |path: &str, body: Value| {
+            let (path, token) = (format!("{base}{path}"), format!("Bearer {token}"));
+            let h = &h;
+            async move { h.call(Method::Post, &path, Some(token), Some(body)).await }
+        };
+        let (status, user) = idp(
+            "/Users",
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                   "userName": "dana@example.com", "name": {"givenName": "Dana", "familyName": "Scully"}}),
+        )
+        .await;
+        assert_eq!(status, 201, "{user}");
+        let mut group_ids = Vec::new();
+        for name in ["Engineering", "Sales"] {
+            let (status, group) = idp(
+                "/Groups",
+                json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                       "displayName": name, "members": [{"value": user["id"]}]}),
+            )
+            .await;
+            assert_eq!(status, 201, "{group}");
+            group_ids.push(group["id"].as_str().expect("group id").to_owned());
+        }
+
+        let first = scim
+            .get_connection_groups(GetScimConnectionGroupsRequest {
+                limit: Some(1),
+                cursor: None,
+            })
+            .await
+            .expect("first page");
+        assert_eq!(first.scim_groups.len(), 1);
+        let cursor = first.next_cursor.clone().expect("a second page");
+        let second = scim
+            .get_connection_groups(GetScimConnectionGroupsRequest {
+                limit: Some(1),
+                cursor: Some(cursor),
+            })
+            .await
+            .expect("second page");
+        let mut listed: Vec<_> = first
+            .scim_groups
+            .iter()
+            .chain(&second.scim_groups)
+            .map(|g| {
+                (
+                    g.group_id.clone(),
+                    g.group_name.clone(),
+                    g.connection_id.clone(),
+                )
+            })
+            .collect();
+        listed.sort();
+        let mut expected = vec![
+            (
+                group_ids[0].clone(),
+                "Engineering".to_owned(),
+                created.connection_id.clone(),
+            ),
+            (
+                group_ids[1].clone(),
+                "Sales".to_owned(),
+                created.connection_id.clone(),
+            ),
+        ];
+        expected.sort();
+        assert_eq!(listed, expected);
+
+        let updated = scim
+            .update_connection(UpdateScimConnectionRequest {
+                connection_id: created.connection_id.clone(),
+                scim_group_implicit_role_assignments: Some(vec![ScimGroupRoleAssignment {
+                    role_id: "stytch_admin".into(),
+                    group_id: group_ids[0].clone(),
+                    group_name: String::new(),
+                }]),
+                ..Default::default()
+            })
+            .await
+            .expect("map the group")
+            .connection;
+        assert_eq!(
+            updated.scim_group_implicit_role_assignments[0].group_name,
+            "Engineering"
+        );
+        let (status, member) = h
+            .call(
+                Method::Get,
+                &format!(
+                    "/v1/b2b/organizations/{}/member?member_id={}",
+                    created.organization_id,
+                    user["id"].as_str().expect("user id (the member id)")
+                ),
+                Some(h.backend_auth()),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{member}");
+        let admin_sources: Vec<&Value> = member["member"]["roles"]
+            .as_array()
+            .expect("roles")
+            .iter()
+            .filter(|r| r["role_id"] == "stytch_admin")
+            .flat_map(|r| r["sources"].as_array().into_iter().flatten())
+            .collect();
+        assert_eq!(
+            admin_sources,
+            [&json!({"type": "scim_connection_group",
+                     "details": {"connection_id": created.connection_id, "group_id": group_ids[0]}})]
         );
     });
 }
