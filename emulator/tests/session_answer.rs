@@ -265,3 +265,63 @@ async fn session_authenticate_reads_member_and_organization_fresh_and_persists_t
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["member_sessions"], json!([s]));
 }
+
+/// Repeats (most of them within one second) are answered from the last read of the session only
+/// while the database is unchanged: an extension, a revocation and a JWT whose session is gone are
+/// all seen at once, on both surfaces.
+#[tokio::test]
+async fn repeats_within_a_second_see_every_change() {
+    let h = Harness::new();
+    let (st, _, login) = h.login("bob@example.com", "acme").await;
+    let sdk = |body: Value| {
+        let st = st.clone();
+        let h = &h;
+        async move { h.sdk(Method::POST, SDK, Some(&st), Some(body)).await }
+    };
+    let first = sdk(json!({})).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let again = sdk(json!({})).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(again.data()["member"], first.data()["member"]);
+    assert_ne!(again.data()["request_id"], first.data()["request_id"]);
+
+    let jwt = first.data()["session_jwt"].as_str().unwrap().to_string();
+    let by_jwt = h
+        .backend(Method::POST, BACKEND, Some(json!({"session_jwt": jwt})))
+        .await;
+    assert_eq!(by_jwt.status, StatusCode::OK, "{}", by_jwt.body);
+    assert_eq!(by_jwt.body["member_id"], first.data()["member_id"]);
+
+    let extended = sdk(json!({"session_duration_minutes": 600})).await;
+    assert_eq!(extended.status, StatusCode::OK, "{}", extended.body);
+    let s = &extended.data()["member_session"];
+    assert_eq!(
+        unix(&s["expires_at"]),
+        unix(&s["last_accessed_at"]) + 600 * 60
+    );
+    let after = sdk(json!({})).await;
+    assert_eq!(
+        after.data()["member_session"]["expires_at"],
+        s["expires_at"]
+    );
+
+    let r = h
+        .backend(
+            Method::POST,
+            "/v1/b2b/sessions/revoke",
+            Some(json!({"member_session_id": login["member_session"]["member_session_id"]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let gone = sdk(json!({})).await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND, "{}", gone.body);
+    assert_eq!(gone.error_type(), "session_not_found");
+    let gone = h
+        .backend(Method::POST, BACKEND, Some(json!({"session_jwt": jwt})))
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND, "{}", gone.body);
+    let gone = h
+        .backend(Method::POST, BACKEND, Some(json!({"session_token": st})))
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND, "{}", gone.body);
+}

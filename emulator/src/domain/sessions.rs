@@ -203,10 +203,17 @@ pub fn touch(
     extend_min: Option<i64>,
     now: i64,
 ) -> ApiResult<()> {
-    row.last_accessed_at = now;
-    if let Some(m) = extend_min.filter(|_| !row.is_impersonated()) {
-        row.expires_at = now + m * 60;
+    let expires_at = match extend_min.filter(|_| !row.is_impersonated()) {
+        Some(m) => now + m * 60,
+        None => row.expires_at,
+    };
+    // Times have whole seconds: a session touched again within the same second would be written
+    // with the values it already has, so the write is skipped.
+    if row.last_accessed_at == now && row.expires_at == expires_at {
+        return Ok(());
     }
+    row.last_accessed_at = now;
+    row.expires_at = expires_at;
     conn.prepare_cached(
         "UPDATE sessions SET last_accessed_at = ?2, expires_at = ?3 WHERE member_session_id = ?1",
     )?
@@ -430,6 +437,116 @@ pub fn mint_jwt(inner: &Inner, row: &SessionRow, owner: &Owner, now: i64) -> Api
     inner.key.sign_json(&claims).ok_or_else(ApiError::internal)
 }
 
+/// A live session as an authentication read it, touched, with its member and organization: kept
+/// (in [`Snapshots`]) to answer the next authentication of the same session while the database
+/// is exactly as it was then.
+pub struct LiveSession {
+    pub row: SessionRow,
+    pub owner: Arc<Owner>,
+    /// [`db_version`] right after the read.
+    version: (u64, i64),
+    /// Its JWT and its MemberSession, written as JSON (see [`LiveSession::answer`]).
+    written: std::sync::OnceLock<Written>,
+}
+
+struct Written {
+    jwt: Box<RawValue>,
+    member_session: Box<RawValue>,
+}
+
+impl LiveSession {
+    /// The [`AuthAnswer`] for this session with a JWT from [`mint_jwt`] at its `last_accessed_at`,
+    /// which is the `now` of the authentication that returned it (a snapshot is only used within
+    /// that second). The JWT and the MemberSession are pure functions of the session, its owner
+    /// and that second, so the first ones are kept for the repeats, already written as JSON: the
+    /// JWT is the longest string of the answer, which serde_json's escaping scans byte by byte,
+    /// and the MemberSession formats three timestamps.
+    pub fn answer<'a>(&'a self, inner: &Inner, token: &'a str) -> ApiResult<AuthAnswer<'a>> {
+        let written = match self.written.get() {
+            Some(written) => written,
+            None => {
+                let jwt = mint_jwt(inner, &self.row, &self.owner, self.row.last_accessed_at)?;
+                let written = Written {
+                    jwt: RawValue::from_string(serde_json::to_string(&jwt)?)?,
+                    member_session: serde_json::value::to_raw_value(&session_json(
+                        &self.row,
+                        &self.owner,
+                    ))?,
+                };
+                self.written.get_or_init(|| written)
+            }
+        };
+        Ok(AuthAnswer {
+            member: &self.owner.member,
+            member_id: &self.row.member_id,
+            member_session: Prewritten::Json(&written.member_session),
+            organization: &self.owner.organization,
+            request_id: request_id(),
+            session_jwt: Prewritten::Json(&written.jwt),
+            session_token: token,
+            status_code: 200,
+        })
+    }
+}
+
+/// The last [`LiveSession`] read for each session (see [`authenticate_live`]), by token hash or
+/// session id.
+pub type Snapshots = memo::Memo<Arc<LiveSession>>;
+
+/// Changes whenever the database may have changed: rows written through this connection
+/// (`total_changes` counts every INSERT, UPDATE and DELETE, rolled back or not) and commits by
+/// any other connection to the same file (`PRAGMA data_version`).
+fn db_version(conn: &Connection) -> ApiResult<(u64, i64)> {
+    let data_version = conn
+        .prepare_cached("PRAGMA data_version")?
+        .query_row([], |r| r.get(0))?;
+    Ok((conn.total_changes(), data_version))
+}
+
+/// The live session that `find` looks up (`key` names it: the same key, the same session),
+/// touched with `extend` as [`touch`] does, with its current member and organization.
+///
+/// Why a snapshot: the three statements of a session read (session, touch, member and
+/// organization) were the largest part of a `sessions/authenticate` (callgrind: 15% of its
+/// instructions; more with the JWT and MemberSession the snapshot then keeps). A repeat within
+/// the same second finds nothing to write, and while the database has not changed since the last
+/// read of this session, the same statements would read the same rows: the snapshot answers
+/// instead, after the same liveness check against `now`.
+pub fn authenticate_live(
+    inner: &Inner,
+    key: &str,
+    find: impl FnOnce(&Connection) -> ApiResult<Option<SessionRow>>,
+    extend: Option<i64>,
+    now: i64,
+) -> ApiResult<Arc<LiveSession>> {
+    let conn = inner.conn();
+    let version = db_version(&conn)?;
+    let unchanged = |live: &Arc<LiveSession>| {
+        let row = &live.row;
+        let expires_at = match extend.filter(|_| !row.is_impersonated()) {
+            Some(m) => now + m * 60,
+            None => row.expires_at,
+        };
+        live.version == version
+            && row.last_accessed_at == now
+            && row.expires_at == expires_at
+            && row.expires_at > now
+    };
+    inner.sessions_read.get_or_make(key, unchanged, || {
+        let mut row = find(&conn)?.ok_or_else(ApiError::session_not_found)?;
+        touch(&conn, &mut row, extend, now)?;
+        let owner = OwnerJson::load(&conn, &row)?;
+        let version = db_version(&conn)?;
+        let owner = owner.parse_memo(&inner.owners, &row.member_id)?;
+        Ok(Arc::new(LiveSession {
+            row,
+            owner,
+            version,
+            written: Default::default(),
+        }))
+    })
+}
+
 /// Load a session's member and organization (a session whose member vanished is "not found").
 pub fn load_owner(conn: &Connection, row: &SessionRow) -> ApiResult<(MemberRow, Value)> {
     let member =
@@ -446,12 +563,27 @@ pub fn load_owner(conn: &Connection, row: &SessionRow) -> ApiResult<(MemberRow, 
 pub struct AuthAnswer<'a> {
     member: &'a RawValue,
     member_id: &'a str,
-    member_session: MemberSession<'a>,
+    member_session: Prewritten<'a, MemberSession<'a>>,
     organization: &'a RawValue,
     request_id: String,
-    session_jwt: &'a str,
+    session_jwt: Prewritten<'a, &'a str>,
     session_token: &'a str,
     status_code: u16,
+}
+
+/// A field of an [`AuthAnswer`]: the value, or the same already written as JSON.
+enum Prewritten<'a, T> {
+    Value(T),
+    Json(&'a RawValue),
+}
+
+impl<T: Serialize> Serialize for Prewritten<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Prewritten::Value(value) => value.serialize(serializer),
+            Prewritten::Json(json) => json.serialize(serializer),
+        }
+    }
 }
 
 impl AuthAnswer<'_> {
@@ -459,8 +591,14 @@ impl AuthAnswer<'_> {
     pub fn size_hint(&self) -> usize {
         self.member.get().len()
             + self.organization.get().len()
-            + self.member_session.authentication_factors.get().len()
-            + self.session_jwt.len()
+            + match &self.member_session {
+                Prewritten::Value(session) => session.authentication_factors.get().len(),
+                Prewritten::Json(json) => json.get().len(),
+            }
+            + match self.session_jwt {
+                Prewritten::Value(jwt) => jwt.len(),
+                Prewritten::Json(json) => json.get().len(),
+            }
             + 1024
     }
 }
@@ -475,10 +613,10 @@ pub fn auth_answer<'a>(
     AuthAnswer {
         member: &owner.member,
         member_id: &row.member_id,
-        member_session: session_json(row, owner),
+        member_session: Prewritten::Value(session_json(row, owner)),
         organization: &owner.organization,
         request_id: request_id(),
-        session_jwt: jwt,
+        session_jwt: Prewritten::Value(jwt),
         session_token: token,
         status_code: 200,
     }

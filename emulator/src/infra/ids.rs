@@ -6,12 +6,17 @@ use time::format_description::well_known::Rfc3339;
 
 /// `request-id-test-<uuid>`.
 pub fn request_id() -> String {
-    format!("request-id-test-{}", uuid::Uuid::new_v4())
+    new_id("request-id")
 }
 
-/// `<prefix>-test-<uuid v4>`.
+/// `<prefix>-test-<uuid v4>`. The UUID's bits come from the thread's CSPRNG (`rand`'s ChaCha,
+/// seeded from the OS) rather than from the OS each time: every answer carries a new request id,
+/// and asking the OS is a system call per id. Ids are not secrets (tokens come from
+/// `infra::crypto`).
 pub fn new_id(prefix: &str) -> String {
-    format!("{prefix}-test-{}", uuid::Uuid::new_v4())
+    let uuid = uuid::Builder::from_random_bytes(rand::random()).into_uuid();
+    let mut buf = uuid::Uuid::encode_buffer();
+    [prefix, "-test-", uuid.hyphenated().encode_lower(&mut buf)].concat()
 }
 
 /// Deterministic `<prefix>-test-<uuid v5>` derived from `parts` (used for seeded objects so

@@ -28,11 +28,13 @@ pub struct SigningKey {
     pub e: String,
     encoding: EncodingKey,
     decoding: DecodingKey,
-    /// Recently signed messages (`base64url(header).base64url(claims)` → JWT). RS256 (PKCS#1
-    /// v1.5) is deterministic: the same message always gets the same signature, so answering a
-    /// repeat from here is byte-identical to signing again, without the milliseconds of RSA.
-    /// Claims carry second-precision times, so repeats happen when one session is authenticated
-    /// several times within a second.
+    /// `base64url` of this key's JWT header, the same for every JWT it signs.
+    header: String,
+    /// Recently signed claims (their JSON text → JWT). The header is fixed per key and RS256
+    /// (PKCS#1 v1.5) is deterministic, so the same claims always get the same JWT: answering a
+    /// repeat from here is byte-identical to signing again, without the milliseconds of RSA (and
+    /// without encoding the message again). Claims carry second-precision times, so repeats
+    /// happen when one session is authenticated several times within a second.
     signed: Memo<String>,
 }
 
@@ -67,7 +69,10 @@ impl SigningKey {
         let encoding = EncodingKey::from_rsa_der(&der);
         let decoding = DecodingKey::from_rsa_components(&n, &e)
             .map_err(|e| EmulatorError::Key(e.to_string()))?;
+        let header =
+            URL_SAFE_NO_PAD.encode(json!({"alg": "RS256", "typ": "JWT", "kid": kid}).to_string());
         Ok(SigningKey {
+            header,
             kid,
             der,
             n,
@@ -104,19 +109,14 @@ impl SigningKey {
         })
     }
 
-    /// Sign the claims given as JSON text, as `{alg: RS256, typ: JWT, kid}` (a repeat of a recent
-    /// message is answered from [`SigningKey::signed`]).
+    /// Sign the claims given as JSON text, as `{alg: RS256, typ: JWT, kid}` (a repeat of recent
+    /// claims is answered from [`SigningKey::signed`]).
     pub fn sign_json(&self, claims: &str) -> Option<String> {
-        let header = json!({"alg": "RS256", "typ": "JWT", "kid": self.kid});
-        let message = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims)
-        );
         let signed = self.signed.get_or_make(
-            &message,
+            claims,
             |_| true,
             || {
+                let message = format!("{}.{}", self.header, URL_SAFE_NO_PAD.encode(claims));
                 let signature = jsonwebtoken::crypto::sign(
                     message.as_bytes(),
                     &self.encoding,

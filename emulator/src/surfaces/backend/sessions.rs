@@ -24,6 +24,7 @@ use crate::domain::sessions::SessionRow;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
+use crate::infra::crypto::hash_token;
 use crate::surfaces::St;
 use crate::surfaces::backend::ok;
 use crate::surfaces::extract::JsonBody;
@@ -57,6 +58,16 @@ pub(crate) fn session_from_jwt(
     conn: &rusqlite::Connection,
     jwt: &str,
 ) -> ApiResult<SessionRow> {
+    let (sid, sub) = verified_session_claims(inner, jwt)?;
+    let row = sessions::by_id(conn, &sid, inner.now())?.ok_or_else(ApiError::session_not_found)?;
+    if sub.as_deref() != Some(row.member_id.as_str()) {
+        return Err(ApiError::session_not_found());
+    }
+    Ok(row)
+}
+
+/// The session id and the `sub` of a session JWT whose signature, `kid`, `iss` and `aud` verify.
+fn verified_session_claims(inner: &Inner, jwt: &str) -> ApiResult<(String, Option<String>)> {
     // Verification is a pure function of the JWT (the key and project are fixed and expiry is
     // not checked, see `SigningKey::verify`): a JWT verified before is not verified again.
     let claims = inner.verified_jwts.get_or_make(
@@ -67,11 +78,7 @@ pub(crate) fn session_from_jwt(
     let sid = claims["https://stytch.com/session"]["id"]
         .as_str()
         .unwrap_or("");
-    let row = sessions::by_id(conn, sid, inner.now())?.ok_or_else(ApiError::session_not_found)?;
-    if claims["sub"].as_str() != Some(row.member_id.as_str()) {
-        return Err(ApiError::session_not_found());
-    }
-    Ok(row)
+    Ok((sid.to_owned(), claims["sub"].as_str().map(str::to_owned)))
 }
 
 pub fn nonempty(v: Option<String>) -> Option<String> {
@@ -94,8 +101,7 @@ async fn sessions_authenticate(
         .map(|m| sessions::duration_minutes(Some(m)))
         .transpose()?;
     let now = inner.now();
-    let conn = inner.conn();
-    let (mut row, token) = match (nonempty(req.session_token), nonempty(req.session_jwt)) {
+    let (live, token) = match (nonempty(req.session_token), nonempty(req.session_jwt)) {
         (Some(_), Some(_)) => {
             return Err(ApiError::new(
                 ErrorType::TooManySessionArguments,
@@ -109,18 +115,33 @@ async fn sessions_authenticate(
             ));
         }
         (Some(t), None) => {
-            let row =
-                sessions::by_token(&conn, &t, now)?.ok_or_else(ApiError::session_not_found)?;
-            (row, t)
+            let live = sessions::authenticate_live(
+                &inner,
+                &hash_token(&t),
+                |conn| sessions::by_token(conn, &t, now),
+                extend,
+                now,
+            )?;
+            (live, t)
         }
-        (None, Some(j)) => (session_from_jwt(&inner, &conn, &j)?, String::new()),
+        (None, Some(j)) => {
+            let (sid, sub) = verified_session_claims(&inner, &j)?;
+            let of_sub = |row: &SessionRow| sub.as_deref() == Some(row.member_id.as_str());
+            // Keyed apart from token hashes (64 hex digits), which never contain a colon.
+            let live = sessions::authenticate_live(
+                &inner,
+                &format!("id:{sid}"),
+                |conn| Ok(sessions::by_id(conn, &sid, now)?.filter(of_sub)),
+                extend,
+                now,
+            )?;
+            if !of_sub(&live.row) {
+                return Err(ApiError::session_not_found());
+            }
+            (live, String::new())
+        }
     };
-    sessions::touch(&conn, &mut row, extend, now)?;
-    let owner = sessions::OwnerJson::load(&conn, &row)?;
-    drop(conn);
-    let owner = owner.parse_memo(&inner.owners, &row.member_id)?;
-    let jwt = sessions::mint_jwt(&inner, &row, &owner, now)?;
-    let answer = sessions::auth_answer(&row, &token, &jwt, &owner);
+    let answer = live.answer(&inner, &token)?;
     Ok(crate::surfaces::json_response(&answer, answer.size_hint()))
 }
 

@@ -26,6 +26,7 @@ use crate::domain::sessions;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::error::ErrorType;
+use crate::infra::crypto::hash_token;
 use crate::surfaces::St;
 use crate::surfaces::extract::JsonBody;
 use crate::surfaces::extract::SdkCaller;
@@ -145,18 +146,16 @@ async fn sessions_authenticate(
         .session_duration_minutes
         .map(|m| sessions::duration_minutes(Some(m)))
         .transpose()?;
-    // Only the SQL runs while holding the database: the other requests need it too.
-    let token = caller.session()?.to_owned();
+    let token = caller.session()?;
     let now = inner.now();
-    let conn = inner.conn();
-    let mut row =
-        sessions::by_token(&conn, &token, now)?.ok_or_else(ApiError::session_not_found)?;
-    sessions::touch(&conn, &mut row, extend, now)?;
-    let owner = sessions::OwnerJson::load(&conn, &row)?;
-    drop(conn);
-    let owner = owner.parse_memo(&inner.owners, &row.member_id)?;
-    let jwt = sessions::mint_jwt(&inner, &row, &owner, now)?;
-    let answer = sessions::auth_answer(&row, &token, &jwt, &owner);
+    let live = sessions::authenticate_live(
+        &inner,
+        &hash_token(token),
+        |conn| sessions::by_token(conn, token, now),
+        extend,
+        now,
+    )?;
+    let answer = live.answer(&inner, token)?;
     Ok(ok_data(&answer, answer.size_hint()))
 }
 
