@@ -300,3 +300,73 @@ test('MFA by text message: enrol a phone, get the code by SMS, sign in', async (
     'AUTHENTICATE_FLOW_COMPLETE',
   ]);
 });
+
+test('discovery: an email code finds the email\'s organizations, picking one signs in', async ({ demo, emulator, page }) => {
+  await page.goto('/prebuilt/discovery');
+  await expect(page.locator('#st-title')).toHaveText('Sign up or log in');
+  await expect(page.locator('#st-email')).toBeFocused();
+  // Passwords need an organization: the Discovery flow offers links and codes.
+  await expect(page.locator('#st-use-password')).toHaveCount(0);
+  await expectAccessible(page, 'discovery main');
+  await shoot(page, 'discovery-main');
+  await page.keyboard.type(MEMBER);
+  await page.keyboard.press('Enter');
+  await tabTo(page, '#st-send-code');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#st-code')).toBeFocused();
+  const { code } = await emulator.lastMessage(MEMBER);
+  await page.keyboard.type(code);
+  await page.keyboard.press('Enter');
+
+  await expect(page.locator('#st-title')).toHaveText('Select an organization to continue');
+  const acme = page.locator('#st-organizations button[data-organization-slug="acme"]');
+  await expect(acme).toContainText('Acme');
+  await expectAccessible(page, 'discovery organizations');
+  await shoot(page, 'discovery-organizations');
+  await tabTo(page, '#st-organizations button[data-organization-slug="acme"]');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#st-title')).toHaveText('Success!');
+  await expect(page.locator('#prebuilt-member')).toHaveText(MEMBER);
+  expect(await events(page)).toEqual([
+    'B2B_OTPS_EMAIL_DISCOVERY_SEND',
+    'B2B_OTPS_EMAIL_DISCOVERY_AUTHENTICATE',
+    'B2B_DISCOVERY_INTERMEDIATE_SESSION_EXCHANGE',
+    'AUTHENTICATE_FLOW_COMPLETE',
+  ]);
+});
+
+test('discovery: the emailed link lists the organizations, and an email with none says so', async ({ demo, emulator, page }) => {
+  await page.goto('/prebuilt/discovery');
+  await page.fill('#st-email', MEMBER);
+  await page.click('#st-email-submit');
+  await page.click('#st-send-link');
+  await expect(page.locator('#st-title')).toHaveText('Check your email');
+  const message = await emulator.lastMessage(MEMBER);
+  expect(message.link).toContain('/prebuilt/discovery?');
+  expect(message.link).toContain('stytch_token_type=discovery');
+  await page.goto(message.link);
+  await expect(page.locator('#st-title')).toHaveText('Select an organization to continue');
+  expect(page.url()).not.toContain('token=');
+  await page.click('#st-organizations button[data-organization-slug="acme"]');
+  await expect(page.locator('#st-title')).toHaveText('Success!');
+  expect(await events(page)).toEqual([
+    'B2B_MAGIC_LINK_DISCOVERY_AUTHENTICATE',
+    'B2B_DISCOVERY_INTERMEDIATE_SESSION_EXCHANGE',
+    'AUTHENTICATE_FLOW_COMPLETE',
+  ]);
+
+  // An address no organization knows (and none lets join by its domain).
+  await page.goto('/prebuilt/discovery');
+  await page.fill('#st-email', 'nobody@unknown.test');
+  await page.click('#st-email-submit');
+  await page.click('#st-send-code');
+  const { code } = await emulator.lastMessage('nobody@unknown.test');
+  await page.fill('#st-code', code);
+  await page.click('#st-code-submit');
+  await expect(page.locator('#st-title')).toHaveText('No organizations yet');
+  await expect(page.locator('.st-card')).toContainText('nobody@unknown.test does not belong to any organization.');
+  await expectAccessible(page, 'discovery, no organizations');
+  await shoot(page, 'discovery-none');
+  await page.click('#st-try-another');
+  await expect(page.locator('#st-email')).toBeFocused();
+});

@@ -9,11 +9,23 @@ use std::sync::Arc;
 
 /// The English catalogue: `(id, text)`.
 pub const CATALOGUE: &[(&str, &str)] = &[
-    ("organizationLogin.title", "Continue to {organizationName}"),
+    ("login.title", "Sign up or log in"),
     (
-        "organizationLogin.titleUnknown",
-        "Continue to your organization",
+        "organizationDiscovery.title",
+        "Select an organization to continue",
     ),
+    ("organizationDiscovery.join", "Join"),
+    ("organizationDiscovery.acceptInvite", "Accept invite"),
+    ("organizationDiscovery.noOrgs.title", "No organizations yet"),
+    (
+        "organizationDiscovery.noOrgs.content",
+        "{email} does not belong to any organization.",
+    ),
+    (
+        "button.tryDifferentEmailAddress",
+        "Try a different email address",
+    ),
+    ("organizationLogin.title", "Continue to {organizationName}"),
     ("login.loading", "Logging in..."),
     ("loading.label", "Loading"),
     ("success.title", "Success!"),
@@ -135,10 +147,6 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     (
         "error.eml",
         "This login link is no longer valid. Request a new one.",
-    ),
-    (
-        "error.discoveryUnsupported",
-        "Signing in without an organization (discovery) is not available in this version.",
     ),
     (
         "error.authPolicyNoOrg",

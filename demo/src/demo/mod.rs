@@ -48,7 +48,8 @@ pub fn App() -> impl IntoView {
                 <span class="tagline">"Stytch B2B for Leptos, against the local emulator at " {API_URL}</span>
             </header>
             {match connected_apps::Page::from_path(&current_path()) {
-                None if current_path() == "/prebuilt" => view! { <prebuilt::PrebuiltPage /> }.into_any(),
+                None if current_path() == "/prebuilt" => view! { <prebuilt::PrebuiltPage discovery=false /> }.into_any(),
+                None if current_path() == "/prebuilt/discovery" => view! { <prebuilt::PrebuiltPage discovery=true /> }.into_any(),
                 Some(connected_apps::Page::Authorize) => view! { <connected_apps::AuthorizePage /> }.into_any(),
                 Some(connected_apps::Page::ClientCallback) => view! { <connected_apps::ClientCallback /> }.into_any(),
                 None => view! {

@@ -1,10 +1,11 @@
 //! `/prebuilt`: the same sign-in to Acme as the home page, but with the library's pre-built
 //! `<StytchB2B>` (feature `ui`) instead of hand-built forms; its events are listed below it.
+//! `/prebuilt/discovery`: its Discovery flow (an email link or code, then the email's organizations).
 
 use leptos::prelude::*;
 use leptos_stytch::ui::{
-    B2BCallbacks, B2BLoginConfig, B2BProduct, EmailMagicLinksOptions, PasswordOptions, StytchB2B,
-    StytchEvent, StytchEventType,
+    AuthFlowType, B2BCallbacks, B2BLoginConfig, B2BProduct, EmailMagicLinksOptions,
+    PasswordOptions, StytchB2B, StytchEvent, StytchEventType,
 };
 use leptos_stytch::{StytchError, use_stytch_member};
 
@@ -12,13 +13,17 @@ use super::{InboxRefresh, describe, inbox};
 
 /// This page's own address: emailed links lead back here, where `<StytchB2B>` finishes the sign-in.
 fn here() -> Option<String> {
-    web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .map(|o| format!("{o}/prebuilt"))
+    let window = web_sys::window()?;
+    let location = window.location();
+    Some(format!(
+        "{}{}",
+        location.origin().ok()?,
+        location.pathname().ok()?
+    ))
 }
 
 #[component]
-pub fn PrebuiltPage() -> impl IntoView {
+pub fn PrebuiltPage(discovery: bool) -> impl IntoView {
     let refresh = expect_context::<InboxRefresh>().0;
     let events = RwSignal::new(Vec::<&'static str>::new());
     let last_error = RwSignal::new(None::<String>);
@@ -29,10 +34,16 @@ pub fn PrebuiltPage() -> impl IntoView {
             B2BProduct::EmailOtp,
             B2BProduct::Passwords,
         ],
+        auth_flow_type: if discovery {
+            AuthFlowType::Discovery
+        } else {
+            AuthFlowType::Organization
+        },
         organization_slug: Some("acme".to_owned()),
         email_magic_links_options: EmailMagicLinksOptions {
             login_redirect_url: here(),
             signup_redirect_url: here(),
+            discovery_redirect_url: here(),
             ..Default::default()
         },
         password_options: PasswordOptions {

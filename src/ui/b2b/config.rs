@@ -42,7 +42,8 @@ pub enum AuthFlowType {
     /// Sign in to the one organization named by [`B2BLoginConfig::organization_slug`].
     #[default]
     Organization,
-    /// Sign in first, then pick an organization. Not offered by this version: it shows an error screen.
+    /// Sign in with an email link or code first, then pick one of the email's organizations. Passwords
+    /// are not offered in this flow yet.
     Discovery,
 }
 
@@ -70,6 +71,9 @@ pub struct EmailMagicLinksOptions {
     pub login_redirect_url: Option<String>,
     /// Where a link that creates the member leads.
     pub signup_redirect_url: Option<String>,
+    /// Where a Discovery-flow link leads (the page showing `<StytchB2B>`, which then lists the
+    /// email's organizations).
+    pub discovery_redirect_url: Option<String>,
     /// A custom email template for login links.
     pub login_template_id: Option<String>,
     /// A custom email template for sign-up links.
@@ -131,8 +135,13 @@ pub enum StytchEventType {
     OrganizationsGetBySlug,
     MagicLinkEmailLoginOrSignup,
     MagicLinkAuthenticate,
+    MagicLinkEmailDiscoverySend,
+    MagicLinkDiscoveryAuthenticate,
     OtpsEmailLoginOrSignup,
     OtpsEmailAuthenticate,
+    OtpsEmailDiscoverySend,
+    OtpsEmailDiscoveryAuthenticate,
+    DiscoveryIntermediateSessionExchange,
     PasswordAuthenticate,
     PasswordResetByEmailStart,
     PasswordResetByEmail,
@@ -143,6 +152,7 @@ pub enum StytchEventType {
     RecoveryCodesRecover,
     SsoAuthenticate,
     OauthAuthenticate,
+    OauthDiscoveryAuthenticate,
     ImpersonationAuthenticate,
     /// The "Success!" screen appeared: the app may navigate on.
     AuthenticateFlowComplete,
@@ -155,8 +165,15 @@ impl StytchEventType {
             Self::OrganizationsGetBySlug => "B2B_ORGANIZATIONS_GET_BY_SLUG",
             Self::MagicLinkEmailLoginOrSignup => "B2B_MAGIC_LINK_EMAIL_LOGIN_OR_SIGNUP",
             Self::MagicLinkAuthenticate => "B2B_MAGIC_LINK_AUTHENTICATE",
+            Self::MagicLinkEmailDiscoverySend => "B2B_MAGIC_LINK_EMAIL_DISCOVERY_SEND",
+            Self::MagicLinkDiscoveryAuthenticate => "B2B_MAGIC_LINK_DISCOVERY_AUTHENTICATE",
             Self::OtpsEmailLoginOrSignup => "B2B_OTPS_EMAIL_LOGIN_OR_SIGNUP",
             Self::OtpsEmailAuthenticate => "B2B_OTPS_EMAIL_AUTHENTICATE",
+            Self::OtpsEmailDiscoverySend => "B2B_OTPS_EMAIL_DISCOVERY_SEND",
+            Self::OtpsEmailDiscoveryAuthenticate => "B2B_OTPS_EMAIL_DISCOVERY_AUTHENTICATE",
+            Self::DiscoveryIntermediateSessionExchange => {
+                "B2B_DISCOVERY_INTERMEDIATE_SESSION_EXCHANGE"
+            }
             Self::PasswordAuthenticate => "B2B_PASSWORD_AUTHENTICATE",
             Self::PasswordResetByEmailStart => "B2B_PASSWORD_RESET_BY_EMAIL_START",
             Self::PasswordResetByEmail => "B2B_PASSWORD_RESET_BY_EMAIL",
@@ -167,6 +184,7 @@ impl StytchEventType {
             Self::RecoveryCodesRecover => "B2B_RECOVERY_CODES_RECOVER",
             Self::SsoAuthenticate => "B2B_SSO_AUTHENTICATE",
             Self::OauthAuthenticate => "B2B_OAUTH_AUTHENTICATE",
+            Self::OauthDiscoveryAuthenticate => "B2B_OAUTH_DISCOVERY_AUTHENTICATE",
             Self::ImpersonationAuthenticate => "B2B_IMPERSONATION_AUTHENTICATE",
             Self::AuthenticateFlowComplete => "AUTHENTICATE_FLOW_COMPLETE",
         }

@@ -1,6 +1,7 @@
 //! The login state machine without any view: the screens and their history, which sign-in methods the
 //! Main screen offers, where an authenticate response leads, and what a redirect token asks for.
 
+use crate::core::discovery::DiscoveredOrganization;
 use crate::core::error::StytchError;
 use crate::core::mfa::{MfaMethod, MfaStep};
 use crate::core::models::{AuthenticateResponse, Organization};
@@ -18,8 +19,6 @@ pub(crate) enum ErrorKind {
     Organization,
     /// The organization's policy leaves no primary method.
     CannotJoinOrgDueToAuthPolicy,
-    /// `AuthFlowType::Discovery`, which this version does not offer.
-    DiscoveryUnsupported,
 }
 
 impl ErrorKind {
@@ -29,13 +28,12 @@ impl ErrorKind {
             Self::EmailMagicLink => "error.eml",
             Self::Organization => "error.organization",
             Self::CannotJoinOrgDueToAuthPolicy => "error.authPolicyNoOrg",
-            Self::DiscoveryUnsupported => "error.discoveryUnsupported",
         }
     }
 }
 
 /// One screen of the login flow, with what it needs to render.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Screen {
     /// The organization is being looked up.
     Loading,
@@ -76,6 +74,11 @@ pub(crate) enum Screen {
     },
     TotpEntry,
     RecoveryCodeEntry,
+    /// The organizations of a Discovery sign-in, to pick one.
+    Discovery {
+        email: String,
+        organizations: Vec<DiscoveredOrganization>,
+    },
     /// Shown once, right after TOTP enrolment.
     RecoveryCodeSave {
         codes: Vec<String>,
@@ -98,7 +101,7 @@ impl std::fmt::Debug for ResetToken {
 }
 
 /// The current screen and the ones "Go back" returns to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Nav {
     pub screen: Screen,
     pub history: Vec<Screen>,
@@ -260,8 +263,10 @@ pub(crate) enum RedirectKind {
     Sso,
     Oauth,
     Impersonation,
-    /// `discovery`, `discovery_oauth`: the Discovery flow, not offered yet.
-    Discovery,
+    /// `discovery`: a Discovery-flow email link.
+    DiscoveryMagicLink,
+    /// `discovery_oauth`: back from an OAuth provider in the Discovery flow.
+    DiscoveryOauth,
     Unknown,
 }
 
@@ -272,8 +277,36 @@ pub(crate) fn redirect_kind(token_type: &str) -> RedirectKind {
         "sso" => RedirectKind::Sso,
         "oauth" => RedirectKind::Oauth,
         "multi_tenant_impersonation" => RedirectKind::Impersonation,
-        "discovery" | "discovery_oauth" => RedirectKind::Discovery,
+        "discovery" => RedirectKind::DiscoveryMagicLink,
+        "discovery_oauth" => RedirectKind::DiscoveryOauth,
         _ => RedirectKind::Unknown,
+    }
+}
+
+/// What picking a discovered organization does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DiscoveryChoice {
+    /// Exchange the intermediate session for one in this organization.
+    Exchange,
+    /// The organization wants one of these primary methods first: its Main screen, limited to them.
+    PrimaryRequired(Vec<String>),
+}
+
+pub(crate) fn discovery_choice(org: &DiscoveredOrganization) -> DiscoveryChoice {
+    match &org.primary_required {
+        Some(p) => DiscoveryChoice::PrimaryRequired(p.allowed_auth_methods.clone()),
+        None => DiscoveryChoice::Exchange,
+    }
+}
+
+/// The badge of a discovered organization the email is not an active member of yet.
+pub(crate) fn membership_badge(kind: &str) -> Option<&'static str> {
+    match kind {
+        "invited_member" => Some("organizationDiscovery.acceptInvite"),
+        "pending_member"
+        | "eligible_to_join_by_email_domain"
+        | "eligible_to_join_by_oauth_tenant" => Some("organizationDiscovery.join"),
+        _ => None,
     }
 }
 
@@ -482,8 +515,8 @@ mod tests {
             ("sso", RedirectKind::Sso),
             ("oauth", RedirectKind::Oauth),
             ("multi_tenant_impersonation", RedirectKind::Impersonation),
-            ("discovery", RedirectKind::Discovery),
-            ("discovery_oauth", RedirectKind::Discovery),
+            ("discovery", RedirectKind::DiscoveryMagicLink),
+            ("discovery_oauth", RedirectKind::DiscoveryOauth),
             ("magic_links", RedirectKind::Unknown),
         ];
         for (token_type, kind) in cases {
@@ -521,6 +554,31 @@ mod tests {
         assert_eq!(
             error_text(&strings, &api("organization_not_found", "No such org.")),
             "No such org."
+        );
+    }
+
+    #[test]
+    fn a_discovered_organization_is_entered_or_asks_for_its_primary_method() {
+        let member = DiscoveredOrganization::default();
+        assert_eq!(discovery_choice(&member), DiscoveryChoice::Exchange);
+        let strict = DiscoveredOrganization {
+            primary_required: Some(PrimaryRequired {
+                allowed_auth_methods: strings(&["password"]),
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            discovery_choice(&strict),
+            DiscoveryChoice::PrimaryRequired(strings(&["password"]))
+        );
+        assert_eq!(membership_badge("active_member"), None);
+        assert_eq!(
+            membership_badge("invited_member"),
+            Some("organizationDiscovery.acceptInvite")
+        );
+        assert_eq!(
+            membership_badge("eligible_to_join_by_email_domain"),
+            Some("organizationDiscovery.join")
         );
     }
 

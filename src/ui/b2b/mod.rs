@@ -15,11 +15,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::core::client::StytchB2BClient;
+use crate::core::discovery::DiscoveryAuthenticateResponse;
 use crate::core::error::StytchError;
 use crate::core::impersonation::ImpersonationAuthenticateRequest;
-use crate::core::magic_links::MagicLinksAuthenticateRequest;
+use crate::core::magic_links::{
+    MagicLinksAuthenticateRequest, MagicLinksDiscoveryAuthenticateRequest,
+};
 use crate::core::models::{AuthenticateResponse, Organization};
-use crate::core::oauth::OauthAuthenticateRequest;
+use crate::core::oauth::{OauthAuthenticateRequest, OauthDiscoveryAuthenticateRequest};
 use crate::core::organization::GetBySlugRequest;
 use crate::core::sso::SsoAuthenticateRequest;
 use crate::hooks::use_stytch_b2b_client;
@@ -108,6 +111,14 @@ impl Ctx {
         }
     }
 
+    /// Lists the organizations a Discovery sign-in found.
+    pub(crate) fn show_discovered(&self, resp: DiscoveryAuthenticateResponse) {
+        self.reset(Screen::Discovery {
+            email: resp.email_address,
+            organizations: resp.discovered_organizations,
+        });
+    }
+
     /// Runs one call: `busy` while it runs, the alert cleared first (so a repeated error is announced
     /// again) and filled on failure, `done` with the result on success.
     pub(crate) fn run<T: 'static>(
@@ -138,9 +149,9 @@ pub(crate) fn use_ctx() -> Ctx {
     expect_context::<Ctx>()
 }
 
-/// Stytch's pre-built B2B login (`<StytchB2B>`): the organization's sign-in methods, the emailed link or
-/// code, passwords, the redirect back from an emailed link, and the second factor the organization asks
-/// for. It never navigates: it ends on a "Success!" screen and emits
+/// Stytch's pre-built B2B login (`<StytchB2B>`): the organization's sign-in methods (or, in the Discovery
+/// flow, the email's organizations after a link or code), the emailed link or code, passwords, the
+/// redirect back from an emailed link, and the second factor the organization asks for. It never navigates: it ends on a "Success!" screen and emits
 /// [`StytchEventType::AuthenticateFlowComplete`], and the app moves on (for example when
 /// `use_stytch_member_session()` turns `Some`).
 ///
@@ -221,10 +232,7 @@ fn start(ctx: &Ctx) {
         return;
     }
     match ctx.config.auth_flow_type {
-        AuthFlowType::Discovery => ctx.reset(Screen::Error {
-            kind: ErrorKind::DiscoveryUnsupported,
-            can_go_back: false,
-        }),
+        AuthFlowType::Discovery => ctx.reset(Screen::Main),
         AuthFlowType::Organization => load_organization(ctx),
     }
 }
@@ -282,11 +290,8 @@ fn authenticate_redirect(ctx: &Ctx, token_type: &str, token: String) -> bool {
             });
             return true;
         }
-        RedirectKind::Discovery => {
-            ctx.reset(Screen::Error {
-                kind: ErrorKind::DiscoveryUnsupported,
-                can_go_back: false,
-            });
+        RedirectKind::DiscoveryMagicLink | RedirectKind::DiscoveryOauth => {
+            authenticate_discovery_redirect(ctx, kind, token);
             return true;
         }
         RedirectKind::MagicLink => (
@@ -357,6 +362,55 @@ fn authenticate_redirect(ctx: &Ctx, token_type: &str, token: String) -> bool {
         }
     });
     true
+}
+
+/// A Discovery-flow token: its organizations, or the Error screen.
+fn authenticate_discovery_redirect(ctx: &Ctx, kind: RedirectKind, token: String) {
+    ctx.reset(Screen::LoggingIn);
+    let ctx = ctx.clone();
+    spawn_local(async move {
+        let client = ctx.client.clone();
+        let (event, error_kind, result) = if kind == RedirectKind::DiscoveryOauth {
+            let result = client
+                .oauth()
+                .discovery()
+                .authenticate(OauthDiscoveryAuthenticateRequest {
+                    discovery_oauth_token: token,
+                })
+                .await;
+            (
+                StytchEventType::OauthDiscoveryAuthenticate,
+                ErrorKind::Default,
+                result,
+            )
+        } else {
+            let result = client
+                .magic_links()
+                .discovery()
+                .authenticate(MagicLinksDiscoveryAuthenticateRequest {
+                    discovery_magic_links_token: token,
+                })
+                .await;
+            (
+                StytchEventType::MagicLinkDiscoveryAuthenticate,
+                ErrorKind::EmailMagicLink,
+                result,
+            )
+        };
+        match result {
+            Ok(resp) => {
+                ctx.callbacks.event(event, &resp);
+                ctx.show_discovered(resp);
+            }
+            Err(e) => {
+                ctx.callbacks.error(&e);
+                ctx.reset(Screen::Error {
+                    kind: error_kind,
+                    can_go_back: false,
+                });
+            }
+        }
+    });
 }
 
 /// The redirect token of the current URL, removed from the address bar before anything is sent, so a

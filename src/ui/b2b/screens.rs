@@ -5,10 +5,12 @@ use std::time::Duration;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use crate::core::magic_links::EmailLoginOrSignupRequest;
+use crate::core::discovery::{DiscoveredOrganization, ExchangeRequest};
+use crate::core::magic_links::{EmailDiscoverySendRequest, EmailLoginOrSignupRequest};
 use crate::core::mfa::MfaMethod;
 use crate::core::otps::{
-    OtpEmailAuthenticateRequest, OtpEmailLoginOrSignupRequest, OtpSmsAuthenticateRequest,
+    OtpEmailAuthenticateRequest, OtpEmailDiscoveryAuthenticateRequest,
+    OtpEmailDiscoverySendRequest, OtpEmailLoginOrSignupRequest, OtpSmsAuthenticateRequest,
     OtpSmsSendRequest,
 };
 use crate::core::passwords::{
@@ -18,7 +20,7 @@ use crate::core::recovery_codes::RecoveryCodesRecoverRequest;
 use crate::core::totp::{TotpAuthenticateRequest, TotpCreateRequest};
 
 use super::config::{B2BProduct, StytchEventType};
-use super::flow::{self, AfterPrimary, ErrorKind, MainLayout, ResetToken, Screen};
+use super::flow::{self, AfterPrimary, DiscoveryChoice, ErrorKind, MainLayout, ResetToken, Screen};
 use super::{Ctx, use_ctx};
 
 /// How long a resend button stays locked after an email or text went out.
@@ -54,6 +56,10 @@ pub(super) fn render(screen: Screen) -> AnyView {
         }
         Screen::TotpEntry => view! { <TotpEntry /> }.into_any(),
         Screen::RecoveryCodeEntry => view! { <RecoveryCodeEntry /> }.into_any(),
+        Screen::Discovery {
+            email,
+            organizations,
+        } => view! { <Discovery email=email organizations=organizations /> }.into_any(),
         Screen::RecoveryCodeSave { codes } => view! { <RecoveryCodeSave codes=codes /> }.into_any(),
         Screen::Error { kind, can_go_back } => {
             view! { <ErrorScreen kind=kind can_go_back=can_go_back /> }.into_any()
@@ -240,16 +246,14 @@ fn pending_ids(ctx: &Ctx) -> Option<(String, String)> {
 fn Main() -> impl IntoView {
     let ctx = use_ctx();
     let org = ctx.organization.get_untracked();
-    let restriction = ctx.primary_required.get_untracked();
-    let products =
-        flow::effective_products(&ctx.config.products, org.as_ref(), restriction.as_deref());
-    let layout = MainLayout::new(&products);
+    let layout = MainLayout::new(&main_products(&ctx));
+    // Without an organization this is the Discovery flow's first screen.
     let title = match &org {
         Some(o) => ctx.strings.format(
             "organizationLogin.title",
             &[("organizationName", &o.organization_name)],
         ),
-        None => ctx.t("organizationLogin.titleUnknown"),
+        None => ctx.t("login.title"),
     };
     let org_logo = org
         .as_ref()
@@ -275,6 +279,23 @@ fn Main() -> impl IntoView {
     }
 }
 
+/// The products Main offers: the configured ones the organization allows; without an organization
+/// (Discovery) the email ones.
+fn main_products(ctx: &Ctx) -> Vec<B2BProduct> {
+    let org = ctx.organization.get_untracked();
+    let restriction = ctx.primary_required.get_untracked();
+    let mut products =
+        flow::effective_products(&ctx.config.products, org.as_ref(), restriction.as_deref());
+    if org.is_none() {
+        products.retain(|p| *p != B2BProduct::Passwords);
+    }
+    products
+}
+
+fn discovering(ctx: &Ctx) -> bool {
+    ctx.organization.with_untracked(Option::is_none)
+}
+
 /// Sends a login link or code to `email`; `next` is the screen to open once it went out (`None` for a
 /// resend).
 fn send_email(
@@ -288,6 +309,57 @@ fn send_email(
     let client = ctx.client.clone();
     let organization_id = ctx.organization_id();
     let done_ctx = ctx.clone();
+    let options = &ctx.config.email_magic_links_options;
+    if discovering(ctx) {
+        let email_address = email.clone();
+        let locale = options.locale.clone();
+        let link_request = EmailDiscoverySendRequest {
+            email_address: email.clone(),
+            discovery_redirect_url: options.discovery_redirect_url.clone(),
+            login_template_id: options.login_template_id.clone(),
+            locale: locale.clone(),
+            ..Default::default()
+        };
+        ctx.run(
+            busy,
+            alert,
+            async move {
+                if product == B2BProduct::EmailOtp {
+                    let request = OtpEmailDiscoverySendRequest {
+                        email_address,
+                        locale,
+                        ..Default::default()
+                    };
+                    client.otps().email().discovery().send(request).await
+                } else {
+                    client
+                        .magic_links()
+                        .email()
+                        .discovery()
+                        .send(link_request)
+                        .await
+                }
+            },
+            move |resp| {
+                let (event, screen) = if product == B2BProduct::EmailOtp {
+                    (
+                        StytchEventType::OtpsEmailDiscoverySend,
+                        Screen::EmailOtpEntry { email },
+                    )
+                } else {
+                    (
+                        StytchEventType::MagicLinkEmailDiscoverySend,
+                        Screen::EmailConfirmation { email },
+                    )
+                };
+                done_ctx.callbacks.event(event, &resp);
+                if next {
+                    done_ctx.push(screen);
+                }
+            },
+        );
+        return;
+    }
     match product {
         B2BProduct::EmailOtp => {
             let request = OtpEmailLoginOrSignupRequest {
@@ -311,7 +383,6 @@ fn send_email(
             );
         }
         _ => {
-            let options = &ctx.config.email_magic_links_options;
             let request = EmailLoginOrSignupRequest {
                 email_address: email.clone(),
                 organization_id,
@@ -380,14 +451,7 @@ fn EmailForm(methods: Vec<B2BProduct>, passwords: bool) -> impl IntoView {
 #[component]
 fn EmailMethodSelection(email: String) -> impl IntoView {
     let ctx = use_ctx();
-    let org = ctx.organization.get_untracked();
-    let restriction = ctx.primary_required.get_untracked();
-    let methods = MainLayout::new(&flow::effective_products(
-        &ctx.config.products,
-        org.as_ref(),
-        restriction.as_deref(),
-    ))
-    .email_methods;
+    let methods = MainLayout::new(&main_products(&ctx)).email_methods;
     let busy = RwSignal::new(false);
     let alert = RwSignal::new(None);
     let buttons = methods
@@ -463,6 +527,31 @@ fn EmailOtpEntry(email: String) -> impl IntoView {
     let on_submit = move |ev: SubmitEvent| {
         prevent(&ev);
         let client = submit_ctx.client.clone();
+        let done = submit_ctx.clone();
+        if discovering(&submit_ctx) {
+            let request = OtpEmailDiscoveryAuthenticateRequest {
+                code: code.get_untracked().trim().to_owned(),
+                email_address: submit_email.clone(),
+            };
+            submit_ctx.run(
+                busy,
+                alert,
+                async move {
+                    client
+                        .otps()
+                        .email()
+                        .discovery()
+                        .authenticate(request)
+                        .await
+                },
+                move |resp| {
+                    done.callbacks
+                        .event(StytchEventType::OtpsEmailDiscoveryAuthenticate, &resp);
+                    done.show_discovered(resp);
+                },
+            );
+            return;
+        }
         let request = OtpEmailAuthenticateRequest {
             code: code.get_untracked().trim().to_owned(),
             email_address: submit_email.clone(),
@@ -470,7 +559,6 @@ fn EmailOtpEntry(email: String) -> impl IntoView {
             session_duration_minutes: submit_ctx.session_minutes(),
             locale: None,
         };
-        let done = submit_ctx.clone();
         submit_ctx.run(
             busy,
             alert,
@@ -506,6 +594,104 @@ fn EmailOtpEntry(email: String) -> impl IntoView {
             <BackButton />
         </div>
     }
+}
+
+// ---- discovery ----
+
+/// Enters a discovered organization: exchanges the intermediate session, or opens its Main screen when
+/// it wants another primary method first.
+fn enter_organization(
+    ctx: &Ctx,
+    discovered: &DiscoveredOrganization,
+    busy: RwSignal<bool>,
+    alert: RwSignal<Option<String>>,
+) {
+    match flow::discovery_choice(discovered) {
+        DiscoveryChoice::PrimaryRequired(methods) => {
+            ctx.organization.set(Some(discovered.organization.clone()));
+            ctx.primary_required.set(Some(methods));
+            ctx.reset(Screen::Main);
+        }
+        DiscoveryChoice::Exchange => {
+            let client = ctx.client.clone();
+            let request = ExchangeRequest {
+                organization_id: discovered.organization.organization_id.clone(),
+                session_duration_minutes: ctx.session_minutes(),
+                locale: None,
+            };
+            let done = ctx.clone();
+            ctx.run(
+                busy,
+                alert,
+                async move {
+                    client
+                        .discovery()
+                        .intermediate_sessions()
+                        .exchange(request)
+                        .await
+                },
+                move |resp| {
+                    done.callbacks
+                        .event(StytchEventType::DiscoveryIntermediateSessionExchange, &resp);
+                    done.finish_primary(&resp);
+                },
+            );
+        }
+    }
+}
+
+#[component]
+fn Discovery(email: String, organizations: Vec<DiscoveredOrganization>) -> impl IntoView {
+    let ctx = use_ctx();
+    let busy = RwSignal::new(false);
+    let alert = RwSignal::new(None);
+    if organizations.is_empty() {
+        let retry_ctx = ctx.clone();
+        return view! {
+            <Title text=ctx.t("organizationDiscovery.noOrgs.title") />
+            <TextWith id="organizationDiscovery.noOrgs.content" name="email" value=email />
+            <button type="button" class="st-button st-secondary" id="st-try-another" on:click=move |_| retry_ctx.reset(Screen::Main)>
+                {ctx.t("button.tryDifferentEmailAddress")}
+            </button>
+        }
+        .into_any();
+    }
+    let rows = organizations
+        .into_iter()
+        .map(|discovered| {
+            let org = &discovered.organization;
+            let name = org.organization_name.clone();
+            let slug = org.organization_slug.clone();
+            let logo = Some(org.organization_logo_url.clone()).filter(|l| !l.is_empty());
+            let initial: String = name.chars().take(1).flat_map(char::to_uppercase).collect();
+            let badge = flow::membership_badge(&discovered.membership.kind).map(|id| ctx.t(id));
+            let click_ctx = ctx.clone();
+            view! {
+                <li>
+                    <button
+                        type="button"
+                        class="st-button st-secondary st-org"
+                        data-organization-slug=slug
+                        disabled=move || busy.get()
+                        on:click=move |_| enter_organization(&click_ctx, &discovered, busy, alert)
+                    >
+                        {match logo {
+                            Some(src) => view! { <img class="st-org-logo" src=src alt="" /> }.into_any(),
+                            None => view! { <span class="st-org-initial" aria-hidden="true">{initial}</span> }.into_any(),
+                        }}
+                        <span class="st-org-name">{name}</span>
+                        {badge.map(|b| view! { <span class="st-badge">{b}</span> })}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <Title text=ctx.t("organizationDiscovery.title") />
+        <ul class="st-orgs" id="st-organizations">{rows}</ul>
+        <Alert alert=alert />
+    }
+    .into_any()
 }
 
 // ---- passwords ----
