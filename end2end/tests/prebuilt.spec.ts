@@ -126,6 +126,9 @@ test('email code, keyboard only: a wrong code is refused in an alert, the right 
   await page.keyboard.type(code === '000000' ? '111111' : '000000');
   await page.keyboard.press('Enter');
   await expect(page.locator('[role="alert"]')).toHaveText('Invalid passcode, please try again.');
+  // The field says it is wrong and points at the message.
+  await expect(page.locator('#st-code')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#st-code')).toHaveAttribute('aria-describedby', 'st-error');
   await expect(page.locator('#prebuilt-last-error')).toContainText('unable_to_auth_otp_code');
   await expectAccessible(page, 'wrong code');
   await shoot(page, 'email-otp-wrong');

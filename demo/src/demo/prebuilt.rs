@@ -58,7 +58,9 @@ pub fn PrebuiltPage(discovery: bool) -> impl IntoView {
             let sent_mail = matches!(
                 e.event_type,
                 StytchEventType::MagicLinkEmailLoginOrSignup
+                    | StytchEventType::MagicLinkEmailDiscoverySend
                     | StytchEventType::OtpsEmailLoginOrSignup
+                    | StytchEventType::OtpsEmailDiscoverySend
                     | StytchEventType::PasswordResetByEmailStart
                     | StytchEventType::SmsOtpSend
             );

@@ -184,8 +184,26 @@ fn ResendButton(label: String, on_resend: Callback<()>) -> impl IntoView {
     }
 }
 
+/// `aria-invalid` of a field while its screen shows an error.
+fn invalid(alert: RwSignal<Option<String>>) -> impl Fn() -> &'static str + Send + Sync + Copy {
+    move || {
+        if alert.with(Option::is_some) {
+            "true"
+        } else {
+            "false"
+        }
+    }
+}
+
+/// `aria-describedby` of a field: the screen's error while there is one.
+fn described_by(
+    alert: RwSignal<Option<String>>,
+) -> impl Fn() -> Option<&'static str> + Send + Sync + Copy {
+    move || alert.with(|a| a.as_ref().map(|_| "st-error"))
+}
+
 #[component]
-fn EmailField(email: RwSignal<String>) -> impl IntoView {
+fn EmailField(email: RwSignal<String>, alert: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = use_ctx();
     view! {
         <label class="st-label" for="st-email">{ctx.t("formField.email.label")}</label>
@@ -195,6 +213,8 @@ fn EmailField(email: RwSignal<String>) -> impl IntoView {
             type="email"
             autocomplete="email"
             required
+            aria-invalid=invalid(alert)
+            aria-describedby=described_by(alert)
             placeholder=ctx.t("formField.email.placeholder")
             bind:value=email
         />
@@ -203,7 +223,11 @@ fn EmailField(email: RwSignal<String>) -> impl IntoView {
 
 /// A one-time code: digits only, offered by the browser from the message it arrived in.
 #[component]
-fn CodeField(code: RwSignal<String>, label_id: &'static str) -> impl IntoView {
+fn CodeField(
+    code: RwSignal<String>,
+    label_id: &'static str,
+    alert: RwSignal<Option<String>>,
+) -> impl IntoView {
     let ctx = use_ctx();
     view! {
         <label class="st-label" for="st-code">{ctx.t(label_id)}</label>
@@ -216,6 +240,8 @@ fn CodeField(code: RwSignal<String>, label_id: &'static str) -> impl IntoView {
             pattern="[0-9]{6}"
             maxlength="6"
             required
+            aria-invalid=invalid(alert)
+            aria-describedby=described_by(alert)
             bind:value=code
         />
     }
@@ -428,7 +454,7 @@ fn EmailForm(methods: Vec<B2BProduct>, passwords: bool) -> impl IntoView {
     let password_ctx = ctx.clone();
     view! {
         <form class="st-form" on:submit=on_submit>
-            <EmailField email=email />
+            <EmailField email=email alert=alert />
             <Alert alert=alert />
             <SubmitButton id="st-email-submit" label=ctx.t("button.continueWithEmail") busy=busy />
         </form>
@@ -585,7 +611,7 @@ fn EmailOtpEntry(email: String) -> impl IntoView {
         <Title text=ctx.t("passcode.title") />
         {sent}
         <form class="st-form" on:submit=on_submit>
-            <CodeField code=code label_id="formField.otp.ariaLabel" />
+            <CodeField code=code label_id="formField.otp.ariaLabel" alert=alert />
             <Alert alert=alert />
             <SubmitButton id="st-code-submit" label=ctx.t("passcode.submit") busy=busy />
         </form>
@@ -730,7 +756,7 @@ fn PasswordForm(email: String) -> impl IntoView {
     let forgot_ctx = ctx.clone();
     view! {
         <form class="st-form" on:submit=on_submit>
-            <EmailField email=email />
+            <EmailField email=email alert=alert />
             <label class="st-label" for="st-password">{ctx.t("formField.password.label")}</label>
             <input
                 class="st-input"
@@ -738,6 +764,8 @@ fn PasswordForm(email: String) -> impl IntoView {
                 type="password"
                 autocomplete="current-password"
                 required
+            aria-invalid=invalid(alert)
+            aria-describedby=described_by(alert)
                 bind:value=password
             />
             <Alert alert=alert />
@@ -821,7 +849,7 @@ fn PasswordForgot(email: String) -> impl IntoView {
         <Title text=ctx.t("password.forgot.title") />
         <Text text=ctx.t("password.forgot.content.organization") />
         <form class="st-form" on:submit=on_submit>
-            <EmailField email=email />
+            <EmailField email=email alert=alert />
             <Alert alert=alert />
             <SubmitButton id="st-forgot-submit" label=ctx.t("password.forgot.submit") busy=busy />
         </form>
@@ -887,6 +915,8 @@ fn PasswordReset(token: ResetToken) -> impl IntoView {
                 type="password"
                 autocomplete="new-password"
                 required
+            aria-invalid=invalid(alert)
+            aria-describedby=described_by(alert)
                 bind:value=password
             />
             <Alert alert=alert />
@@ -1010,7 +1040,7 @@ fn TotpEnroll() -> impl IntoView {
             }.into_any(),
         }}
         <form class="st-form" on:submit=on_submit>
-            <CodeField code=code label_id="totp.title" />
+            <CodeField code=code label_id="totp.title" alert=alert />
             <Alert alert=alert />
             <SubmitButton id="st-totp-submit" label=ctx.t("passcode.submit") busy=busy />
         </form>
@@ -1080,7 +1110,10 @@ fn SmsEnroll() -> impl IntoView {
                 type="tel"
                 autocomplete="tel"
                 required
-                aria-describedby="st-phone-hint"
+                aria-invalid=invalid(alert)
+                aria-describedby=move || {
+                    if alert.with(Option::is_some) { "st-phone-hint st-error" } else { "st-phone-hint" }
+                }
                 bind:value=phone
             />
             <p class="st-hint" id="st-phone-hint">{ctx.t("formField.phone.hint")}</p>
@@ -1141,7 +1174,7 @@ fn SmsEntry(phone_number: String, sent: bool) -> impl IntoView {
         <Title text=ctx.t("passcode.title") />
         {sent_to}
         <form class="st-form" on:submit=on_submit>
-            <CodeField code=code label_id="formField.otp.ariaLabel" />
+            <CodeField code=code label_id="formField.otp.ariaLabel" alert=alert />
             <Alert alert=alert />
             <SubmitButton id="st-sms-submit" label=ctx.t("passcode.submit") busy=busy />
         </form>
@@ -1193,7 +1226,7 @@ fn TotpEntry() -> impl IntoView {
         <Title text=ctx.t("totp.title") />
         <Text text=ctx.t("totp.content") />
         <form class="st-form" on:submit=on_submit>
-            <CodeField code=code label_id="totp.title" />
+            <CodeField code=code label_id="totp.title" alert=alert />
             <Alert alert=alert />
             <SubmitButton id="st-totp-submit" label=ctx.t("passcode.submit") busy=busy />
         </form>
@@ -1252,7 +1285,17 @@ fn RecoveryCodeEntry() -> impl IntoView {
         <Text text=ctx.t("recoveryCodes.entry.content") />
         <form class="st-form" on:submit=on_submit>
             <label class="st-label" for="st-recovery-code">{ctx.t("formField.backupCode.ariaLabel")}</label>
-            <input class="st-input st-code" id="st-recovery-code" type="text" autocomplete="off" spellcheck="false" required bind:value=code />
+            <input
+                class="st-input st-code"
+                id="st-recovery-code"
+                type="text"
+                autocomplete="off"
+                spellcheck="false"
+                required
+                aria-invalid=invalid(alert)
+                aria-describedby=described_by(alert)
+                bind:value=code
+            />
             <Alert alert=alert />
             <SubmitButton id="st-recovery-submit" label=ctx.t("button.continue") busy=busy />
         </form>
