@@ -55,7 +55,7 @@ wait_for "http://127.0.0.1:$WASM_EMULATOR_PORT/emulator/v1/health"
 kill -0 "$WASM_EMULATOR_PID" 2>/dev/null || { echo "the browser tests' emulator did not start (port $WASM_EMULATOR_PORT busy?)" >&2; exit 1; }
 log "browser tests (wasm-bindgen-test, headless Chromium)"
 WASM_BINDGEN_TEST_ADDRESS="$WASM_TEST_ADDR" STYTCH_TEST_API_URL="http://127.0.0.1:$WASM_EMULATOR_PORT" \
-  CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --lib --test web --test web_admin
+  CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --features ui --lib --test web --test web_admin --test web_ui
 kill $WASM_EMULATOR_PID 2>/dev/null || true
 
 build_demo

@@ -57,16 +57,18 @@ impl Ctx {
         self.strings.get(id)
     }
 
+    // `try_` writes: a call may finish after the app has unmounted the component (apps swap it out as
+    // soon as the session signal turns `Some`, which happens inside the call); the write is then dropped.
     pub(crate) fn push(&self, screen: Screen) {
-        self.nav.update(|n| n.push(screen));
+        self.nav.try_update(|n| n.push(screen));
     }
 
     pub(crate) fn reset(&self, screen: Screen) {
-        self.nav.update(|n| n.reset(screen));
+        self.nav.try_update(|n| n.reset(screen));
     }
 
     pub(crate) fn back(&self) {
-        self.nav.update(Nav::back);
+        self.nav.try_update(Nav::back);
     }
 
     pub(crate) fn session_minutes(&self) -> u32 {
@@ -89,12 +91,12 @@ impl Ctx {
     /// the second factor the client recorded.
     pub(crate) fn finish_primary(&self, resp: &AuthenticateResponse) {
         if !resp.organization.organization_id.is_empty() {
-            self.organization.set(Some(resp.organization.clone()));
+            self.organization.try_set(Some(resp.organization.clone()));
         }
         match flow::after_primary(resp) {
             AfterPrimary::Success => self.reset(Screen::Success),
             AfterPrimary::PrimaryRequired(methods) => {
-                self.primary_required.set(Some(methods));
+                self.primary_required.try_set(Some(methods));
                 self.reset(Screen::Main);
             }
             AfterPrimary::NoMethodAllowed => self.reset(Screen::Error {
@@ -264,7 +266,7 @@ fn load_organization(ctx: &Ctx) {
             Ok(Some(org)) => {
                 ctx.callbacks
                     .event(StytchEventType::OrganizationsGetBySlug, &org);
-                ctx.organization.set(Some(org));
+                ctx.organization.try_set(Some(org));
                 ctx.reset(Screen::Main);
             }
             Ok(None) => ctx.reset(organization_error),
