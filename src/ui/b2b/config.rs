@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::core::error::StytchError;
+use crate::core::mfa::MfaMethod;
 
 /// A way to sign in the component offers, in the order the app lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -112,6 +113,11 @@ pub struct B2BLoginConfig {
     pub password_options: PasswordOptions,
     /// The organization to sign in to (Organization flow).
     pub organization_slug: Option<String>,
+    /// The order of the second factors offered for enrolment (`mfaProductOrder`); empty: TOTP first.
+    pub mfa_product_order: Vec<MfaMethod>,
+    /// The second factors offered for enrolment when the organization does not restrict them
+    /// (`mfaProductInclude`); empty: both.
+    pub mfa_product_include: Vec<MfaMethod>,
 }
 
 impl Default for B2BLoginConfig {
@@ -124,6 +130,8 @@ impl Default for B2BLoginConfig {
             email_magic_links_options: EmailMagicLinksOptions::default(),
             password_options: PasswordOptions::default(),
             organization_slug: None,
+            mfa_product_order: Vec::new(),
+            mfa_product_include: Vec::new(),
         }
     }
 }

@@ -231,7 +231,24 @@ pub(crate) fn after_primary(resp: &AuthenticateResponse) -> AfterPrimary {
     }
 }
 
-/// The first MFA screen for the pending step, and the history under it.
+/// The second factors to offer for enrolment: the organization's restriction when it has one, else the
+/// app's `include` (empty: all the organization allows), ordered by the app's `order` (methods it does
+/// not list keep their place after the listed ones).
+pub(crate) fn enroll_methods(
+    allowed: Vec<MfaMethod>,
+    organization_restricted: bool,
+    include: &[MfaMethod],
+    order: &[MfaMethod],
+) -> Vec<MfaMethod> {
+    let mut methods = allowed;
+    if !organization_restricted && !include.is_empty() {
+        methods.retain(|m| include.contains(m));
+    }
+    methods.sort_by_key(|m| order.iter().position(|o| o == m).unwrap_or(order.len()));
+    methods
+}
+
+/// The first MFA screen for the pending step.
 pub(crate) fn mfa_screen(step: MfaStep) -> Screen {
     match step {
         MfaStep::EnterTotpCode => Screen::TotpEntry,
@@ -504,6 +521,24 @@ mod tests {
             Screen::MfaEnrollSelection {
                 methods: vec![MfaMethod::Totp, MfaMethod::SmsOtp]
             }
+        );
+    }
+
+    #[test]
+    fn enrolment_follows_the_organization_then_the_apps_include_and_order() {
+        use MfaMethod::{SmsOtp, Totp};
+        let both = || vec![Totp, SmsOtp];
+        assert_eq!(enroll_methods(both(), false, &[], &[]), vec![Totp, SmsOtp]);
+        assert_eq!(
+            enroll_methods(both(), false, &[], &[SmsOtp]),
+            vec![SmsOtp, Totp]
+        );
+        assert_eq!(enroll_methods(both(), false, &[SmsOtp], &[]), vec![SmsOtp]);
+        // An organization's restriction wins over the app's include.
+        assert_eq!(enroll_methods(vec![Totp], true, &[SmsOtp], &[]), vec![Totp]);
+        assert_eq!(
+            enroll_methods(both(), true, &[SmsOtp], &[SmsOtp, Totp]),
+            vec![SmsOtp, Totp]
         );
     }
 

@@ -21,6 +21,7 @@ use crate::core::impersonation::ImpersonationAuthenticateRequest;
 use crate::core::magic_links::{
     MagicLinksAuthenticateRequest, MagicLinksDiscoveryAuthenticateRequest,
 };
+use crate::core::mfa::MfaStep;
 use crate::core::models::{AuthenticateResponse, Organization};
 use crate::core::oauth::{OauthAuthenticateRequest, OauthDiscoveryAuthenticateRequest};
 use crate::core::organization::GetBySlugRequest;
@@ -104,7 +105,20 @@ impl Ctx {
                 can_go_back: false,
             }),
             AfterPrimary::Mfa => match self.client.pending_mfa() {
-                Some(pending) => self.reset(flow::mfa_screen(pending.step())),
+                Some(pending) => {
+                    let step = match pending.step() {
+                        MfaStep::Enroll { methods } => MfaStep::Enroll {
+                            methods: flow::enroll_methods(
+                                methods,
+                                pending.organization.mfa_methods == "RESTRICTED",
+                                &self.config.mfa_product_include,
+                                &self.config.mfa_product_order,
+                            ),
+                        },
+                        other => other,
+                    };
+                    self.reset(flow::mfa_screen(step));
+                }
                 None => self.reset(Screen::Error {
                     kind: ErrorKind::Default,
                     can_go_back: false,
