@@ -373,3 +373,18 @@ test('discovery: the emailed link lists the organizations, and an email with non
   await page.click('#st-try-another');
   await expect(page.locator('#st-email')).toBeFocused();
 });
+
+test('theme: light by default, the dark half of the pair when the system is dark', async ({ demo, page }) => {
+  const token = (name: string) =>
+    page.locator('.st-b2b').evaluate((el, n) => getComputedStyle(el).getPropertyValue(n).trim(), name);
+  await openMain(page);
+  expect(await token('--st-background')).toBe('#ffffff');
+  expect(await token('--st-dark-mode')).toBe('0');
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(() => token('--st-background')).toBe('#18181b');
+  expect(await token('--st-dark-mode')).toBe('1');
+  expect(await page.locator('.st-card').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(24, 24, 27)');
+  await expectAccessible(page, 'main, dark');
+  await shoot(page, 'main-dark');
+});

@@ -130,16 +130,39 @@ impl Theme {
     /// `--st-dark-mode` (0 or 1). Values that could end the declaration (`;`, `{`, `}`) are dropped, so a
     /// theme taken from user input cannot inject other properties.
     pub fn css_vars(&self) -> String {
+        self.declarations("")
+    }
+
+    fn declarations(&self, priority: &str) -> String {
         let mut css = String::new();
         for (token, value) in self.tokens() {
             if value.contains([';', '{', '}']) {
                 continue;
             }
-            css.push_str(&format!("--st-{token}: {value}; "));
+            css.push_str(&format!("--st-{token}: {value}{priority}; "));
         }
         let dark = u8::from(self.color_scheme == "dark");
-        css.push_str(&format!("--st-dark-mode: {dark};"));
+        css.push_str(&format!("--st-dark-mode: {dark}{priority};"));
         css
+    }
+
+    /// A stylesheet rule that applies this theme to the containers marked `data-st-dark="{key}"` when the
+    /// reader's system is in dark mode, with the `key` it expects. `!important`, because it must beat the
+    /// light theme in the container's inline `style`. The key is a hash of the rule's content, so the
+    /// server and the browser render the same one.
+    pub fn dark_mode_rule(&self) -> (String, String) {
+        let declarations = self.declarations(" !important");
+        // FNV-1a: tiny, deterministic, and collisions only merge identical-looking themes.
+        let hash = declarations
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+            });
+        let key = format!("{hash:016x}");
+        let rule = format!(
+            "@media (prefers-color-scheme: dark) {{ .st-b2b[data-st-dark=\"{key}\"] {{ {declarations} }} }}"
+        );
+        (key, rule)
     }
 }
 
@@ -166,6 +189,9 @@ pub struct PresentationOptions {
 pub struct Presentation {
     /// The tokens; light by default.
     pub theme: Theme,
+    /// With it, `theme` and this one are a light/dark pair that follows the reader's system setting
+    /// (`prefers-color-scheme`), e.g. `Some(Theme::dark())`.
+    pub dark_theme: Option<Theme>,
     /// Display options.
     pub options: PresentationOptions,
 }
@@ -204,6 +230,25 @@ mod tests {
         assert!(css.contains("--st-color-scheme: dark;"));
         assert!(css.contains("--st-background: #18181b;"));
         assert!(css.ends_with("--st-dark-mode: 1;"));
+    }
+
+    #[test]
+    fn a_dark_pair_is_a_media_rule_keyed_by_its_content() {
+        let (key, rule) = Theme::dark().dark_mode_rule();
+        assert!(rule.starts_with("@media (prefers-color-scheme: dark) {"));
+        assert!(rule.contains(&format!(".st-b2b[data-st-dark=\"{key}\"]")));
+        assert!(rule.contains("--st-background: #18181b !important;"));
+        assert!(rule.contains("--st-dark-mode: 1 !important;"));
+        assert_eq!(
+            Theme::dark().dark_mode_rule().0,
+            key,
+            "the same on every render"
+        );
+        let other = Theme {
+            primary: "#4f46e5".into(),
+            ..Theme::dark()
+        };
+        assert_ne!(other.dark_mode_rule().0, key);
     }
 
     #[test]

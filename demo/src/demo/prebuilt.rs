@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_stytch::ui::{
     AuthFlowType, B2BCallbacks, B2BLoginConfig, B2BProduct, EmailMagicLinksOptions,
-    PasswordOptions, StytchB2B, StytchEvent, StytchEventType,
+    PasswordOptions, Presentation, StytchB2B, StytchEvent, StytchEventType, Theme,
 };
 use leptos_stytch::{StytchError, use_stytch_member};
 
@@ -53,6 +53,11 @@ pub fn PrebuiltPage(discovery: bool) -> impl IntoView {
         },
         ..Default::default()
     };
+    // Light by default, dark when the reader's system is.
+    let presentation = Presentation {
+        dark_theme: Some(Theme::dark()),
+        ..Default::default()
+    };
     let callbacks = B2BCallbacks {
         on_event: Some(Callback::new(move |e: StytchEvent| {
             let sent_mail = matches!(
@@ -76,7 +81,7 @@ pub fn PrebuiltPage(discovery: bool) -> impl IntoView {
     view! {
         <main class="layout">
             <section class="primary">
-                <StytchB2B config=config callbacks=callbacks />
+                <StytchB2B config=config presentation=presentation callbacks=callbacks />
                 <div class="card" id="prebuilt-status">
                     <h2>"What the app sees"</h2>
                     {move || match member.value.get() {

@@ -28,7 +28,7 @@ use crate::core::organization::GetBySlugRequest;
 use crate::core::sso::SsoAuthenticateRequest;
 use crate::hooks::use_stytch_b2b_client;
 use crate::ui::strings::Strings;
-use crate::ui::theme::Presentation;
+use crate::ui::theme::{Presentation, Theme};
 
 pub use config::{
     AuthFlowType, B2BCallbacks, B2BLoginConfig, B2BProduct, EmailMagicLinksOptions,
@@ -200,6 +200,8 @@ pub fn StytchB2B(
     callbacks: B2BCallbacks,
 ) -> impl IntoView {
     let style = presentation.theme.css_vars();
+    let dark = presentation.dark_theme.as_ref().map(Theme::dark_mode_rule);
+    let (dark_key, dark_rule) = dark.unzip();
     let ctx = Ctx {
         client: use_stytch_b2b_client(),
         config: Arc::new(config),
@@ -232,8 +234,9 @@ pub fn StytchB2B(
     });
 
     view! {
-        <div class="st-b2b" style=style node_ref=root>
+        <div class="st-b2b" style=style data-st-dark=dark_key node_ref=root>
             <style>{CSS}</style>
+            {dark_rule.map(|rule| view! { <style>{rule}</style> })}
             <div class="st-card">{move || screens::render(screen.get())}</div>
         </div>
     }
