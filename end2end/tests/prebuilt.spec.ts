@@ -1,4 +1,4 @@
-import { test, expect, expectAccessible, type DemoPage, type Emulator } from './fixtures';
+import { test, expect, expectAccessible, EMULATOR, type DemoPage, type Emulator } from './fixtures';
 import type { Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
 
@@ -387,4 +387,38 @@ test('theme: light by default, the dark half of the pair when the system is dark
   expect(await page.locator('.st-card').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(24, 24, 27)');
   await expectAccessible(page, 'main, dark');
   await shoot(page, 'main-dark');
+});
+
+/** The emulator's identity-provider page: the person says who they are and approves. */
+async function idpApproves(page: Page, email: string) {
+  await expect(page).toHaveURL(new RegExp(`^${EMULATOR}/emulator/idp/`));
+  await page.getByTestId('idp-email').fill(email);
+  await page.getByTestId('idp-submit').click();
+}
+
+test('OAuth: the buttons come before the email form, Google signs in to Acme, Microsoft through discovery', async ({ demo, emulator, page }) => {
+  void emulator;
+  await openMain(page);
+  // Configured order: OAuth, then the email form, with a divider between.
+  await expect(page.locator('.st-card .st-button').first()).toHaveId('oauth-google');
+  await expect(page.locator('#oauth-microsoft')).toHaveText('Continue with Microsoft');
+  await page.click('#oauth-google');
+  await idpApproves(page, 'admin@example.com');
+  await expect(page.locator('#st-title')).toHaveText('Success!');
+  await expect(page.locator('#prebuilt-member')).toHaveText('admin@example.com');
+  expect(page.url()).not.toContain('token=');
+  expect(await events(page)).toEqual(['B2B_OAUTH_AUTHENTICATE', 'AUTHENTICATE_FLOW_COMPLETE']);
+
+  await page.context().clearCookies();
+  await page.goto('/prebuilt/discovery');
+  await page.click('#oauth-microsoft');
+  await idpApproves(page, 'admin@example.com');
+  await expect(page.locator('#st-title')).toHaveText('Select an organization to continue');
+  await page.click('#st-organizations button[data-organization-slug="acme"]');
+  await expect(page.locator('#st-title')).toHaveText('Success!');
+  expect(await events(page)).toEqual([
+    'B2B_OAUTH_DISCOVERY_AUTHENTICATE',
+    'B2B_DISCOVERY_INTERMEDIATE_SESSION_EXCHANGE',
+    'AUTHENTICATE_FLOW_COMPLETE',
+  ]);
 });

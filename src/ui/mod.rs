@@ -10,8 +10,8 @@ pub mod strings;
 pub mod theme;
 
 pub use b2b::{
-    AuthFlowType, B2BCallbacks, B2BLoginConfig, B2BProduct, EmailMagicLinksOptions,
-    PasswordOptions, SessionOptions, StytchB2B, StytchEvent, StytchEventType,
+    AuthFlowType, B2BCallbacks, B2BLoginConfig, B2BProduct, EmailMagicLinksOptions, OauthOptions,
+    OauthProvider, PasswordOptions, SessionOptions, StytchB2B, StytchEvent, StytchEventType,
 };
 pub use strings::Strings;
 pub use theme::{Logo, Presentation, PresentationOptions, Theme};

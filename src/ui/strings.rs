@@ -31,6 +31,7 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("success.title", "Success!"),
     ("login.success.content", "You are signed in."),
     ("methodDivider.text", "or"),
+    ("provider.continueWith", "Continue with {display_name}"),
     ("formField.email.label", "Email"),
     ("formField.email.placeholder", "example@email.com"),
     ("formField.password.label", "Password"),

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 use leptos_stytch::ui::{
-    AuthFlowType, B2BCallbacks, B2BLoginConfig, B2BProduct, EmailMagicLinksOptions,
-    PasswordOptions, Presentation, StytchB2B, StytchEvent, StytchEventType, Theme,
+    AuthFlowType, B2BCallbacks, B2BLoginConfig, B2BProduct, EmailMagicLinksOptions, OauthOptions,
+    OauthProvider, PasswordOptions, Presentation, StytchB2B, StytchEvent, StytchEventType, Theme,
 };
 use leptos_stytch::{StytchError, use_stytch_member};
 
@@ -30,6 +30,7 @@ pub fn PrebuiltPage(discovery: bool) -> impl IntoView {
     let member = use_stytch_member();
     let config = B2BLoginConfig {
         products: vec![
+            B2BProduct::Oauth,
             B2BProduct::EmailMagicLinks,
             B2BProduct::EmailOtp,
             B2BProduct::Passwords,
@@ -45,6 +46,12 @@ pub fn PrebuiltPage(discovery: bool) -> impl IntoView {
             signup_redirect_url: here(),
             discovery_redirect_url: here(),
             ..Default::default()
+        },
+        oauth_options: OauthOptions {
+            providers: vec![OauthProvider::Google, OauthProvider::Microsoft],
+            login_redirect_url: here(),
+            signup_redirect_url: here(),
+            discovery_redirect_url: here(),
         },
         password_options: PasswordOptions {
             login_redirect_url: here(),

@@ -14,15 +14,92 @@ pub enum B2BProduct {
     EmailOtp,
     /// Email and password (`password`).
     Passwords,
+    /// "Continue with …" buttons for [`OauthOptions::providers`] (`google_oauth`, …).
+    Oauth,
+}
+
+/// An OAuth provider Stytch B2B signs in with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum OauthProvider {
+    Google,
+    Microsoft,
+    HubSpot,
+    Slack,
+    GitHub,
+}
+
+impl OauthProvider {
+    /// The provider's name in Stytch's URLs (`google`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Google => "google",
+            Self::Microsoft => "microsoft",
+            Self::HubSpot => "hubspot",
+            Self::Slack => "slack",
+            Self::GitHub => "github",
+        }
+    }
+
+    /// The name people know it by.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Self::Google => "Google",
+            Self::Microsoft => "Microsoft",
+            Self::HubSpot => "HubSpot",
+            Self::Slack => "Slack",
+            Self::GitHub => "GitHub",
+        }
+    }
+
+    /// The name of the method in an organization's `allowed_auth_methods` (`google_oauth`, …).
+    pub fn auth_method(self) -> &'static str {
+        match self {
+            Self::Google => "google_oauth",
+            Self::Microsoft => "microsoft_oauth",
+            Self::HubSpot => "hubspot_oauth",
+            Self::Slack => "slack_oauth",
+            Self::GitHub => "github_oauth",
+        }
+    }
+
+    /// Every provider, in Stytch's order.
+    pub const ALL: [OauthProvider; 5] = [
+        Self::Google,
+        Self::Microsoft,
+        Self::HubSpot,
+        Self::Slack,
+        Self::GitHub,
+    ];
+}
+
+/// `oauthOptions`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OauthOptions {
+    /// The buttons, in display order.
+    pub providers: Vec<OauthProvider>,
+    /// Where the provider sends an existing member back (the page showing `<StytchB2B>`).
+    pub login_redirect_url: Option<String>,
+    /// Where it sends a new member back.
+    pub signup_redirect_url: Option<String>,
+    /// Where it sends the Discovery flow back.
+    pub discovery_redirect_url: Option<String>,
 }
 
 impl B2BProduct {
-    /// The name of the method in an organization's `allowed_auth_methods`.
-    pub fn auth_method(self) -> &'static str {
+    /// The names of the methods in an organization's `allowed_auth_methods` this product stands for.
+    pub fn auth_methods(self) -> &'static [&'static str] {
         match self {
-            Self::EmailMagicLinks => "magic_link",
-            Self::EmailOtp => "email_otp",
-            Self::Passwords => "password",
+            Self::EmailMagicLinks => &["magic_link"],
+            Self::EmailOtp => &["email_otp"],
+            Self::Passwords => &["password"],
+            Self::Oauth => &[
+                "google_oauth",
+                "microsoft_oauth",
+                "hubspot_oauth",
+                "slack_oauth",
+                "github_oauth",
+            ],
         }
     }
 
@@ -32,6 +109,7 @@ impl B2BProduct {
             "magic_link" => Some(Self::EmailMagicLinks),
             "email_otp" => Some(Self::EmailOtp),
             "password" => Some(Self::Passwords),
+            m if OauthProvider::ALL.iter().any(|p| p.auth_method() == m) => Some(Self::Oauth),
             _ => None,
         }
     }
@@ -111,6 +189,8 @@ pub struct B2BLoginConfig {
     pub email_magic_links_options: EmailMagicLinksOptions,
     /// Passwords.
     pub password_options: PasswordOptions,
+    /// OAuth buttons.
+    pub oauth_options: OauthOptions,
     /// The organization to sign in to (Organization flow).
     pub organization_slug: Option<String>,
     /// The order of the second factors offered for enrolment (`mfaProductOrder`); empty: TOTP first.
@@ -129,6 +209,7 @@ impl Default for B2BLoginConfig {
             session_options: SessionOptions::default(),
             email_magic_links_options: EmailMagicLinksOptions::default(),
             password_options: PasswordOptions::default(),
+            oauth_options: OauthOptions::default(),
             organization_slug: None,
             mfa_product_order: Vec::new(),
             mfa_product_include: Vec::new(),

@@ -7,7 +7,7 @@ use crate::core::mfa::{MfaMethod, MfaStep};
 use crate::core::models::{AuthenticateResponse, Organization};
 use crate::ui::strings::Strings;
 
-use super::config::B2BProduct;
+use super::config::{B2BProduct, OauthProvider};
 
 /// Why the Error screen shows, each with its own text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,7 +159,11 @@ pub(crate) fn effective_products(
     let kept: Vec<B2BProduct> = configured
         .iter()
         .copied()
-        .filter(|p| allowed.iter().any(|m| m == p.auth_method()))
+        .filter(|p| {
+            allowed
+                .iter()
+                .any(|m| p.auth_methods().contains(&m.as_str()))
+        })
         .collect();
     if !kept.is_empty() || primary_required.is_none() {
         return dedup(kept);
@@ -185,25 +189,87 @@ fn dedup(products: Vec<B2BProduct>) -> Vec<B2BProduct> {
     seen
 }
 
-/// What the Main screen shows: one email form for links and codes (with "Use a password instead" when
-/// passwords are offered too), or, with passwords alone, the email-and-password form.
+/// The OAuth buttons to show: the configured providers the restriction allows (all of them without
+/// one), in the configured order.
+pub(crate) fn oauth_providers(
+    configured: &[OauthProvider],
+    organization: Option<&Organization>,
+    primary_required: Option<&[String]>,
+) -> Vec<OauthProvider> {
+    let org_restriction = organization
+        .filter(|o| o.auth_methods == "RESTRICTED")
+        .map(|o| o.allowed_auth_methods.as_slice());
+    match primary_required.or(org_restriction) {
+        Some(allowed) => configured
+            .iter()
+            .copied()
+            .filter(|p| allowed.iter().any(|m| m == p.auth_method()))
+            .collect(),
+        None => configured.to_vec(),
+    }
+}
+
+/// One block of the Main screen; blocks are separated by an "or" divider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum MainSection {
+    /// The OAuth buttons.
+    Oauth,
+    /// One email form for links and codes, in the configured order (with both, the form asks which
+    /// one to send), with "Use a password instead" when passwords are offered too.
+    Email {
+        methods: Vec<B2BProduct>,
+        passwords: bool,
+    },
+    /// Passwords alone: the email-and-password form.
+    Password,
+}
+
+/// What the Main screen shows, in the configured order: the email products share one form at the first
+/// of their positions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct MainLayout {
-    /// Links and codes, in the configured order: with both, the email form asks which one to send.
-    pub email_methods: Vec<B2BProduct>,
-    pub passwords: bool,
+    pub sections: Vec<MainSection>,
 }
 
 impl MainLayout {
     pub(crate) fn new(products: &[B2BProduct]) -> Self {
-        Self {
-            email_methods: products
-                .iter()
-                .copied()
-                .filter(|p| *p != B2BProduct::Passwords)
-                .collect(),
-            passwords: products.contains(&B2BProduct::Passwords),
+        let email_methods: Vec<B2BProduct> = products
+            .iter()
+            .copied()
+            .filter(|p| matches!(p, B2BProduct::EmailMagicLinks | B2BProduct::EmailOtp))
+            .collect();
+        let passwords = products.contains(&B2BProduct::Passwords);
+        let mut sections = Vec::new();
+        let mut email_placed = false;
+        for product in products {
+            match product {
+                B2BProduct::Oauth => sections.push(MainSection::Oauth),
+                _ if email_placed => {}
+                B2BProduct::Passwords if email_methods.is_empty() => {
+                    email_placed = true;
+                    sections.push(MainSection::Password);
+                }
+                _ => {
+                    email_placed = true;
+                    sections.push(MainSection::Email {
+                        methods: email_methods.clone(),
+                        passwords,
+                    });
+                }
+            }
         }
+        Self { sections }
+    }
+
+    /// The links and codes of the email form.
+    pub(crate) fn email_methods(&self) -> Vec<B2BProduct> {
+        self.sections
+            .iter()
+            .find_map(|s| match s {
+                MainSection::Email { methods, .. } => Some(methods.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -444,11 +510,61 @@ mod tests {
     #[test]
     fn main_combines_links_codes_and_passwords_into_one_email_form() {
         let layout = MainLayout::new(&[Passwords, EmailOtp, EmailMagicLinks]);
-        assert_eq!(layout.email_methods, vec![EmailOtp, EmailMagicLinks]);
-        assert!(layout.passwords);
-        let only_passwords = MainLayout::new(&[Passwords]);
-        assert!(only_passwords.email_methods.is_empty());
-        assert!(only_passwords.passwords);
+        assert_eq!(
+            layout.sections,
+            vec![MainSection::Email {
+                methods: vec![EmailOtp, EmailMagicLinks],
+                passwords: true
+            }]
+        );
+        assert_eq!(layout.email_methods(), vec![EmailOtp, EmailMagicLinks]);
+        assert_eq!(
+            MainLayout::new(&[Passwords]).sections,
+            vec![MainSection::Password]
+        );
+    }
+
+    #[test]
+    fn oauth_buttons_keep_their_place_around_the_email_form() {
+        // Stytch's example: OAuth, then the email form at the first email position.
+        let layout = MainLayout::new(&[Oauth, Passwords, EmailMagicLinks, EmailOtp]);
+        assert_eq!(
+            layout.sections,
+            vec![
+                MainSection::Oauth,
+                MainSection::Email {
+                    methods: vec![EmailMagicLinks, EmailOtp],
+                    passwords: true
+                }
+            ]
+        );
+        let after = MainLayout::new(&[EmailOtp, Oauth]);
+        assert_eq!(after.sections[1], MainSection::Oauth);
+    }
+
+    #[test]
+    fn oauth_providers_follow_the_restriction() {
+        use OauthProvider::*;
+        let configured = [GitHub, Google, Microsoft];
+        assert_eq!(
+            oauth_providers(&configured, None, None),
+            configured.to_vec()
+        );
+        let restricted = org("RESTRICTED", &["google_oauth", "github_oauth", "password"]);
+        assert_eq!(
+            oauth_providers(&configured, Some(&restricted), None),
+            vec![GitHub, Google]
+        );
+        // An OAuth method counts for the Oauth product.
+        assert_eq!(
+            effective_products(&[Oauth, EmailOtp], Some(&restricted), None),
+            vec![Oauth]
+        );
+        let required = strings(&["microsoft_oauth"]);
+        assert_eq!(
+            oauth_providers(&configured, Some(&restricted), Some(&required)),
+            vec![Microsoft]
+        );
     }
 
     #[test]

@@ -31,8 +31,8 @@ use crate::ui::strings::Strings;
 use crate::ui::theme::{Presentation, Theme};
 
 pub use config::{
-    AuthFlowType, B2BCallbacks, B2BLoginConfig, B2BProduct, EmailMagicLinksOptions,
-    PasswordOptions, SessionOptions, StytchEvent, StytchEventType,
+    AuthFlowType, B2BCallbacks, B2BLoginConfig, B2BProduct, EmailMagicLinksOptions, OauthOptions,
+    OauthProvider, PasswordOptions, SessionOptions, StytchEvent, StytchEventType,
 };
 use flow::{AfterPrimary, ErrorKind, Nav, RedirectKind, Screen};
 

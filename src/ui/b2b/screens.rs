@@ -6,8 +6,10 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use crate::core::discovery::{DiscoveredOrganization, ExchangeRequest};
+use crate::core::error::StytchError;
 use crate::core::magic_links::{EmailDiscoverySendRequest, EmailLoginOrSignupRequest};
 use crate::core::mfa::MfaMethod;
+use crate::core::oauth::{OauthDiscoveryStartRequest, OauthProviderClient, OauthStartRequest};
 use crate::core::otps::{
     OtpEmailAuthenticateRequest, OtpEmailDiscoveryAuthenticateRequest,
     OtpEmailDiscoverySendRequest, OtpEmailLoginOrSignupRequest, OtpSmsAuthenticateRequest,
@@ -19,8 +21,10 @@ use crate::core::passwords::{
 use crate::core::recovery_codes::RecoveryCodesRecoverRequest;
 use crate::core::totp::{TotpAuthenticateRequest, TotpCreateRequest};
 
-use super::config::{B2BProduct, StytchEventType};
-use super::flow::{self, AfterPrimary, DiscoveryChoice, ErrorKind, MainLayout, ResetToken, Screen};
+use super::config::{B2BProduct, OauthProvider, StytchEventType};
+use super::flow::{
+    self, AfterPrimary, DiscoveryChoice, ErrorKind, MainLayout, MainSection, ResetToken, Screen,
+};
 use super::{Ctx, use_ctx};
 
 /// How long a resend button stays locked after an email or text went out.
@@ -287,12 +291,41 @@ fn Main() -> impl IntoView {
         .filter(|u| !u.is_empty());
     let app_logo = ctx.presentation.options.logo.clone();
     let hide_title = ctx.presentation.options.hide_header_text;
-    let body = if !layout.email_methods.is_empty() {
-        view! { <EmailForm methods=layout.email_methods passwords=layout.passwords /> }.into_any()
-    } else if layout.passwords {
-        view! { <PasswordForm email=String::new() /> }.into_any()
-    } else {
+    let providers = flow::oauth_providers(
+        &ctx.config.oauth_options.providers,
+        org.as_ref(),
+        ctx.primary_required.get_untracked().as_deref(),
+    );
+    let sections: Vec<MainSection> = layout
+        .sections
+        .into_iter()
+        .filter(|s| *s != MainSection::Oauth || !providers.is_empty())
+        .collect();
+    let body = if sections.is_empty() {
         view! { <Text text=ctx.t("error.authPolicyNoOrg") /> }.into_any()
+    } else {
+        sections
+            .into_iter()
+            .enumerate()
+            .map(|(i, section)| {
+                let block = match section {
+                    MainSection::Oauth => {
+                        view! { <OauthButtons providers=providers.clone() /> }.into_any()
+                    }
+                    MainSection::Email { methods, passwords } => {
+                        view! { <EmailForm methods=methods passwords=passwords /> }.into_any()
+                    }
+                    MainSection::Password => {
+                        view! { <PasswordForm email=String::new() /> }.into_any()
+                    }
+                };
+                view! {
+                    {(i > 0).then(|| view! { <Divider /> })}
+                    {block}
+                }
+            })
+            .collect_view()
+            .into_any()
     };
     view! {
         <div class="st-logos">
@@ -302,6 +335,104 @@ fn Main() -> impl IntoView {
         </div>
         {(!hide_title).then(|| view! { <Title text=title /> })}
         {body}
+    }
+}
+
+fn provider_client(ctx: &Ctx, provider: OauthProvider) -> OauthProviderClient {
+    let oauth = ctx.client.oauth();
+    match provider {
+        OauthProvider::Google => oauth.google(),
+        OauthProvider::Microsoft => oauth.microsoft(),
+        OauthProvider::HubSpot => oauth.hubspot(),
+        OauthProvider::Slack => oauth.slack(),
+        OauthProvider::GitHub => oauth.github(),
+    }
+}
+
+/// Leaves for the provider's sign-in page; it sends the browser back with a token the redirect handler
+/// authenticates.
+#[cfg(all(target_arch = "wasm32", not(feature = "ssr")))]
+fn go_to(url: &str) -> Result<(), StytchError> {
+    crate::browser::navigate(url).map_err(|_| StytchError::Usage {
+        message: "the browser refused to open the provider's sign-in page".to_owned(),
+    })
+}
+
+#[cfg(not(all(target_arch = "wasm32", not(feature = "ssr"))))]
+fn go_to(_url: &str) -> Result<(), StytchError> {
+    Err(StytchError::Usage {
+        message: "OAuth sign-in needs a browser".to_owned(),
+    })
+}
+
+/// "Continue with Google", …: into the organization, or (Discovery) to the email's organizations.
+#[component]
+fn OauthButtons(providers: Vec<OauthProvider>) -> impl IntoView {
+    let ctx = use_ctx();
+    let busy = RwSignal::new(false);
+    let alert = RwSignal::new(None);
+    let buttons = providers
+        .into_iter()
+        .map(|provider| {
+            let click_ctx = ctx.clone();
+            let on_click = move |_| {
+                let client = provider_client(&click_ctx, provider);
+                let options = click_ctx.config.oauth_options.clone();
+                let organization_id = Some(click_ctx.organization_id()).filter(|id| !id.is_empty());
+                let done = click_ctx.clone();
+                click_ctx.run(
+                    busy,
+                    alert,
+                    async move {
+                        match organization_id {
+                            Some(organization_id) => {
+                                client
+                                    .start(OauthStartRequest {
+                                        organization_id: Some(organization_id),
+                                        login_redirect_url: options.login_redirect_url,
+                                        signup_redirect_url: options.signup_redirect_url,
+                                        ..Default::default()
+                                    })
+                                    .await
+                            }
+                            None => {
+                                client
+                                    .discovery()
+                                    .start(OauthDiscoveryStartRequest {
+                                        discovery_redirect_url: options.discovery_redirect_url,
+                                        ..Default::default()
+                                    })
+                                    .await
+                            }
+                        }
+                    },
+                    move |url| {
+                        if let Err(e) = go_to(&url) {
+                            done.fail(&e, alert);
+                        }
+                    },
+                );
+            };
+            let label = ctx.strings.format(
+                "provider.continueWith",
+                &[("display_name", provider.display_name())],
+            );
+            view! {
+                <button
+                    type="button"
+                    class="st-button st-secondary"
+                    id=format!("oauth-{}", provider.name())
+                    disabled=move || busy.get()
+                    on:click=on_click
+                >
+                    {label}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="st-stack">{buttons}</div>
+        <Alert alert=alert />
     }
 }
 
@@ -459,7 +590,6 @@ fn EmailForm(methods: Vec<B2BProduct>, passwords: bool) -> impl IntoView {
             <SubmitButton id="st-email-submit" label=ctx.t("button.continueWithEmail") busy=busy />
         </form>
         {passwords.then(|| view! {
-            <Divider />
             <button
                 type="button"
                 class="st-button st-secondary"
@@ -477,7 +607,7 @@ fn EmailForm(methods: Vec<B2BProduct>, passwords: bool) -> impl IntoView {
 #[component]
 fn EmailMethodSelection(email: String) -> impl IntoView {
     let ctx = use_ctx();
-    let methods = MainLayout::new(&main_products(&ctx)).email_methods;
+    let methods = MainLayout::new(&main_products(&ctx)).email_methods();
     let busy = RwSignal::new(false);
     let alert = RwSignal::new(None);
     let buttons = methods
