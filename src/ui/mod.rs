@@ -2,8 +2,8 @@
 //! properties and worded from one string catalogue. A headless-only app leaves the feature off and pays
 //! nothing for it.
 //!
-//! * [`StytchB2B`]: organization login (email magic links, email codes, passwords, the redirect back
-//!   from an emailed link, and the second factor).
+//! * [`StytchB2B`]: organization and discovery login (email magic links, email codes, passwords, OAuth,
+//!   the redirect back from an emailed link or a provider, and the second factor).
 
 pub mod b2b;
 pub mod strings;

@@ -1,4 +1,4 @@
-//! `<StytchB2B>`: Stytch's pre-built organization login, on the headless client.
+//! `<StytchB2B>`: Stytch's pre-built B2B login (Organization and Discovery flows), on the headless client.
 //!
 //! One container holds the screen history; each screen is a real `<form>` with `<label>`s, errors are
 //! announced (`role="alert"`), and the focus moves to the first field of each new screen. Every call goes
