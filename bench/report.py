@@ -69,6 +69,11 @@ if sizes:
         kb(ls["gzip"]), kb(rb["gzip"]), f"{ls['gzip'] / rb['gzip']:.2f}")
     row("Added by the SDK alone (minimal − that app; ref: minimal − empty), gzip -9", kb(ours["gzip"] - ls["gzip"]),
         kb(theirs["gzip"] - rb["gzip"]), f"{(ours['gzip'] - ls['gzip']) / (theirs['gzip'] - rb['gzip']):.2f}")
+    lp, rp = sizes["leptos-prebuilt"], sizes["react-stytch-prebuilt"]
+    row("Minimal app + pre-built `<StytchB2B>` (links, codes, passwords), gzip -9", kb(lp["gzip"]), kb(rp["gzip"]),
+        f"{lp['gzip'] / rp['gzip']:.2f}")
+    row("Added by `<StytchB2B>` (that app − minimal app), gzip -9", kb(lp["gzip"] - ours["gzip"]),
+        kb(rp["gzip"] - theirs["gzip"]), f"{(lp['gzip'] - ours['gzip']) / (rp['gzip'] - theirs['gzip']):.2f}")
 
 if restore:
     lr, rr = restore["leptos"], restore["react"]

@@ -6,7 +6,8 @@
 #   1. shipped bytes (raw, gzip -9, brotli -q 11) of the minimal app (provider + session restore + member
 #      email + Get Session Tokens): ours (bench/apps/leptos-minimal, Trunk release, size profile, wasm-opt
 #      -Oz) and React 19 + @stytch/react B2B (bench/apps/react-stytch, esbuild, minified, production), plus
-#      each framework's empty app, and the minimal app's Leptos part without the SDK (signals.html);
+#      each framework's empty app, the minimal app's Leptos part without the SDK (signals.html), and the
+#      minimal app plus each SDK's pre-built <StytchB2B> login (prebuilt.html, apps/react-stytch-prebuilt);
 #   2. time from navigation start to "session restored and member rendered" in headless Chromium, both
 #      apps against the same emulator, LOADS loads each (default 30), median and p95, and requests on load;
 #   3. emulator throughput and latency (wrk on loopback, DURATION seconds, CONNECTIONS connections) for SDK
@@ -60,6 +61,7 @@ log "trunk build --release: bench/apps/leptos-minimal (index.html, bare.html, si
   flock /tmp/leptos-stytch-e2e.lock trunk build --release --skip-version-check --dist "$ROOT/$DIST/leptos-minimal" index.html >/dev/null
   flock /tmp/leptos-stytch-e2e.lock trunk build --release --skip-version-check --dist "$ROOT/$DIST/leptos-bare" bare.html >/dev/null
   flock /tmp/leptos-stytch-e2e.lock trunk build --release --skip-version-check --dist "$ROOT/$DIST/leptos-signals" signals.html >/dev/null
+  flock /tmp/leptos-stytch-e2e.lock trunk build --release --skip-version-check --dist "$ROOT/$DIST/leptos-prebuilt" prebuilt.html >/dev/null
 )
 log "esbuild (minified, production): React apps"
 esbuild() {
@@ -72,6 +74,7 @@ esbuild() {
 esbuild react-stytch apps/react-stytch/app.jsx --alias:bench-stytch-client=./apps/react-stytch/vanilla-client.js
 esbuild react-stytch-own-client apps/react-stytch/app.jsx --alias:bench-stytch-client=./apps/react-stytch/react-client.js
 esbuild react-bare apps/react-bare/app.jsx
+esbuild react-stytch-prebuilt apps/react-stytch-prebuilt/app.jsx
 fi
 log "cargo build --profile bench-emulator: stytch-emulator, axum-baseline"
 cargo build -q --profile bench-emulator -p stytch-emulator -p axum-baseline
@@ -82,7 +85,7 @@ AXUM_BIN="$ROOT/target/bench-emulator/axum-baseline"
 if part 1; then
 log "1. shipped bytes"
 : >"$OUT/sizes.jsonl"
-for app in leptos-minimal leptos-bare leptos-signals react-stytch react-stytch-own-client react-bare; do
+for app in leptos-minimal leptos-bare leptos-signals leptos-prebuilt react-stytch react-stytch-own-client react-bare react-stytch-prebuilt; do
   raw=0 gz=0 br=0
   for f in "$DIST/$app"/*; do
     raw=$((raw + $(wc -c <"$f")))
