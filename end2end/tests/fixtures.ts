@@ -42,6 +42,26 @@ export class DemoPage {
     await this.page.click('#logout');
     await expect(this.page.locator('#login-email')).toBeVisible();
   }
+  /** Acme's admin (signed in through the test kit) requires MFA for everyone, then logs out. */
+  async requireMfaForAcme() {
+    await this.openSignedIn('admin@example.com');
+    await this.page.click('#tab-organization');
+    await this.page.selectOption('#org-settings-mfa-policy', 'REQUIRED_FOR_ALL');
+    await this.page.click('#org-settings-save');
+    await expect(this.page.locator('#org-settings-status')).toContainText('Saved');
+    // Sessions that already exist survive the change.
+    await expect(this.page.locator('#member-email')).toHaveText('admin@example.com');
+    await this.logout();
+  }
+}
+
+/** Presses Tab until `selector` has the focus (at most 40 times), as a keyboard-only user would. */
+export async function tabTo(page: Page, selector: string) {
+  for (let i = 0; i < 40; i++) {
+    if (await page.locator(selector).evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
 }
 
 /** No serious or critical axe-core violations on the page as it is now. */

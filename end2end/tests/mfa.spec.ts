@@ -1,5 +1,4 @@
-import { test, expect, expectAccessible, type DemoPage, type Emulator } from './fixtures';
-import type { Page } from '@playwright/test';
+import { test, expect, expectAccessible, tabTo, type DemoPage, type Emulator } from './fixtures';
 import * as OTPAuth from 'otpauth';
 
 // The demo seed gives member@example.com (Acme) this password; see emulator/seeds/demo.json.
@@ -9,27 +8,6 @@ const PHONE = '+15555550142';
 /** What an authenticator app shows for the base32 `secret`, now or `steps` 30-second steps from now. */
 function totpNow(secret: string, steps = 0) {
   return new OTPAuth.TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: Date.now() + steps * 30_000 });
-}
-
-/** Presses Tab until `selector` has the focus (at most 40 times), as a keyboard-only user would. */
-async function tabTo(page: Page, selector: string) {
-  for (let i = 0; i < 40; i++) {
-    if (await page.locator(selector).evaluate((el) => el === document.activeElement)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${selector}`);
-}
-
-/** An admin (signed in through the test kit) requires MFA for everyone in Acme, then logs out. */
-async function requireMfa(demo: DemoPage, page: Page) {
-  await demo.openSignedIn('admin@example.com');
-  await page.click('#tab-organization');
-  await page.selectOption('#org-settings-mfa-policy', 'REQUIRED_FOR_ALL');
-  await page.click('#org-settings-save');
-  await expect(page.locator('#org-settings-status')).toContainText('Saved');
-  // Sessions that already exist survive the change.
-  await expect(page.locator('#member-email')).toHaveText('admin@example.com');
-  await demo.logout();
 }
 
 /** The primary factor: a magic link for `email`, opened from the inbox. */
@@ -53,7 +31,7 @@ async function passwordLogin(demo: DemoPage, email: string) {
 
 test('MFA required: enrol an authenticator app, keep the recovery codes, sign in again with one', async ({ demo, emulator, page }) => {
   await demo.open();
-  await requireMfa(demo, page);
+  await demo.requireMfaForAcme();
 
   // The next sign-in stops at the second factor: nothing enrolled yet, so enrolment is offered.
   await magicLink(demo, emulator, 'admin@example.com');
@@ -141,7 +119,7 @@ test('MFA required: enrol an authenticator app, keep the recovery codes, sign in
 
 test('MFA by text message: enrol a phone at sign-in; the next sign-in texts a code at once', async ({ demo, emulator, page }) => {
   await demo.open();
-  await requireMfa(demo, page);
+  await demo.requireMfaForAcme();
 
   await passwordLogin(demo, 'member@example.com');
   await page.click('#mfa-enroll-sms');

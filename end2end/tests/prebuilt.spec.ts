@@ -1,4 +1,4 @@
-import { test, expect, expectAccessible, EMULATOR, type DemoPage, type Emulator } from './fixtures';
+import { test, expect, expectAccessible, tabTo, EMULATOR, type Emulator } from './fixtures';
 import type { Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
 
@@ -13,15 +13,6 @@ function totpNow(secret: string, steps = 0) {
 
 async function shoot(page: Page, name: string) {
   await page.screenshot({ path: `test-results/screens/prebuilt-${name}.png`, fullPage: true });
-}
-
-/** Presses Tab until `selector` has the focus (at most 20 times), as a keyboard-only user would. */
-async function tabTo(page: Page, selector: string) {
-  for (let i = 0; i < 20; i++) {
-    if (await page.locator(selector).evaluate((el) => el === document.activeElement)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${selector}`);
 }
 
 async function openMain(page: Page) {
@@ -202,18 +193,8 @@ test('forgot password: the reset email leads back to a new-password form that si
   expect(demo.errors).toEqual([]);
 });
 
-/** An admin (signed in through the test kit) requires MFA for everyone in Acme, then logs out. */
-async function requireMfa(demo: DemoPage, page: Page) {
-  await demo.openSignedIn('admin@example.com');
-  await page.click('#tab-organization');
-  await page.selectOption('#org-settings-mfa-policy', 'REQUIRED_FOR_ALL');
-  await page.click('#org-settings-save');
-  await expect(page.locator('#org-settings-status')).toContainText('Saved');
-  await demo.logout();
-}
-
 test('MFA: enrol an authenticator app after the magic link, keep the recovery codes, then sign in with a code', async ({ demo, emulator, page }) => {
-  await requireMfa(demo, page);
+  await demo.requireMfaForAcme();
   await signInWithLink(page, emulator, 'admin@example.com');
 
   await expect(page.locator('#st-title')).toHaveText('Set up Multi-Factor Authentication');
@@ -272,7 +253,7 @@ test('MFA: enrol an authenticator app after the magic link, keep the recovery co
 });
 
 test('MFA by text message: enrol a phone, get the code by SMS, sign in', async ({ demo, emulator, page }) => {
-  await requireMfa(demo, page);
+  await demo.requireMfaForAcme();
   await signInWithLink(page, emulator, 'admin@example.com');
   await expect(page.locator('#st-title')).toHaveText('Set up Multi-Factor Authentication');
   await page.click('#st-enroll-sms');

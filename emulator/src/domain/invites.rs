@@ -118,21 +118,12 @@ pub fn invite(
             let member_id = new_id("member");
             let data = members::new_member(
                 &NewMember {
-                    organization_id: &oid,
-                    member_id: &member_id,
-                    email: &email,
                     name: req.name.as_deref().unwrap_or(""),
                     roles: &roles,
-                    status: "invited",
-                    email_address_verified: false,
-                    is_breakglass: false,
-                    trusted_metadata: json!({}),
                     untrusted_metadata: Value::Object(
                         req.untrusted_metadata.clone().unwrap_or_default(),
                     ),
-                    external_id: "",
-                    mfa_phone_number: "",
-                    mfa_enrolled: false,
+                    ..NewMember::plain(&oid, &member_id, &email, "invited")
                 },
                 now,
             );

@@ -185,6 +185,33 @@ pub struct NewMember<'a> {
     pub mfa_enrolled: bool,
 }
 
+impl<'a> NewMember<'a> {
+    /// A member with no name, roles, metadata or MFA settings, email unverified: what every way in
+    /// starts from (`..NewMember::plain(…)` for the rest).
+    pub fn plain(
+        organization_id: &'a str,
+        member_id: &'a str,
+        email: &'a str,
+        status: &'a str,
+    ) -> Self {
+        Self {
+            organization_id,
+            member_id,
+            email,
+            name: "",
+            roles: &[],
+            status,
+            email_address_verified: false,
+            is_breakglass: false,
+            trusted_metadata: json!({}),
+            untrusted_metadata: json!({}),
+            external_id: "",
+            mfa_phone_number: "",
+            mfa_enrolled: false,
+        }
+    }
+}
+
 /// A full Member object with Stytch's defaults.
 pub fn new_member(m: &NewMember<'_>, now: i64) -> Value {
     let ts = rfc3339(now);
@@ -235,19 +262,9 @@ pub fn insert_new(
     let member_id = new_id("member");
     let data = new_member(
         &NewMember {
-            organization_id: org_id,
-            member_id: &member_id,
-            email,
-            name: "",
             roles,
-            status,
             email_address_verified: verified,
-            is_breakglass: false,
-            trusted_metadata: json!({}),
-            untrusted_metadata: json!({}),
-            external_id: "",
-            mfa_phone_number: "",
-            mfa_enrolled: false,
+            ..NewMember::plain(org_id, &member_id, email, status)
         },
         now,
     );

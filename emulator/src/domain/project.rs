@@ -54,19 +54,12 @@ pub fn apply_seed(conn: &Connection, seed: &Seed, now: i64) -> ApiResult<()> {
                 .unwrap_or_else(|| derived_id("member", &[&org_id, &email]));
             let data = members::new_member(
                 &NewMember {
-                    organization_id: &org_id,
-                    member_id: &member_id,
-                    email: &email,
                     name: &m.name,
                     roles: &roles,
-                    status: &m.status,
                     email_address_verified: m.email_address_verified,
                     is_breakglass: m.is_breakglass,
-                    trusted_metadata: json!({}),
-                    untrusted_metadata: json!({}),
-                    external_id: "",
-                    mfa_phone_number: "",
                     mfa_enrolled: m.mfa_enrolled,
+                    ..NewMember::plain(&org_id, &member_id, &email, &m.status)
                 },
                 now,
             );

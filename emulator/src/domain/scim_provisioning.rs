@@ -1386,21 +1386,7 @@ fn write_user(
                 }
                 None => {
                     let data = members::new_member(
-                        &members::NewMember {
-                            organization_id: &oid,
-                            member_id: &new_id("member"),
-                            email: &email,
-                            name: "",
-                            roles: &[],
-                            status: "active",
-                            email_address_verified: false,
-                            is_breakglass: false,
-                            trusted_metadata: json!({}),
-                            untrusted_metadata: json!({}),
-                            external_id: "",
-                            mfa_phone_number: "",
-                            mfa_enrolled: false,
-                        },
+                        &members::NewMember::plain(&oid, &new_id("member"), &email, "active"),
                         ctx.now,
                     );
                     let row = MemberRow {

@@ -191,21 +191,7 @@ async fn eml_login_or_signup(
         None => {
             let member_id = new_id("member");
             let data = members::new_member(
-                &NewMember {
-                    organization_id: &org_id,
-                    member_id: &member_id,
-                    email: &email,
-                    name: "",
-                    roles: &[],
-                    status: "pending",
-                    email_address_verified: false,
-                    is_breakglass: false,
-                    trusted_metadata: json!({}),
-                    untrusted_metadata: json!({}),
-                    external_id: "",
-                    mfa_phone_number: "",
-                    mfa_enrolled: false,
-                },
+                &NewMember::plain(&org_id, &member_id, &email, "pending"),
                 now,
             );
             let row = MemberRow {
