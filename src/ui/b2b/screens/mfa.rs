@@ -71,35 +71,10 @@ pub(super) fn TotpEnroll() -> impl IntoView {
     let submit_ctx = ctx.clone();
     let on_submit = move |ev: SubmitEvent| {
         prevent(&ev);
-        let Some((member_id, organization_id)) = pending_ids(&submit_ctx) else {
-            return;
-        };
         let codes = created
             .with_untracked(|c| c.as_ref().map(|(_, _, codes)| codes.clone()))
             .unwrap_or_default();
-        let client = submit_ctx.client.clone();
-        let request = TotpAuthenticateRequest {
-            organization_id,
-            member_id,
-            code: code.get_untracked().trim().to_owned(),
-            session_duration_minutes: submit_ctx.session_minutes(),
-            ..Default::default()
-        };
-        let done = submit_ctx.clone();
-        submit_ctx.run(
-            busy,
-            alert,
-            async move { client.totp().authenticate(request).await },
-            move |resp| {
-                done.callbacks
-                    .event(StytchEventType::TotpAuthenticate, &resp);
-                if flow::after_primary(&resp) == AfterPrimary::Success && !codes.is_empty() {
-                    done.reset(Screen::RecoveryCodeSave { codes });
-                } else {
-                    done.finish_primary(&resp);
-                }
-            },
-        );
+        submit_totp(&submit_ctx, code, codes, busy, alert);
     };
     let qr_alt = ctx.t("mfaTotpEnrollment.qrAltText");
     let manual = ctx.t("mfa.totpEnrollment.manual");
@@ -260,6 +235,45 @@ pub(super) fn SmsEntry(phone_number: String, sent: bool) -> impl IntoView {
     }
 }
 
+/// Sends the authenticator app's code for the pending member. `recovery_codes` are those of a registration
+/// just created: once the code signs in, they are shown (once) before the flow ends.
+fn submit_totp(
+    ctx: &Ctx,
+    code: RwSignal<String>,
+    recovery_codes: Vec<String>,
+    busy: RwSignal<bool>,
+    alert: RwSignal<Option<String>>,
+) {
+    let Some((member_id, organization_id)) = pending_ids(ctx) else {
+        return;
+    };
+    let client = ctx.client.clone();
+    let request = TotpAuthenticateRequest {
+        organization_id,
+        member_id,
+        code: code.get_untracked().trim().to_owned(),
+        session_duration_minutes: ctx.session_minutes(),
+        ..Default::default()
+    };
+    let done = ctx.clone();
+    ctx.run(
+        busy,
+        alert,
+        async move { client.totp().authenticate(request).await },
+        move |resp| {
+            done.callbacks
+                .event(StytchEventType::TotpAuthenticate, &resp);
+            if flow::after_primary(&resp) == AfterPrimary::Success && !recovery_codes.is_empty() {
+                done.reset(Screen::RecoveryCodeSave {
+                    codes: recovery_codes,
+                });
+            } else {
+                done.finish_primary(&resp);
+            }
+        },
+    );
+}
+
 #[component]
 pub(super) fn TotpEntry() -> impl IntoView {
     let ctx = use_ctx();
@@ -272,28 +286,7 @@ pub(super) fn TotpEntry() -> impl IntoView {
     let submit_ctx = ctx.clone();
     let on_submit = move |ev: SubmitEvent| {
         prevent(&ev);
-        let Some((member_id, organization_id)) = pending_ids(&submit_ctx) else {
-            return;
-        };
-        let client = submit_ctx.client.clone();
-        let request = TotpAuthenticateRequest {
-            organization_id,
-            member_id,
-            code: code.get_untracked().trim().to_owned(),
-            session_duration_minutes: submit_ctx.session_minutes(),
-            ..Default::default()
-        };
-        let done = submit_ctx.clone();
-        submit_ctx.run(
-            busy,
-            alert,
-            async move { client.totp().authenticate(request).await },
-            move |resp| {
-                done.callbacks
-                    .event(StytchEventType::TotpAuthenticate, &resp);
-                done.finish_primary(&resp);
-            },
-        );
+        submit_totp(&submit_ctx, code, Vec::new(), busy, alert);
     };
     let sms_ctx = ctx.clone();
     let backup_ctx = ctx.clone();

@@ -236,6 +236,31 @@ fn EmailField(email: RwSignal<String>, alert: RwSignal<Option<String>>) -> impl 
     }
 }
 
+/// A password: the member's current one (`current-password`) or a new one (`new-password`), which password
+/// managers tell apart by `autocomplete`.
+#[component]
+fn PasswordField(
+    password: RwSignal<String>,
+    id: &'static str,
+    autocomplete: &'static str,
+    alert: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <label class="st-label" for=id>{ctx.t("formField.password.label")}</label>
+        <input
+            class="st-input"
+            id=id
+            type="password"
+            autocomplete=autocomplete
+            required
+            aria-invalid=invalid(alert)
+            aria-describedby=described_by(alert)
+            bind:value=password
+        />
+    }
+}
+
 /// A one-time code: digits only, offered by the browser from the message it arrived in.
 #[component]
 fn CodeField(

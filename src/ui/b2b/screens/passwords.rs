@@ -37,17 +37,7 @@ pub(super) fn PasswordForm(email: String) -> impl IntoView {
     view! {
         <form class="st-form" on:submit=on_submit>
             <EmailField email=email alert=alert />
-            <label class="st-label" for="st-password">{ctx.t("formField.password.label")}</label>
-            <input
-                class="st-input"
-                id="st-password"
-                type="password"
-                autocomplete="current-password"
-                required
-            aria-invalid=invalid(alert)
-            aria-describedby=described_by(alert)
-                bind:value=password
-            />
+            <PasswordField password=password id="st-password" autocomplete="current-password" alert=alert />
             <Alert alert=alert />
             <SubmitButton id="st-password-submit" label=ctx.t("button.continue") busy=busy />
         </form>
@@ -188,17 +178,7 @@ pub(super) fn PasswordReset(token: ResetToken) -> impl IntoView {
     view! {
         <Title text=ctx.t("password.setNew.title") />
         <form class="st-form" on:submit=on_submit>
-            <label class="st-label" for="st-new-password">{ctx.t("formField.password.label")}</label>
-            <input
-                class="st-input"
-                id="st-new-password"
-                type="password"
-                autocomplete="new-password"
-                required
-            aria-invalid=invalid(alert)
-            aria-describedby=described_by(alert)
-                bind:value=password
-            />
+            <PasswordField password=password id="st-new-password" autocomplete="new-password" alert=alert />
             <Alert alert=alert />
             <SubmitButton id="st-new-password-submit" label=ctx.t("password.setNew.submit") busy=busy />
         </form>
